@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * dpdk-test: initialise EAL, run the tests named in DPDK_TEST or on the command line
+ * (after the EAL arguments, optionally behind "--"), print "Test OK", "Test Skipped" or
+ * "Test Failed" for each, and exit 0 when all passed, 77 when all were skipped, 1 when
+ * any failed. Without a name, list the registered tests.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "test.h"
+
+static TAILQ_HEAD(, test_command) commands = TAILQ_HEAD_INITIALIZER(commands);
+
+void
+add_test_command(struct test_command *t)
+{
+	TAILQ_INSERT_TAIL(&commands, t, next);
+}
+
+static struct test_command *
+find_command(const char *name)
+{
+	struct test_command *t;
+
+	TAILQ_FOREACH(t, &commands, next)
+		if (strcmp(t->command, name) == 0)
+			return t;
+	return NULL;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifndef TEST_ASAN
+#define TEST_ASAN 0
+#endif
+
+static int
+run_command(const char *name)
+{
+	struct test_command *t = find_command(name);
+	int ret;
+
+	if (t == NULL) {
+		printf("Unknown test: %s\n", name);
+		printf("Test Failed\n");
+		return TEST_FAILED;
+	}
+
+	if (!t->nohuge_ok && !rte_eal_has_hugepages()) {
+		printf("%s: needs hugepages, EAL runs without them\nTest Skipped\n", name);
+		return TEST_SKIPPED;
+	}
+	if (!t->asan_ok && TEST_ASAN) {
+		printf("%s: not run under AddressSanitizer\nTest Skipped\n", name);
+		return TEST_SKIPPED;
+	}
+
+	printf("RTE>>%s\n", name);
+	fflush(stdout);
+	ret = t->callback();
+	if (ret == TEST_SUCCESS)
+		printf("Test OK\n");
+	else if (ret == TEST_SKIPPED)
+		printf("Test Skipped\n");
+	else
+		printf("Test Failed\n");
+	fflush(stdout);
+	return ret;
+}
+
+static void
+list_commands(void)
+{
+	struct test_command *t;
+
+	printf("Registered tests:\n");
+	TAILQ_FOREACH(t, &commands, next)
+		printf("  %s\n", t->command);
+}
+
+int
+test_run_in_child(void (*func)(void *arg), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		func(arg);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return -1;
+}
+
+/* Results of the tests run by one invocation. */
+struct tally {
+	unsigned int run;
+	unsigned int skipped;
+	unsigned int failed;
+};
+
+static void
+run_counted(const char *name, struct tally *tally)
+{
+	int ret = run_command(name);
+
+	tally->run++;
+	if (ret == TEST_SKIPPED)
+		tally->skipped++;
+	else if (ret != TEST_SUCCESS)
+		tally->failed++;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tally tally = { 0 };
+	const char *env;
+	int ret, i;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "dpdk-test: cannot initialise EAL: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+	/* argv[0] is now the last EAL argument (or the program); names follow */
+	i = 1;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+
+	env = getenv("DPDK_TEST");
+	if (env != NULL && env[0] != '\0') {
+		char *names = strdup(env), *save = NULL, *name;
+
+		if (names == NULL) {
+			fprintf(stderr, "dpdk-test: out of memory\n");
+			rte_eal_cleanup();
+			return 1;
+		}
+		for (name = strtok_r(names, ", ", &save); name != NULL;
+				name = strtok_r(NULL, ", ", &save))
+			run_counted(name, &tally);
+		free(names);
+	}
+	for (; i < argc; i++)
+		run_counted(argv[i], &tally);
+	if (tally.run == 0)
+		list_commands();
+
+	rte_eal_cleanup();
+
+	if (tally.failed > 0)
+		return 1;
+	if (tally.run > 0 && tally.skipped == tally.run)
+		return TEST_SKIPPED;
+	return 0;
+}
