@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+#ifndef RTE_FASTMEM_H
+#define RTE_FASTMEM_H
+
+/**
+ * @file
+ * fastmem: a small-object allocator for DPDK
+ *
+ * @warning
+ * @b EXPERIMENTAL: all functions in this file may change without prior notice.
+ *
+ * fastmem serves objects of any size from 1 B to rte_fastmem_max_size() (1 MiB) at
+ * mempool-like speed, grows on demand and returns memory that can be used for DMA. It is
+ * meant to replace the one-mempool-per-object-type pattern: a single allocator whose
+ * memory moves between object sizes as demand shifts.
+ *
+ * Layers, in the order an allocation is satisfied:
+ *  -# a per-lcore cache: a bounded stack of free objects per (lcore, socket, size class),
+ *     no lock and no atomic read-modify-write;
+ *  -# a bin per (socket, size class), under a spinlock, holding the slabs that serve the
+ *     class: 2 MiB, 2 MiB-aligned pieces of backing memory;
+ *  -# a per-socket pool of free slabs, each of which can serve any class;
+ *  -# backing memory: IOVA-contiguous memzones, 128 MiB when EAL can provide that, else
+ *     smaller ones, down to a single slab, within the socket's limit.
+ *
+ * Size classes are the powers of two from 8 B to 1 MiB (18 classes). A request is served
+ * from the smallest class at least as large as both the size and the alignment.
+ *
+ * Alignment: every object is aligned to its class size (natural alignment), so a request
+ * of size @c s with alignment @c a gets an object aligned to the next power of two at or
+ * above max(@c s, @c a, 8). An alignment of 0 means @c RTE_CACHE_LINE_SIZE, so objects from
+ * distinct calls never share a cache line; pass a smaller alignment (1 to 32) to get
+ * objects packed at 8, 16 or 32 B. The largest alignment honoured is 1 MiB.
+ *
+ * Sockets: a socket id names a malloc heap, not only a NUMA node: the NUMA sockets EAL
+ * knows, and external heaps created with rte_malloc_heap_create() and filled with
+ * rte_malloc_heap_memory_add(), whose socket id comes from rte_malloc_heap_get_socket().
+ * @c SOCKET_ID_ANY means the calling thread's socket (the first NUMA socket for threads
+ * without one); when that socket has no memory left, an allocation with
+ * @c SOCKET_ID_ANY tries the other NUMA sockets (never external heaps).
+ *
+ * Threads: after rte_fastmem_init(), every allocation and free function may be called
+ * from any thread: EAL lcores, registered non-EAL threads (rte_thread_register()) and
+ * unregistered threads. Threads with an lcore id use their private caches; threads
+ * without one bypass the caches and take the bin lock on every call (they are counted
+ * apart, see rte_fastmem_stats_shared()). An object may be freed by any thread, not only
+ * the one that allocated it. When a registered non-EAL thread gives up its lcore id
+ * (rte_thread_unregister()), the objects its caches held return to the bins.
+ *
+ * Errors: functions returning a pointer return NULL and set rte_errno; functions
+ * returning int return a negative errno value and set rte_errno to its absolute value.
+ * Every error is also logged at debug level. Invalid input never crashes the process,
+ * with one exception that no allocator can check cheaply: passing a pointer that did
+ * not come from fastmem, or that was already freed, to a free function is undefined.
+ *  - @c ENODEV: fastmem is not initialized (call before rte_fastmem_init() or after
+ *    rte_fastmem_deinit()).
+ *  - @c E2BIG: size above rte_fastmem_max_size().
+ *  - @c EINVAL: alignment not a power of two or above 1 MiB, unknown flags, unknown
+ *    socket or heap, NULL output pointer, a size that is not a class size (statistics).
+ *  - @c ENOMEM: no backing memory can be had within the socket's limit.
+ *  - @c EBUSY: rte_fastmem_init() when already initialized; a limit below what the
+ *    socket has already reserved.
+ *  - @c ENOTSUP: called in a secondary process (see below).
+ *
+ * Memory limit: each socket has a limit on its backing memory (unlimited by default),
+ * see rte_fastmem_set_limit(). With the limit reached, an allocation fails with
+ * @c ENOMEM only when no slab of the socket can serve it: every slab is assigned to a
+ * class and holds at least one object that is in use or sitting in some lcore cache. A
+ * slab whose objects all became free is moved to the free-slab pool while its bin lock is
+ * still held, so no slab is ever invisible to allocators ("in transit"). As a
+ * consequence, an allocation of class size @c c on socket @c s cannot fail for lack of
+ * memory as long as
+ * @code{.unparsed}
+ *   used(s) + cached(s) + frag(s) + 2 MiB <= limit(s)
+ * @endcode
+ * where used(s) is the bytes (counted at class size) of objects of socket s held by the
+ * application; cached(s) the bytes in the lcore caches of socket s, at most the sum over
+ * the lcores that used socket s and over the classes of capacity x class size (each
+ * cache holds at most RTE_FASTMEM_CACHE_BYTES_MAX bytes; capacities are reported in
+ * rte_fastmem_lcore_class_stats::cache_capacity); and frag(s) the free bytes in slabs of
+ * socket s assigned to classes other than @c c, plus the per-slab overhead. A slab keeps
+ * its 128 B header in its first bytes, so in classes of 128 B and up the first object
+ * slot of every slab is lost: a slab holds 2 MiB / class size - 1 objects of those
+ * classes (1 object of 1 MiB, 3 of 512 KiB), and 2 MiB / class size - 128 / class size
+ * of the smaller ones. When the limit is not a multiple of 2 MiB, it is rounded down to
+ * one.
+ *
+ * Lifetime: backing memory is never returned to EAL before rte_fastmem_deinit(); slabs
+ * are recycled between classes instead.
+ *
+ * Multi-process: the shared state (bins, slab pools, backing memory) is in EAL memory so
+ * that secondary processes can be supported later. Today, only the primary process may
+ * use fastmem: in a secondary process, rte_fastmem_init() fails with @c ENOTSUP, and every
+ * other function fails as before initialization.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_compat.h>
+#include <rte_memory.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Allocation flag: fill the object's first @c size bytes with zeros. */
+#define RTE_FASTMEM_F_ZERO RTE_BIT32(0)
+
+/** The largest number of size classes any build has; an array of this many entries
+ * can always receive the output of rte_fastmem_classes(). */
+#define RTE_FASTMEM_MAX_CLASSES 32
+
+/** The size of a slab, and the alignment of backing memory, in bytes. */
+#define RTE_FASTMEM_SLAB_SIZE ((size_t)2 << 20)
+
+/** The most bytes of objects a single lcore cache (one lcore, socket and class) holds. */
+#define RTE_FASTMEM_CACHE_BYTES_MAX ((size_t)1 << 20)
+
+/**
+ * Initialize fastmem.
+ *
+ * Sets up the bins and slab pools of every socket in EAL memory. Reserves no backing
+ * memory (see rte_fastmem_reserve()). Limits are reset to unlimited.
+ *
+ * Thread safety: not MT-safe with any other fastmem function. Call it once, after
+ * rte_eal_init(), from any thread (usually the main lcore).
+ *
+ * @return
+ *   - 0: success.
+ *   - -EBUSY: already initialized.
+ *   - -ENOTSUP: called in a secondary process.
+ *   - -ENOMEM: EAL memory for the shared state could not be had.
+ */
+__rte_experimental
+int
+rte_fastmem_init(void);
+
+/**
+ * Release everything fastmem holds.
+ *
+ * Empties every lcore cache, releases every memzone of backing memory (on every socket
+ * and external heap) and the shared state, in an order that does not depend on which
+ * lcore used which socket. Objects still allocated become invalid: their memory is
+ * returned to EAL, and freeing them afterwards is a no-op (fastmem is not initialized).
+ * After this call, rte_fastmem_init() may be called again. A no-op when fastmem is not
+ * initialized.
+ *
+ * Thread safety: not MT-safe with any other fastmem function; no other thread may be
+ * using fastmem, nor may it hold objects it will touch afterwards.
+ */
+__rte_experimental
+void
+rte_fastmem_deinit(void);
+
+/**
+ * Reserve backing memory up front.
+ *
+ * Reserves at least @p size more bytes (rounded up to whole slabs) of backing memory on
+ * the socket, in addition to what it already has, and puts it in the socket's free-slab
+ * pool, so that later allocations do not pay for memzone reservation. Successive calls
+ * add up.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param size
+ *   Bytes to add; not 0.
+ * @param socket_id
+ *   Socket id or external heap socket id, or @c SOCKET_ID_ANY for the calling thread's
+ *   socket.
+ * @return
+ *   - 0: success.
+ *   - -EINVAL: @p size is 0, or @p socket_id is unknown.
+ *   - -ENOMEM: the reservation would exceed the socket's limit (nothing is reserved), or
+ *     EAL ran out of memory (what was reserved before that stays in the pool and counts
+ *     against the limit).
+ *   - -ENODEV: fastmem is not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_reserve(size_t size, int socket_id);
+
+/**
+ * Set a socket's limit on backing memory.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param socket_id
+ *   Socket id or external heap socket id, or @c SOCKET_ID_ANY for every socket, including
+ *   external heaps first used later.
+ * @param max_bytes
+ *   The most bytes of backing memory the socket may reserve, rounded down to whole slabs;
+ *   @c SIZE_MAX (the default) for no limit.
+ * @return
+ *   - 0: success.
+ *   - -EINVAL: @p socket_id is unknown.
+ *   - -EBUSY: the socket (for @c SOCKET_ID_ANY: any socket) already holds more backing
+ *     memory than @p max_bytes; no limit is changed.
+ *   - -ENODEV: fastmem is not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_set_limit(int socket_id, size_t max_bytes);
+
+/**
+ * Get a socket's limit on backing memory.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param socket_id
+ *   Socket id or external heap socket id; @c SOCKET_ID_ANY returns the limit that
+ *   sockets not yet used will get (the last one set with @c SOCKET_ID_ANY).
+ * @return
+ *   The limit in bytes as set (@c SIZE_MAX for none). On error, 0 with rte_errno set to
+ *   @c EINVAL (unknown socket) or @c ENODEV (not initialized); since 0 is also a valid
+ *   limit, clear rte_errno before the call to tell the two apart.
+ */
+__rte_experimental
+size_t
+rte_fastmem_get_limit(int socket_id);
+
+/**
+ * The largest object size fastmem serves.
+ *
+ * Thread safety: MT-safe; may be called at any time, initialized or not.
+ *
+ * @return
+ *   The size of the largest class: 1 MiB.
+ */
+__rte_experimental
+size_t
+rte_fastmem_max_size(void);
+
+/**
+ * List the size classes.
+ *
+ * Thread safety: MT-safe; may be called at any time, initialized or not.
+ *
+ * @param sizes
+ *   When not NULL, an array of at least @c RTE_FASTMEM_MAX_CLASSES entries (or of the
+ *   count an earlier call returned) that receives the class sizes in bytes, in
+ *   increasing order.
+ * @return
+ *   The number of size classes (18).
+ */
+__rte_experimental
+unsigned int
+rte_fastmem_classes(size_t *sizes);
+
+/**
+ * Allocate an object on the calling thread's socket.
+ *
+ * Same as rte_fastmem_alloc_socket() with @c SOCKET_ID_ANY.
+ *
+ * @param size
+ *   Object size in bytes, at most rte_fastmem_max_size(). 0 returns a unique object of
+ *   the smallest class the alignment allows, which must be freed like any other.
+ * @param align
+ *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to 1 MiB.
+ * @param flags
+ *   0 or @c RTE_FASTMEM_F_ZERO.
+ * @return
+ *   The object, or NULL with rte_errno set to @c E2BIG, @c EINVAL, @c ENOMEM or
+ *   @c ENODEV.
+ */
+__rte_experimental
+void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+	__rte_alloc_size(1);
+
+/**
+ * Allocate an object on a given socket.
+ *
+ * Thread safety: MT-safe. May be called from any thread: lcores use their cache (no lock
+ * on a cache hit), threads without an lcore id take the bin lock.
+ *
+ * @param size
+ *   Object size in bytes, at most rte_fastmem_max_size(); 0 as in rte_fastmem_alloc().
+ * @param align
+ *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to 1 MiB.
+ * @param flags
+ *   0 or @c RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   Socket id, external heap socket id, or @c SOCKET_ID_ANY (the calling thread's socket,
+ *   then the other NUMA sockets).
+ * @return
+ *   The object, or NULL with rte_errno set: @c E2BIG (size), @c EINVAL (alignment,
+ *   flags, socket), @c ENOMEM (no memory within the limit), @c ENODEV (not initialized).
+ */
+__rte_experimental
+void *
+rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
+	__rte_alloc_size(1);
+
+/**
+ * Allocate @p n objects of one size on the calling thread's socket, all or nothing.
+ *
+ * Same as rte_fastmem_alloc_bulk_socket() with @c SOCKET_ID_ANY.
+ *
+ * @param ptrs
+ *   Array of at least @p n entries receiving the objects.
+ * @param n
+ *   Number of objects; 0 succeeds and does nothing.
+ * @param size
+ *   Object size, as in rte_fastmem_alloc().
+ * @param align
+ *   Alignment, as in rte_fastmem_alloc().
+ * @param flags
+ *   0 or @c RTE_FASTMEM_F_ZERO.
+ * @return
+ *   0 on success, or a negative errno value (see rte_fastmem_alloc_bulk_socket()).
+ */
+__rte_experimental
+int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags);
+
+/**
+ * Allocate @p n objects of one size on a given socket, all or nothing.
+ *
+ * Either all @p n objects are allocated, or none is and @p ptrs is left with
+ * unspecified contents.
+ *
+ * Thread safety: MT-safe, as rte_fastmem_alloc_socket().
+ *
+ * @param ptrs
+ *   Array of at least @p n entries receiving the objects; may be NULL when @p n is 0.
+ * @param n
+ *   Number of objects; 0 succeeds and does nothing.
+ * @param size
+ *   Object size, as in rte_fastmem_alloc().
+ * @param align
+ *   Alignment, as in rte_fastmem_alloc().
+ * @param flags
+ *   0 or @c RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   As in rte_fastmem_alloc_socket().
+ * @return
+ *   - 0: success.
+ *   - -E2BIG, -EINVAL, -ENOMEM, -ENODEV: as in rte_fastmem_alloc_socket(); -EINVAL also
+ *     for a NULL @p ptrs with @p n > 0.
+ */
+__rte_experimental
+int
+rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, int socket_id);
+
+/**
+ * Free an object.
+ *
+ * Thread safety: MT-safe. Any thread may free any object, whichever thread allocated it.
+ *
+ * @param ptr
+ *   An object from fastmem, or NULL (a no-op). When fastmem is not initialized, a no-op
+ *   with rte_errno set to @c ENODEV.
+ */
+__rte_experimental
+void
+rte_fastmem_free(void *ptr);
+
+/**
+ * Free @p n objects.
+ *
+ * The objects may be of different sizes and sockets; NULL entries are skipped.
+ *
+ * Thread safety: MT-safe, as rte_fastmem_free().
+ *
+ * @param ptrs
+ *   Array of @p n objects; may be NULL when @p n is 0.
+ * @param n
+ *   Number of entries; 0 is a no-op.
+ */
+__rte_experimental
+void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n);
+
+/**
+ * Resize an object.
+ *
+ * When the object's class already fits @p size and @p align, returns @p ptr unchanged.
+ * Otherwise allocates a new object on the socket of @p ptr, copies the old object's
+ * contents (up to the smaller of the old class size and @p size), frees @p ptr and
+ * returns the new object. Contents beyond the old object are not initialized.
+ *
+ * Thread safety: MT-safe, as rte_fastmem_alloc_socket().
+ *
+ * @param ptr
+ *   An object from fastmem, or NULL to allocate on the calling thread's socket.
+ * @param size
+ *   New size, at most rte_fastmem_max_size(); 0 as in rte_fastmem_alloc().
+ * @param align
+ *   Alignment, as in rte_fastmem_alloc().
+ * @return
+ *   The object, or NULL with rte_errno set as in rte_fastmem_alloc_socket(); on failure
+ *   @p ptr is left untouched and stays valid.
+ */
+__rte_experimental
+void *
+rte_fastmem_realloc(void *ptr, size_t size, size_t align)
+	__rte_alloc_size(2);
+
+/**
+ * Translate an object address to an IO address, in O(1).
+ *
+ * Thread safety: MT-safe.
+ *
+ * @param ptr
+ *   Any address inside an object from fastmem.
+ * @return
+ *   The IO address, as rte_mem_virt2iova() would give it for EAL memory, and as the user
+ *   supplied to rte_malloc_heap_memory_add() for external heaps; @c RTE_BAD_IOVA when
+ *   the memory has no IO address, for NULL, or when fastmem is not initialized.
+ */
+__rte_experimental
+rte_iova_t
+rte_fastmem_virt2iova(const void *ptr);
+
+/**
+ * Return the objects in the calling lcore's caches (every socket, every class) to the
+ * bins, so that fully free slabs go back to their socket's pool.
+ *
+ * Thread safety: MT-safe; acts on the calling thread's caches only. No effect in a thread
+ * without an lcore id (it has no cache).
+ */
+__rte_experimental
+void
+rte_fastmem_cache_flush(void);
+
+/** Statistics of the whole allocator. */
+struct rte_fastmem_stats {
+	uint64_t bytes_backing; /**< backing memory reserved from EAL, all sockets */
+	uint64_t bytes_in_use; /**< bytes (at class size) of objects held by the application */
+	uint64_t bytes_cached; /**< bytes (at class size) of objects in lcore caches */
+	uint64_t alloc_total; /**< objects allocated */
+	uint64_t free_total; /**< objects freed */
+	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
+	unsigned int n_classes; /**< number of size classes */
+};
+
+/** Statistics of one size class, over all sockets. */
+struct rte_fastmem_class_stats {
+	size_t class_size; /**< the class size in bytes */
+	uint64_t in_use; /**< objects held by the application */
+	uint64_t alloc_cache_hits; /**< objects allocated from an lcore cache */
+	uint64_t alloc_cache_misses; /**< objects allocated through the bin (refill or no cache) */
+	uint64_t free_cache_hits; /**< objects freed into an lcore cache */
+	uint64_t free_cache_misses; /**< objects freed through the bin (drain or no cache) */
+	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
+	uint64_t slab_acquires; /**< slabs taken from the free-slab pool */
+	uint64_t slab_releases; /**< slabs returned to the free-slab pool */
+	uint64_t slabs_partial; /**< slabs with free objects, now */
+	uint64_t slabs_full; /**< slabs with no free object, now */
+};
+
+/**
+ * Statistics of one lcore (all classes and sockets), or of the threads without an lcore
+ * id (rte_fastmem_stats_shared()).
+ */
+struct rte_fastmem_lcore_stats {
+	uint64_t alloc_cache_hits; /**< objects allocated from the lcore's caches */
+	uint64_t alloc_cache_misses; /**< objects allocated through a bin */
+	uint64_t free_cache_hits; /**< objects freed into the lcore's caches */
+	uint64_t free_cache_misses; /**< objects freed through a bin */
+	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
+	uint64_t bytes_cached; /**< bytes (at class size) in the lcore's caches, now */
+};
+
+/** Statistics of one lcore and size class (all sockets), or of the shared path. */
+struct rte_fastmem_lcore_class_stats {
+	uint64_t alloc_cache_hits; /**< objects allocated from the cache */
+	uint64_t alloc_cache_misses; /**< objects allocated through the bin */
+	uint64_t free_cache_hits; /**< objects freed into the cache */
+	uint64_t free_cache_misses; /**< objects freed through the bin */
+	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
+	uint64_t cached; /**< objects in the caches, now */
+	unsigned int cache_capacity; /**< the most objects one cache of this class holds */
+};
+
+/**
+ * Get the statistics of the whole allocator.
+ *
+ * Counters are read with relaxed atomic loads while other threads update them: each is
+ * exact, but they are not a snapshot of one instant.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, -EINVAL (NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats(struct rte_fastmem_stats *stats);
+
+/**
+ * Get the statistics of one size class, over all sockets.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param class_size
+ *   A class size, as listed by rte_fastmem_classes().
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, -EINVAL (not a class size, or NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats);
+
+/**
+ * Get the statistics of one lcore's caches, over all classes and sockets.
+ *
+ * Thread safety: MT-safe. May be called from any thread, for any lcore.
+ *
+ * @param lcore_id
+ *   An lcore id below @c RTE_MAX_LCORE.
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, -EINVAL (bad lcore id, NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats);
+
+/**
+ * Get the statistics of one lcore's caches of one size class, over all sockets.
+ *
+ * Thread safety: MT-safe. May be called from any thread, for any lcore.
+ *
+ * @param lcore_id
+ *   An lcore id below @c RTE_MAX_LCORE.
+ * @param class_size
+ *   A class size, as listed by rte_fastmem_classes().
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, -EINVAL (bad lcore id or class size, NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats);
+
+/**
+ * Get the statistics of the calls made by threads without an lcore id (which have no
+ * cache: all their allocations and frees count as cache misses).
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, -EINVAL (NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats);
+
+/**
+ * Get the statistics of one size class for the threads without an lcore id.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param class_size
+ *   A class size, as listed by rte_fastmem_classes().
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, -EINVAL (not a class size, NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats);
+
+/**
+ * Reset the event counters (allocations, frees, cache hits and misses, ENOMEM, slab
+ * acquires and releases) to zero. Gauges (bytes and objects in use or cached, slab
+ * counts) are not affected. Counters are not written by the reset: it records a baseline
+ * that later reads subtract, so it never races with the threads updating them.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ */
+__rte_experimental
+void
+rte_fastmem_stats_reset(void);
+
+/**
+ * Print the state and statistics of the allocator in human-readable form: sockets,
+ * limits and backing memory, each class in use, each lcore with a cache in use.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param f
+ *   The output stream (stdout when NULL).
+ */
+__rte_experimental
+void
+rte_fastmem_dump(FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_FASTMEM_H */
