@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-lcoremem authors
+#
+# The main job: set the machine up, build, and run a short demonstration of what this
+# project does, its performance tests:
+#   lcore_var_perf_autotest  cycles per per-lcore state update with lcore variables versus
+#                            per-lcore arrays and TLS, and the resident memory they cost
+#   fastmem_perf_autotest    fastmem versus rte_mempool and rte_malloc (when built)
+# A test that this build of dpdk-test does not register is left out with a note.
+#
+# Environment:
+#   LCOREMEM_BUILD_PREFIX  build folder (default "build", shared with devtools/run-tests.sh)
+#   LCOREMEM_PERF_TESTS    the perf tests to run, in order (default: the list above)
+#   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
+# Exit status: 0 when every test run passed.
+
+set -u -o pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+
+dir=${LCOREMEM_BUILD_PREFIX:-build}
+# Add new demonstrations here (or in LCOREMEM_PERF_TESTS): each is a dpdk-test test name.
+perf_tests=${LCOREMEM_PERF_TESTS:-lcore_var_perf_autotest fastmem_perf_autotest}
+
+say()
+{
+	echo
+	echo "=== $*"
+}
+
+if [ "${LCOREMEM_SKIP_SETUP:-0}" != 1 ]; then
+	say "setup: devtools/setup.sh"
+	bash "$top/devtools/setup.sh" </dev/null || exit 1
+fi
+
+say "build $dir"
+if [ -f "$dir/build.ninja" ]; then
+	meson setup --reconfigure "$dir" -Dbuildtype=release || exit 1
+else
+	rm -rf "$dir"
+	meson setup "$dir" -Dbuildtype=release || exit 1
+fi
+ninja -C "$dir" || exit 1
+
+dpdk_test=$dir/app/test/dpdk-test
+# EAL arguments: two lcores on the first two CPUs, with hugepages when the machine has some
+# free, in --no-huge mode otherwise.
+eal_args=(--no-pci --log-level=lib.eal:warning -l "0-$(($(nproc) > 1 ? 1 : 0))")
+if [ "$(/usr/bin/python3 "$top/buildtools/has_hugepages.py")" != 0 ]; then
+	memory="hugepages"
+else
+	memory="no hugepages (--no-huge -m 1024)"
+	eal_args+=(--no-huge -m 1024)
+fi
+
+registered=$("$dpdk_test" "${eal_args[@]}" --file-prefix=lcoremem-main-list 2>/dev/null |
+	sed -n 's/^  *\([a-z0-9_]*\)$/\1/p')
+
+failed=0
+ran=0
+for t in $perf_tests; do
+	if ! grep -qx "$t" <<<"$registered"; then
+		say "$t: not registered in this build, left out"
+		continue
+	fi
+	say "$t (EAL: ${eal_args[*]}; $memory)"
+	"$dpdk_test" "${eal_args[@]}" --file-prefix="lcoremem-main-$t" "$t" </dev/null
+	rc=$?
+	ran=$((ran + 1))
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
+		echo "$t: FAILED (exit status $rc)"
+		failed=$((failed + 1))
+	fi
+done
+
+say "main job done: $ran demonstration(s) run, $failed failed"
+[ $failed -eq 0 ] && [ $ran -gt 0 ]

@@ -1,0 +1,335 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-lcoremem authors
+#
+# Run every test of dpdk-lcoremem, the way CI does, and end with the line
+#     N passed, N failed, N skipped
+# Exit status: 0 when nothing failed, 1 otherwise.
+#
+# Stages:
+#   setup    devtools/setup.sh: install missing Debian packages, reserve hugepages
+#   normal   release build; `meson test --suite fast-tests` (the --no-huge runs, the hugepage
+#            runs when the machine has hugepages, the build checks); then the stress suite,
+#            if any stress test is registered, for a short bounded time
+#   install  `meson install` of the libraries into a scratch prefix, then a small application
+#            built against the installed pkg-config module libdpdk-lcoremem, and run
+#   asan     AddressSanitizer + UndefinedBehaviorSanitizer build; the fast tests
+#            (ASAN_SKIP tests skip themselves)
+#   tsan     ThreadSanitizer build; the tests of the meson suite 'tsan' (none is fine)
+# Every test result is read back from meson's JSON test logs and added up at the end.
+#
+# Environment:
+#   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
+#   LCOREMEM_STAGES        stages to run (default "normal install asan tsan")
+#   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
+#   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
+#   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
+#   CI                     "true" under CI: no questions asked, more diagnostics printed
+
+set -u -o pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+
+prefix=${LCOREMEM_BUILD_PREFIX:-build}
+stages=${LCOREMEM_STAGES:-normal install asan tsan}
+jobs=${LCOREMEM_TEST_JOBS:-2}
+ci=${CI:-false}
+python=/usr/bin/python3
+export DPDK_TEST_STRESS_SECONDS=${DPDK_TEST_STRESS_SECONDS:-20}
+
+results=$top/$prefix-results
+rm -rf "$results"
+mkdir -p "$results"
+# results of the steps that are not meson tests, in meson's JSON-lines test log shape
+extra_log=$results/steps.json
+: >"$extra_log"
+# LABEL=FILE pairs for devtools/test-summary.py
+test_logs=()
+# "stage seconds" lines for the timing table
+timings=()
+
+say()
+{
+	echo
+	echo "=== $*"
+}
+
+# record_step NAME RESULT [LOGFILE]: add a non-meson step to the results, with the tail of
+# its log as its output.
+record_step()
+{
+	"$python" - "$extra_log" "$1" "$2" "${3:-}" <<'EOF'
+import json, sys
+path, name, result, logfile = sys.argv[1:5]
+out = ''
+if logfile:
+    try:
+        with open(logfile, encoding='utf-8', errors='replace') as f:
+            out = ''.join(f.readlines()[-60:])
+    except OSError:
+        pass
+with open(path, 'a', encoding='utf-8') as f:
+    f.write(json.dumps({'name': name, 'result': result, 'stdout': out,
+                        'log': logfile}) + '\n')
+EOF
+}
+
+# timed STAGE CMD...: run a stage function and note how long it took.
+timed()
+{
+	local stage=$1 start end
+	shift
+	start=$(date +%s)
+	"$@"
+	end=$(date +%s)
+	timings+=("$stage $((end - start))")
+}
+
+# configure BUILDDIR [MESON OPTIONS...]: meson setup (or reconfigure, so that configure-time
+# probes such as the hugepage check see the machine as it is now) and ninja.
+configure_and_build()
+{
+	local dir=$1 log
+	shift
+	log=$results/build-$(basename "$dir").log
+	say "build $dir ($*)"
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" >"$log" 2>&1
+	else
+		rm -rf "$dir"
+		meson setup "$dir" "$@" >"$log" 2>&1
+	fi
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		ninja -C "$dir" >>"$log" 2>&1
+		rc=$?
+	fi
+	if [ $rc -ne 0 ]; then
+		echo "build of $dir FAILED; the end of $log:"
+		tail -n 60 "$log"
+		record_step "build $dir" FAIL "$log"
+		return 1
+	fi
+	# the configuration summary
+	grep -E '^ +(DPDK|lcore variables|libraries|hugepages)' "$log" || true
+	return 0
+}
+
+# run_suite BUILDDIR SUITE LABEL [MESON TEST OPTIONS...]: run one meson test suite, keeping
+# its JSON log under its own name so that several suites of one build do not overwrite
+# each other's results.
+run_suite()
+{
+	local dir=$1 suite=$2 label=$3 logbase
+	shift 3
+	logbase=run-tests-$suite
+	rm -f "$dir/meson-logs/$logbase.json" "$dir/meson-logs/$logbase.txt"
+	say "meson test -C $dir --suite $suite $*"
+	meson test -C "$dir" --no-rebuild --suite "$suite" --logbase "$logbase" \
+		--num-processes "$jobs" --print-errorlogs "$@" </dev/null
+	local rc=$?
+	if [ -f "$dir/meson-logs/$logbase.json" ]; then
+		test_logs+=("$label=$dir/meson-logs/$logbase.json")
+	elif [ $rc -ne 0 ]; then
+		record_step "meson test $dir $suite" ERROR
+	else
+		echo "(no test in suite $suite)"
+	fi
+}
+
+stage_normal()
+{
+	local dir=$prefix
+	configure_and_build "$dir" -Dbuildtype=release || return
+	run_suite "$dir" fast-tests normal
+	# the stress suite for a short, bounded time (each stress test honours
+	# DPDK_TEST_STRESS_SECONDS); none registered yet is fine
+	run_suite "$dir" stress-tests stress
+}
+
+# The install test: what a user does with a release. Its build folder has no tests, only the
+# libraries, and installs into a prefix inside it.
+stage_install()
+{
+	local dir=$prefix-install dest log pc_dir app=$results/install-app
+	dest=$top/$dir/prefix
+	log=$results/install-test.log
+	: >"$log"
+	say "install test: meson install into $dest, then an application built with pkg-config"
+	configure_and_build "$dir" -Dbuildtype=release -Dtests=false --prefix="$dest" ||
+		{ record_step "install test" FAIL "$log"; return; }
+	rm -rf "$dest"
+	if ! meson install -C "$dir" >>"$log" 2>&1; then
+		tail -n 40 "$log"
+		record_step "install test" FAIL "$log"
+		return
+	fi
+	pc_dir=$(dirname "$(find "$dest" -name libdpdk-lcoremem.pc | head -n 1)")
+	if [ ! -f "$pc_dir/libdpdk-lcoremem.pc" ]; then
+		echo "no libdpdk-lcoremem.pc was installed under $dest" | tee -a "$log"
+		record_step "install test" FAIL "$log"
+		return
+	fi
+	echo "installed files:" >>"$log"
+	(cd "$dest" && find . -type f -o -type l | sort) >>"$log"
+	mkdir -p "$app"
+	cat >"$app/app.c" <<'EOF'
+/* A user of the installed dpdk-lcoremem: lcore variables, and fastmem when installed. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_lcore_var.h>
+#if __has_include(<rte_fastmem.h>)
+#include <rte_fastmem.h>
+#define HAVE_FASTMEM 1
+#endif
+
+struct counter {
+	unsigned long count;
+};
+
+static RTE_LCORE_VAR_HANDLE(struct counter, counters);
+
+RTE_LCORE_VAR_INIT(counters);
+
+int
+main(int argc, char **argv)
+{
+	struct counter *c;
+	unsigned long sum = 0;
+
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "install test: EAL init failed\n");
+		return 1;
+	}
+	RTE_LCORE_VAR(counters)->count += 42;
+	/* the macro declares the lcore id variable itself, as upstream's does */
+	RTE_LCORE_VAR_FOREACH(lcore_id, c, counters)
+		sum += c->count;
+	if (sum != 42) {
+		fprintf(stderr, "install test: lcore variable sum %lu, not 42\n", sum);
+		return 1;
+	}
+#ifdef HAVE_FASTMEM
+	{
+		void *p;
+
+		if (rte_fastmem_init() < 0) {
+			fprintf(stderr, "install test: rte_fastmem_init failed\n");
+			return 1;
+		}
+		p = rte_fastmem_alloc(100, 0, RTE_FASTMEM_F_ZERO);
+		if (p == NULL) {
+			fprintf(stderr, "install test: rte_fastmem_alloc failed\n");
+			return 1;
+		}
+		rte_fastmem_free(p);
+		rte_fastmem_deinit();
+		printf("install test: fastmem allocated and freed an object\n");
+	}
+#endif
+	printf("install test: lcore variables OK\n");
+	rte_eal_cleanup();
+	return 0;
+}
+EOF
+	(
+		set -x
+		export PKG_CONFIG_PATH=$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+		pkg-config --modversion libdpdk-lcoremem &&
+		cc -Wall -Wextra -Werror -o "$app/app" "$app/app.c" \
+			$(pkg-config --cflags libdpdk-lcoremem) \
+			$(pkg-config --libs libdpdk-lcoremem) &&
+		LD_LIBRARY_PATH=$(pkg-config --variable=libdir libdpdk-lcoremem) \
+			"$app/app" --no-pci --no-huge -m 256 -l 0 --log-level=lib.eal:warning \
+			--file-prefix=lcoremem-install-test &&
+		# the application must have found our library in the scratch prefix
+		LD_LIBRARY_PATH=$(pkg-config --variable=libdir libdpdk-lcoremem) \
+			ldd "$app/app" | grep -E 'librte_(eal_ext|fastmem)' | grep -F "$dest"
+	) >>"$log" 2>&1
+	if [ $? -eq 0 ]; then
+		sed -n 's/^\(install test: .*\)/\1/p' "$log"
+		echo "install test: OK"
+		record_step "install test" OK "$log"
+	else
+		echo "install test: FAILED; the end of $log:"
+		tail -n 40 "$log"
+		record_step "install test" FAIL "$log"
+	fi
+}
+
+stage_asan()
+{
+	local dir=$prefix-asan
+	configure_and_build "$dir" -Dbuildtype=debugoptimized \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-omit-frame-pointer || return
+	# Leaks are reported (detect_leaks is on by default). lsan.supp silences only leaks
+	# whose allocation stack lies inside Debian's uninstrumented DPDK libraries; our own
+	# libraries and tests are never suppressed.
+	ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_summary=1:detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$top/devtools/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1 \
+		run_suite "$dir" fast-tests asan --timeout-multiplier 3
+}
+
+stage_tsan()
+{
+	local dir=$prefix-tsan
+	configure_and_build "$dir" -Dbuildtype=debugoptimized \
+		-Db_sanitize=thread -Db_lundef=false -Dc_args=-fno-omit-frame-pointer || return
+	TSAN_OPTIONS=halt_on_error=1:abort_on_error=1:second_deadlock_stack=1 \
+		run_suite "$dir" tsan tsan --timeout-multiplier 5
+}
+
+stage_setup()
+{
+	if [ "${LCOREMEM_SKIP_SETUP:-0}" = 1 ]; then
+		echo "setup skipped (LCOREMEM_SKIP_SETUP=1)"
+		return 0
+	fi
+	say "setup: devtools/setup.sh"
+	if ! bash "$top/devtools/setup.sh" </dev/null; then
+		echo "setup failed: the packages above are needed"
+		return 1
+	fi
+}
+
+start=$(date +%s)
+if [ "$ci" = true ]; then
+	say "environment"
+	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print $2 " kB" }' \
+		/proc/meminfo) memory; running as uid $(id -u)"
+	git -C "$top" log -1 --format='commit %H %s' 2>/dev/null || true
+fi
+
+timed setup stage_setup
+if ! command -v meson >/dev/null || ! pkg-config --exists libdpdk 2>/dev/null; then
+	echo "meson or DPDK's development files are missing: nothing can be built"
+	record_step "setup" FAIL
+	stages=""
+fi
+if [ "$ci" = true ]; then
+	echo "gcc: $(gcc --version | head -n 1); meson $(meson --version 2>/dev/null);" \
+		"DPDK $(pkg-config --modversion libdpdk 2>/dev/null)"
+	grep -E '^HugePages_(Total|Free)' /proc/meminfo
+fi
+
+for stage in $stages; do
+	case $stage in
+	normal | install | asan | tsan) timed "$stage" "stage_$stage" ;;
+	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
+	esac
+done
+
+say "timing"
+for t in "${timings[@]}"; do
+	printf '  %-10s %5ss\n' ${t}
+done
+printf '  %-10s %5ss\n' total $(($(date +%s) - start))
+
+say "summary (logs under $results and <build>/meson-logs)"
+"$python" "$top/devtools/test-summary.py" "build+install=$extra_log" "${test_logs[@]}"
