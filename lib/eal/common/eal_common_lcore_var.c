@@ -13,7 +13,8 @@
  *
  * Allocation is a bump of the offset into the current buffer; a variable that does not fit
  * what is left of the slice opens a new buffer. Variables are never freed; the buffers are
- * unmapped by a destructor at process exit.
+ * unmapped by a destructor at process exit. The list of buffers lives in the page mapped
+ * after each buffer's last slice, so the allocator itself never calls malloc().
  */
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_debug.h>
@@ -31,17 +33,22 @@
 
 #include <rte_lcore_var.h>
 
-/* Bytes of one buffer: a slice per lcore id. */
+/* Bytes of the slices of one buffer: a slice per lcore id. */
 #define LCORE_VAR_BUFFER_SIZE ((size_t)RTE_MAX_LCORE * RTE_MAX_LCORE_VAR)
 
-/* One mapped buffer, kept on a list so that it can be unmapped at exit. */
+/*
+ * Each mapping is one page longer than its slices: that page holds the buffer's list node,
+ * so that no byte of any slice is lost to bookkeeping (a variable of RTE_MAX_LCORE_VAR
+ * bytes fills a whole slice) and nothing is allocated from the heap.
+ */
 struct lcore_var_buffer {
 	struct lcore_var_buffer *next; /**< older buffer, or NULL */
-	void *base; /**< start of the mapping; lcore 0's slice */
+	void *base; /**< start of the mapping: lcore 0's slice */
+	size_t map_size; /**< bytes mapped at base, the node's page included */
 };
 
 /*
- * The allocator state. Every field is protected by lv_lock. rte_spinlock_t needs no
+ * The allocator state. Every field is protected by lv.lock. rte_spinlock_t needs no
  * initialisation call, so the allocator works from constructors that run before this
  * file's own constructors and before rte_eal_init().
  */
@@ -60,42 +67,60 @@ static struct {
 };
 
 /*
- * The first buffer's list node lives here rather than in the heap, so that nothing
- * allocated before main() shows up to leak checkers; later ones are carved from the
- * buffer they describe (the first bytes of lcore 0's slice are never handed out).
+ * Under LeakSanitizer, pointers to heap memory kept in lcore variable values keep that
+ * memory reachable for leak checks made while the buffers are mapped (as they would if the
+ * buffers came from the heap): the mappings are registered as root regions. The check LSan
+ * makes at exit comes after the destructor below, as it would come after upstream's
+ * rte_eal_cleanup() freed its buffers: memory that values point to must be freed by its
+ * owner before then.
  */
-static struct lcore_var_buffer first_buffer;
+#if defined(__SANITIZE_ADDRESS__)
+#define LCORE_VAR_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define LCORE_VAR_LSAN 1
+#endif
+#endif
 
-static void *
-buffer_map(void)
-{
-	void *base = mmap(NULL, LCORE_VAR_BUFFER_SIZE, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (base == MAP_FAILED)
-		rte_panic("lcore variables: cannot map a %zu-byte buffer: %s\n",
-			LCORE_VAR_BUFFER_SIZE, strerror(errno));
-	return base;
-}
+#ifdef LCORE_VAR_LSAN
+#include <sanitizer/lsan_interface.h>
+#define lcore_var_lsan_register(p, n) __lsan_register_root_region((p), (n))
+#define lcore_var_lsan_unregister(p, n) __lsan_unregister_root_region((p), (n))
+#else
+#define lcore_var_lsan_register(p, n) RTE_SET_USED(p)
+#define lcore_var_lsan_unregister(p, n) RTE_SET_USED(p)
+#endif
 
 /* Called with lv.lock held. */
 static void
 buffer_open(void)
 {
+	size_t map_size = LCORE_VAR_BUFFER_SIZE + (size_t)getpagesize();
 	struct lcore_var_buffer *buf;
-	void *base = buffer_map();
+	void *base;
 
-	if (lv.current == NULL) {
-		buf = &first_buffer;
-		lv.offset = 0;
-	} else {
-		/* the node is the first thing in the new buffer's lcore 0 slice */
-		buf = base;
-		lv.offset = sizeof(*buf);
-	}
+	base = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		rte_panic("lcore variables: cannot map a %zu-byte buffer: %s\n",
+			map_size, strerror(errno));
+#ifdef MADV_NOHUGEPAGE
+	/*
+	 * Where transparent huge pages are on for every mapping, one touched value would make
+	 * a whole huge page resident (at the default RTE_MAX_LCORE_VAR, the slices of 16
+	 * lcore ids); keep the buffer in small pages, so that resident memory stays
+	 * proportional to the lcore ids in use. Failure is harmless.
+	 */
+	(void)madvise(base, LCORE_VAR_BUFFER_SIZE, MADV_NOHUGEPAGE);
+#endif
+	lcore_var_lsan_register(base, LCORE_VAR_BUFFER_SIZE);
+
+	buf = RTE_PTR_ADD(base, LCORE_VAR_BUFFER_SIZE);
 	buf->base = base;
+	buf->map_size = map_size;
 	buf->next = lv.current;
 	lv.current = buf;
+	lv.offset = 0;
 	lv.num_buffers++;
 }
 
@@ -143,8 +168,9 @@ RTE_FINI_PRIO(lcore_var_release, LOG)
 
 	rte_spinlock_lock(&lv.lock);
 	for (buf = lv.current; buf != NULL; buf = next) {
-		next = buf->next; /* read before the unmap, which may free the node */
-		munmap(buf->base, LCORE_VAR_BUFFER_SIZE);
+		next = buf->next; /* the node goes away with the mapping */
+		lcore_var_lsan_unregister(buf->base, LCORE_VAR_BUFFER_SIZE);
+		munmap(buf->base, buf->map_size);
 	}
 	lv.current = NULL;
 	lv.offset = 0;

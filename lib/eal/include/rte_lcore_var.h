@@ -61,9 +61,15 @@
  * }
  * @endcode
  *
- * Values must not be accessed through the handle from a thread without an lcore id
- * (rte_lcore_id() returns @c LCORE_ID_ANY there); such a thread may use
- * RTE_LCORE_VAR_LCORE() with an lcore id it has a right to.
+ * Threads without an lcore id. An unregistered non-EAL thread (one for which
+ * rte_lcore_id() returns @c LCORE_ID_ANY) has no value of its own: RTE_LCORE_VAR()
+ * called there would compute an address far outside every buffer, and dereferencing it
+ * is undefined behaviour (a build with @c RTE_ENABLE_ASSERT catches it). Such a thread
+ * may either register with rte_thread_register(), which gives it an lcore id and hence
+ * values, or use RTE_LCORE_VAR_LCORE() with an lcore id whose value it may touch under
+ * the module's own synchronisation. Code reachable from such threads typically tests
+ * rte_lcore_id() against @c LCORE_ID_ANY and falls back to a shared, lock-protected
+ * instance of its state.
  *
  * This header provides, on DPDK releases that lack it, the API that DPDK's EAL has had
  * since 24.11, with the same names and semantics.
@@ -75,6 +81,7 @@
 #include <rte_common.h>
 #include <rte_compat.h>
 #include <rte_config.h>
+#include <rte_debug.h>
 #include <rte_lcore.h>
 
 #include <rte_lcoremem_config.h>
@@ -197,8 +204,11 @@ extern "C" {
 /**
  * Get a pointer to the value of a given lcore id.
  *
+ * May be called from any thread, for any lcore id; synchronising with the thread that
+ * owns @p lcore_id is the caller's business.
+ *
  * @param lcore_id
- *   The lcore id, below @c RTE_MAX_LCORE.
+ *   The lcore id, below @c RTE_MAX_LCORE (@c LCORE_ID_ANY is not valid).
  * @param handle
  *   The lcore variable handle.
  * @return
@@ -207,6 +217,7 @@ extern "C" {
 static inline void *
 rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
 {
+	RTE_ASSERT(lcore_id < RTE_MAX_LCORE);
 	return RTE_PTR_ADD(handle, (size_t)lcore_id * RTE_MAX_LCORE_VAR);
 }
 
@@ -225,7 +236,8 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
  * Get a pointer, of the handle's type, to the calling thread's value.
  *
  * The calling thread must have an lcore id: an EAL thread, or a non-EAL thread
- * registered with rte_thread_register().
+ * registered with rte_thread_register(). In a thread where rte_lcore_id() is
+ * @c LCORE_ID_ANY the result is not a valid pointer (see the file description).
  *
  * @param handle
  *   The lcore variable handle.
@@ -235,6 +247,9 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
 /**
  * Iterate over the values of every lcore id, from 0 to @c RTE_MAX_LCORE - 1, whether an
  * lcore with that id runs or not.
+ *
+ * (After the last iteration @p value is left pointing one slice past the last value; it
+ * is not dereferenced.)
  *
  * @param lcore_id
  *   The name of an unsigned int loop variable, declared by the macro, holding the lcore
@@ -246,9 +261,10 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
  *   The lcore variable handle.
  */
 #define RTE_LCORE_VAR_FOREACH(lcore_id, value, handle) \
-	for (unsigned int lcore_id = ((value) = RTE_LCORE_VAR_LCORE(0, handle), 0); \
+	for (unsigned int lcore_id = ((value) = (handle), 0); \
 			lcore_id < RTE_MAX_LCORE; \
-			lcore_id++, (value) = RTE_LCORE_VAR_LCORE(lcore_id, handle))
+			lcore_id++, (value) = (typeof(handle))RTE_PTR_ADD(handle, \
+				(size_t)lcore_id * RTE_MAX_LCORE_VAR))
 
 /**
  * @warning
