@@ -8,6 +8,7 @@
 #
 # Stages:
 #   setup    devtools/setup.sh: install missing Debian packages, reserve hugepages
+#   checks   tree checks: every file has a MAINTAINERS entry
 #   normal   release build; `meson test --suite fast-tests` (the --no-huge runs, the hugepage
 #            runs when the machine has hugepages, the build checks); then the stress suite,
 #            if any stress test is registered, for a short bounded time
@@ -20,7 +21,7 @@
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
-#   LCOREMEM_STAGES        stages to run (default "normal install asan tsan")
+#   LCOREMEM_STAGES        stages to run (default "checks normal install asan tsan")
 #   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 #   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
@@ -32,7 +33,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
 prefix=${LCOREMEM_BUILD_PREFIX:-build}
-stages=${LCOREMEM_STAGES:-normal install asan tsan}
+stages=${LCOREMEM_STAGES:-checks normal install asan tsan}
 jobs=${LCOREMEM_TEST_JOBS:-2}
 ci=${CI:-false}
 python=/usr/bin/python3
@@ -135,6 +136,23 @@ run_suite()
 		record_step "meson test $dir $suite" ERROR
 	else
 		echo "(no test in suite $suite)"
+	fi
+}
+
+stage_checks()
+{
+	local log=$results/check-maintainers.log
+	say "checks: MAINTAINERS"
+	if ! git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		echo "not a git checkout: MAINTAINERS coverage not checked"
+		return
+	fi
+	if "$python" "$top/devtools/check-maintainers.py" "$top" >"$log" 2>&1; then
+		tail -n 1 "$log"
+		record_step "MAINTAINERS covers every file" OK "$log"
+	else
+		cat "$log"
+		record_step "MAINTAINERS covers every file" FAIL "$log"
 	fi
 }
 
@@ -320,7 +338,7 @@ fi
 
 for stage in $stages; do
 	case $stage in
-	normal | install | asan | tsan) timed "$stage" "stage_$stage" ;;
+	checks | normal | install | asan | tsan) timed "$stage" "stage_$stage" ;;
 	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
 	esac
 done
