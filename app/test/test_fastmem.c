@@ -1,0 +1,1500 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * fastmem_autotest: the functional tests of the fastmem allocator, in suites:
+ *   lifecycle      init/deinit without allocating memory;
+ *   functional     every API and every size class, on the EAL's own heap;
+ *   external heap  a heap made of memory the test maps itself, used as a second socket;
+ *   error table    every documented misuse: its return value, rte_errno, and no leak;
+ *   concurrency    many lcores and threads at once (test_fastmem_concurrent.c).
+ * Everything runs without hugepages: in --no-huge mode the EAL gives fastmem
+ * IOVA-contiguous memzones as well (see the lifecycle suite for what is checked).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+
+#include <rte_fastmem.h>
+
+#include "test.h"
+#include "test_fastmem.h"
+
+#define KIB ((size_t)1024)
+#define MIB (KIB * KIB)
+#define SLAB_SIZE (2 * MIB)
+#define N_CLASSES_EXPECTED 18
+
+/* ---- helpers ---- */
+
+static void
+count_memzone(const struct rte_memzone *mz, void *arg)
+{
+	RTE_SET_USED(mz);
+	(*(unsigned int *)arg)++;
+}
+
+/* Number of memzones in the process. */
+static unsigned int
+memzone_count(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(count_memzone, &n);
+	return n;
+}
+
+static int
+fm_init(void)
+{
+	int ret = rte_fastmem_init();
+
+	if (ret != 0) {
+		printf("rte_fastmem_init() failed: %d (%s)\n", ret, rte_strerror(-ret));
+		return TEST_FAILED;
+	}
+	return TEST_SUCCESS;
+}
+
+static void
+fm_deinit(void)
+{
+	rte_fastmem_deinit();
+}
+
+int
+test_fastmem_check_idle(void)
+{
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	struct rte_fastmem_stats st;
+	unsigned int n, i;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "rte_fastmem_stats failed");
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 0, "%" PRIu64 " bytes still in use", st.bytes_in_use);
+	TEST_ASSERT_EQUAL(st.bytes_cached, 0, "%" PRIu64 " bytes still cached", st.bytes_cached);
+	TEST_ASSERT_EQUAL(st.alloc_total, st.free_total, "alloc_total %" PRIu64
+		" != free_total %" PRIu64, st.alloc_total, st.free_total);
+	n = rte_fastmem_classes(sizes);
+	for (i = 0; i < n; i++) {
+		struct rte_fastmem_class_stats cs;
+
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs),
+			"stats_class(%zu) failed", sizes[i]);
+		TEST_ASSERT_EQUAL(cs.in_use, 0, "class %zu: %" PRIu64 " objects in use",
+			sizes[i], cs.in_use);
+		TEST_ASSERT(cs.slabs_partial == 0 && cs.slabs_full == 0,
+			"class %zu: %" PRIu64 " partial and %" PRIu64 " full slabs left"
+			" with nothing in use", sizes[i], cs.slabs_partial, cs.slabs_full);
+	}
+	return TEST_SUCCESS;
+}
+
+/* ---- log capture: every error must leave a log line at debug level ---- */
+
+static char *log_buf;
+static size_t log_len;
+static FILE *log_stream;
+static uint32_t log_saved_level;
+
+static void
+log_capture_start(void)
+{
+	log_stream = open_memstream(&log_buf, &log_len);
+	if (log_stream == NULL)
+		return;
+	rte_openlog_stream(log_stream);
+	log_saved_level = rte_log_get_global_level();
+	rte_log_set_global_level(RTE_LOG_DEBUG);
+	rte_log_set_level_pattern("lib.fastmem*", RTE_LOG_DEBUG);
+}
+
+/* Stop capturing; return whether anything was logged. */
+static bool
+log_capture_stop(void)
+{
+	bool logged;
+
+	if (log_stream == NULL)
+		return true; /* could not capture: do not fail for it */
+	rte_openlog_stream(NULL);
+	rte_log_set_global_level(log_saved_level);
+	rte_log_set_level_pattern("lib.fastmem*", RTE_LOG_INFO);
+	fclose(log_stream);
+	log_stream = NULL;
+	logged = log_len > 0;
+	free(log_buf);
+	log_buf = NULL;
+	log_len = 0;
+	return logged;
+}
+
+/* ---- lifecycle suite ---- */
+
+static int
+test_lifecycle_init_deinit(void)
+{
+	unsigned int mz_before = memzone_count();
+	struct rte_fastmem_stats st;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init #%d failed", i);
+		TEST_ASSERT_EQUAL(rte_fastmem_init(), -EBUSY, "second init not -EBUSY");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats failed");
+		TEST_ASSERT_EQUAL(st.bytes_backing, 0, "init reserved %zu bytes",
+			(size_t)st.bytes_backing);
+		TEST_ASSERT_EQUAL(st.bytes_in_use, 0, "fresh allocator has bytes in use");
+		TEST_ASSERT_EQUAL(st.n_classes, N_CLASSES_EXPECTED, "n_classes %u",
+			(unsigned int)st.n_classes);
+		rte_fastmem_deinit();
+		TEST_ASSERT_EQUAL(memzone_count(), mz_before, "deinit left memzones");
+	}
+	/* deinit of an allocator that is not initialized is harmless */
+	rte_fastmem_deinit();
+	rte_fastmem_deinit();
+	return TEST_SUCCESS;
+}
+
+static int
+test_lifecycle_classes(void)
+{
+	size_t sizes[64];
+	unsigned int n, i;
+
+	/* class information is static: available without init */
+	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), MIB, "max size %zu", rte_fastmem_max_size());
+	n = rte_fastmem_classes(NULL);
+	TEST_ASSERT_EQUAL(n, N_CLASSES_EXPECTED, "%u classes", n);
+	memset(sizes, 0, sizeof(sizes));
+	TEST_ASSERT_EQUAL(rte_fastmem_classes(sizes), n, "classes(sizes) != classes(NULL)");
+	for (i = 0; i < n; i++)
+		TEST_ASSERT_EQUAL(sizes[i], (size_t)8 << i, "class %u is %zu", i, sizes[i]);
+	TEST_ASSERT_EQUAL(sizes[n], 0, "classes() wrote past its count");
+	return TEST_SUCCESS;
+}
+
+/* ---- functional suite ---- */
+
+static int
+test_alloc_every_class(void)
+{
+	size_t sizes[64];
+	unsigned int n, i;
+
+	n = rte_fastmem_classes(sizes);
+	for (i = 0; i < n; i++) {
+		size_t lo = i == 0 ? 1 : sizes[i - 1] + 1, hi = sizes[i];
+		size_t try[] = { lo, (lo + hi) / 2, hi };
+		unsigned int k;
+
+		for (k = 0; k < RTE_DIM(try); k++) {
+			struct rte_fastmem_class_stats cs;
+			uint8_t *p = rte_fastmem_alloc(try[k], 1, 0);
+			uint8_t *q = rte_fastmem_alloc(try[k], 0, 0);
+
+			TEST_ASSERT(p != NULL && q != NULL, "alloc(%zu) failed: %s", try[k],
+				rte_strerror(rte_errno));
+			/* align 1: the class of the size, naturally aligned */
+			TEST_ASSERT_EQUAL((uintptr_t)p & (sizes[i] - 1), 0,
+				"alloc(%zu, 1) = %p is not aligned to %zu", try[k], p, sizes[i]);
+			/* align 0: a whole cache line at least */
+			TEST_ASSERT_EQUAL((uintptr_t)q % RTE_CACHE_LINE_SIZE, 0,
+				"alloc(%zu, 0) = %p is not cache-line aligned", try[k], q);
+			memset(p, 0xa5, try[k]);
+			memset(q, 0x5a, try[k]);
+			TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs),
+				"stats_class failed");
+			TEST_ASSERT_EQUAL(cs.in_use, sizes[i] >= RTE_CACHE_LINE_SIZE ? 2 : 1,
+				"class %zu in_use %" PRIu64 " after alloc of %zu", sizes[i],
+				cs.in_use, try[k]);
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p), rte_mem_virt2iova(p),
+				"virt2iova");
+			TEST_ASSERT(p[try[k] - 1] == 0xa5 && q[0] == 0x5a, "objects overlap");
+			rte_fastmem_free(p);
+			rte_fastmem_free(q);
+		}
+	}
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_alloc_alignment(void)
+{
+	size_t sizes[64];
+	unsigned int n, i;
+	size_t align;
+
+	n = rte_fastmem_classes(sizes);
+	/* every explicit power-of-two alignment up to the object's class size */
+	for (i = 0; i < n; i++) {
+		for (align = 1; align <= sizes[i]; align <<= 1) {
+			void *p = rte_fastmem_alloc(sizes[i], align, 0);
+
+			TEST_ASSERT_NOT_NULL(p, "alloc(%zu, %zu) failed: %s", sizes[i], align,
+				rte_strerror(rte_errno));
+			TEST_ASSERT_EQUAL((uintptr_t)p & (align - 1), 0,
+				"alloc(%zu, %zu) = %p misaligned", sizes[i], align, p);
+			/* objects are naturally aligned to their class size */
+			TEST_ASSERT_EQUAL((uintptr_t)p & (sizes[i] - 1), 0,
+				"class %zu object %p not aligned to its size", sizes[i], p);
+			rte_fastmem_free(p);
+		}
+	}
+	/* a small object with a big alignment */
+	for (align = 16; align <= 64 * KIB; align <<= 1) {
+		void *p = rte_fastmem_alloc(24, align, 0);
+
+		TEST_ASSERT_NOT_NULL(p, "alloc(24, %zu) failed", align);
+		TEST_ASSERT_EQUAL((uintptr_t)p & (align - 1), 0, "alloc(24, %zu) = %p",
+			align, p);
+		rte_fastmem_free(p);
+	}
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_alloc_zero_flag(void)
+{
+	size_t sizes[] = { 8, 100, 4096, 70000, MIB };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		uint8_t *p = rte_fastmem_alloc(sizes[i], 0, 0), *q;
+		size_t k;
+
+		TEST_ASSERT_NOT_NULL(p, "alloc(%zu) failed", sizes[i]);
+		memset(p, 0xee, sizes[i]);
+		rte_fastmem_free(p);
+		/* the cache is LIFO: this gets the dirty object back */
+		q = rte_fastmem_alloc(sizes[i], 0, RTE_FASTMEM_F_ZERO);
+		TEST_ASSERT_NOT_NULL(q, "alloc(%zu, F_ZERO) failed", sizes[i]);
+		for (k = 0; k < sizes[i]; k++)
+			TEST_ASSERT_EQUAL(q[k], 0, "F_ZERO object of %zu bytes: byte %zu is %#x",
+				sizes[i], k, q[k]);
+		rte_fastmem_free(q);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_alloc_socket(void)
+{
+	void *p, *q;
+
+	p = rte_fastmem_alloc_socket(64, 0, 0, (int)rte_socket_id());
+	TEST_ASSERT_NOT_NULL(p, "alloc on own socket failed");
+	q = rte_fastmem_alloc_socket(64, 0, 0, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(q, "alloc on SOCKET_ID_ANY failed");
+	TEST_ASSERT(rte_mem_virt2memseg_list(p) != NULL, "object is not in EAL memory");
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	return TEST_SUCCESS;
+}
+
+static int
+test_realloc(void)
+{
+	uint8_t *p, *q;
+	size_t k;
+
+	/* NULL allocates */
+	p = rte_fastmem_realloc(NULL, 100, 0);
+	TEST_ASSERT_NOT_NULL(p, "realloc(NULL, 100) failed");
+	for (k = 0; k < 100; k++)
+		p[k] = (uint8_t)k;
+	/* growing keeps the content */
+	q = rte_fastmem_realloc(p, 5000, 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc to 5000 failed");
+	for (k = 0; k < 100; k++)
+		TEST_ASSERT_EQUAL(q[k], (uint8_t)k, "grown object lost byte %zu", k);
+	for (k = 0; k < 5000; k++)
+		q[k] = (uint8_t)(k * 7);
+	/* shrinking keeps the prefix */
+	p = rte_fastmem_realloc(q, 300, 0);
+	TEST_ASSERT_NOT_NULL(p, "realloc to 300 failed");
+	for (k = 0; k < 300; k++)
+		TEST_ASSERT_EQUAL(p[k], (uint8_t)(k * 7), "shrunk object lost byte %zu", k);
+	/* a new alignment is honoured */
+	q = rte_fastmem_realloc(p, 300, 4096);
+	TEST_ASSERT_NOT_NULL(q, "realloc to align 4096 failed");
+	TEST_ASSERT_EQUAL((uintptr_t)q & 4095, 0, "realloc ignored the alignment");
+	for (k = 0; k < 300; k++)
+		TEST_ASSERT_EQUAL(q[k], (uint8_t)(k * 7), "realigned object lost byte %zu", k);
+	/* a failure leaves the original valid and unchanged */
+	rte_errno = 0;
+	p = rte_fastmem_realloc(q, rte_fastmem_max_size() + 1, 0);
+	TEST_ASSERT_NULL(p, "realloc above the maximum succeeded");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "rte_errno %d", rte_errno);
+	rte_errno = 0;
+	p = rte_fastmem_realloc(q, 64, 3);
+	TEST_ASSERT_NULL(p, "realloc with align 3 succeeded");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "rte_errno %d", rte_errno);
+	for (k = 0; k < 300; k++)
+		TEST_ASSERT_EQUAL(q[k], (uint8_t)(k * 7), "failed realloc changed byte %zu", k);
+	rte_fastmem_free(q);
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_virt2iova(void)
+{
+	size_t sizes[] = { 8, 64, 1000, 4096, 100000, MIB };
+	void *objs[RTE_DIM(sizes)];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		rte_iova_t want, got;
+		size_t off;
+
+		objs[i] = rte_fastmem_alloc(sizes[i], 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc(%zu) failed", sizes[i]);
+		for (off = 0; off < sizes[i]; off += sizes[i] > 4096 ? 4096 : sizes[i] - 1) {
+			const char *p = (const char *)objs[i] + off;
+
+			want = rte_mem_virt2iova(p);
+			got = rte_fastmem_virt2iova(p);
+			TEST_ASSERT_EQUAL(got, want, "virt2iova(%p) = %#" PRIx64 ", EAL says %#"
+				PRIx64, p, (uint64_t)got, (uint64_t)want);
+			if (sizes[i] == 8)
+				break;
+		}
+	}
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		rte_fastmem_free(objs[i]);
+	return TEST_SUCCESS;
+}
+
+static int
+test_bulk(void)
+{
+	void *ptrs[256];
+	unsigned int i, j;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), 200, 0, 0),
+		"alloc_bulk failed: %s", rte_strerror(rte_errno));
+	for (i = 0; i < RTE_DIM(ptrs); i++) {
+		TEST_ASSERT_NOT_NULL(ptrs[i], "bulk slot %u NULL", i);
+		memset(ptrs[i], (int)i, 200);
+	}
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		for (j = 0; j < 200; j++)
+			TEST_ASSERT_EQUAL(((uint8_t *)ptrs[i])[j], (uint8_t)i,
+				"bulk objects overlap");
+	rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk_socket(ptrs, 64, 5000, 1024,
+		RTE_FASTMEM_F_ZERO, (int)rte_socket_id()), "alloc_bulk_socket failed");
+	for (i = 0; i < 64; i++) {
+		TEST_ASSERT_EQUAL((uintptr_t)ptrs[i] & 1023, 0, "bulk alignment");
+		for (j = 0; j < 5000; j++)
+			TEST_ASSERT_EQUAL(((uint8_t *)ptrs[i])[j], 0, "bulk F_ZERO");
+	}
+	rte_fastmem_free_bulk(ptrs, 64);
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_free_bulk_mixed(void)
+{
+	void *ptrs[72];
+	unsigned int i;
+
+	/* every class, twice, from both ways of naming the local socket, shuffled */
+	for (i = 0; i < RTE_DIM(ptrs); i++) {
+		size_t size = (size_t)8 << (i % N_CLASSES_EXPECTED);
+		int socket = i % 2 ? SOCKET_ID_ANY : (int)rte_socket_id();
+
+		ptrs[i] = rte_fastmem_alloc_socket(size - (i % 3), 0, 0, socket);
+		TEST_ASSERT_NOT_NULL(ptrs[i], "alloc(%zu) failed", size);
+	}
+	for (i = 0; i < RTE_DIM(ptrs); i++) {
+		unsigned int j = (i * 37) % RTE_DIM(ptrs);
+		void *t = ptrs[i];
+
+		ptrs[i] = ptrs[j];
+		ptrs[j] = t;
+	}
+	rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_cache_flush(void)
+{
+	struct rte_fastmem_class_stats before, cached, after;
+	void *ptrs[32];
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(128, &before), "stats_class");
+	for (i = 0; i < RTE_DIM(ptrs); i++) {
+		ptrs[i] = rte_fastmem_alloc(128, 0, 0);
+		TEST_ASSERT_NOT_NULL(ptrs[i], "alloc failed");
+	}
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		rte_fastmem_free(ptrs[i]);
+	/* the freed objects sit in this lcore's cache: their slab is still held */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(128, &cached), "stats_class");
+	TEST_ASSERT_EQUAL(cached.in_use, 0, "freed objects counted in use");
+	TEST_ASSERT(cached.slabs_partial + cached.slabs_full > 0,
+		"no slab held while objects are cached");
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(128, &after), "stats_class");
+	TEST_ASSERT_EQUAL(after.slabs_partial + after.slabs_full, 0,
+		"cache_flush left %" PRIu64 " slabs", (uint64_t)(after.slabs_partial +
+		after.slabs_full));
+	TEST_ASSERT(after.slab_releases > before.slab_releases, "no slab released");
+	return test_fastmem_check_idle();
+}
+
+/*
+ * Slabs move between classes: with the socket capped at a few slabs, class A takes them
+ * all; once A's objects are freed, class B gets every one of them, with no new backing
+ * memory.
+ */
+static int
+test_slabs_move_between_classes(void)
+{
+	const size_t a_size = 4 * KIB, b_size = 64 * KIB;
+	const unsigned int n_slabs = 4;
+	int socket = (int)rte_socket_id();
+	struct rte_fastmem_class_stats a0, a1, b0, b1;
+	struct rte_fastmem_stats s0, s1;
+	unsigned int n_a = 0, n_b = 0, max_a = n_slabs * (SLAB_SIZE / a_size), i;
+	void **ptrs;
+	int ret = TEST_FAILED;
+
+	ptrs = calloc(max_a + 1, sizeof(*ptrs));
+	TEST_ASSERT_NOT_NULL(ptrs, "calloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, n_slabs * SLAB_SIZE), "set_limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(a_size, &a0), "stats_class");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(b_size, &b0), "stats_class");
+
+	/* class A until the limit */
+	while (n_a <= max_a && (ptrs[n_a] = rte_fastmem_alloc(a_size, 0, 0)) != NULL)
+		n_a++;
+	if (n_a > max_a || rte_errno != ENOMEM) {
+		printf("class A: %u objects, then %s\n", n_a, rte_strerror(rte_errno));
+		goto free_a;
+	}
+	if (rte_fastmem_stats_class(a_size, &a1) != 0 || rte_fastmem_stats(&s0) != 0)
+		goto free_a;
+	if (s0.bytes_backing != n_slabs * SLAB_SIZE ||
+			a1.slab_acquires - a0.slab_acquires != n_slabs ||
+			n_a < n_slabs * (SLAB_SIZE / a_size - 1)) {
+		printf("class A: %u objects in %" PRIu64 " slabs, backing %" PRIu64 "\n", n_a,
+			a1.slab_acquires - a0.slab_acquires, s0.bytes_backing);
+		goto free_a;
+	}
+	for (i = 0; i < n_a; i++)
+		rte_fastmem_free(ptrs[i]);
+	n_a = 0;
+	rte_fastmem_cache_flush();
+	if (rte_fastmem_stats_class(a_size, &a1) != 0)
+		goto out;
+	if (a1.slab_releases - a0.slab_releases != n_slabs || a1.slabs_partial != 0 ||
+			a1.slabs_full != 0) {
+		printf("class A gave back %" PRIu64 " slabs of %u\n",
+			a1.slab_releases - a0.slab_releases, n_slabs);
+		goto out;
+	}
+
+	/* class B until the limit: it gets all of A's slabs */
+	while (n_b <= max_a && (ptrs[n_b] = rte_fastmem_alloc(b_size, 0, 0)) != NULL)
+		n_b++;
+	if (rte_fastmem_stats_class(b_size, &b1) != 0 || rte_fastmem_stats(&s1) != 0)
+		goto free_b;
+	if (s1.bytes_backing != s0.bytes_backing ||
+			b1.slab_acquires - b0.slab_acquires != n_slabs ||
+			n_b != n_slabs * (SLAB_SIZE / b_size - 1)) {
+		printf("class B: %u objects in %" PRIu64 " slabs, backing %" PRIu64 " -> %"
+			PRIu64 "\n", n_b, b1.slab_acquires - b0.slab_acquires,
+			s0.bytes_backing, s1.bytes_backing);
+		goto free_b;
+	}
+	ret = TEST_SUCCESS;
+free_b:
+	for (i = 0; i < n_b; i++)
+		rte_fastmem_free(ptrs[i]);
+free_a:
+	for (i = 0; i < n_a; i++)
+		rte_fastmem_free(ptrs[i]);
+	rte_fastmem_cache_flush();
+out:
+	free(ptrs);
+	if (ret == TEST_SUCCESS)
+		ret = test_fastmem_check_idle();
+	return ret;
+}
+
+static int
+test_limit_and_reserve(void)
+{
+	int socket = (int)rte_socket_id();
+	struct rte_fastmem_stats st;
+	uint64_t backing;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), SIZE_MAX, "default limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), SIZE_MAX, "default ANY limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 64 * MIB), "set_limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), 64 * MIB, "get_limit");
+	/* rounded down to whole slabs */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 5 * MIB), "set_limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), 4 * MIB, "limit not rounded down");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 32 * MIB), "set_limit ANY");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), 32 * MIB, "ANY did not set socket");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), 32 * MIB, "get_limit ANY");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit ANY");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), SIZE_MAX, "limit not reset by ANY");
+
+	/* reserve adds up */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, 0, "backing before the first reserve");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(3 * MIB, socket), "reserve 3 MiB");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.bytes_backing >= 4 * MIB, "backing %" PRIu64, st.bytes_backing);
+	backing = st.bytes_backing;
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(4 * MIB, SOCKET_ID_ANY),
+		"reserve on SOCKET_ID_ANY");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.bytes_backing >= backing + 4 * MIB, "reserve is not cumulative:"
+		" %" PRIu64 " then %" PRIu64, backing, st.bytes_backing);
+	backing = st.bytes_backing;
+	/* reserved memory serves allocations without growing */
+	{
+		void *p = rte_fastmem_alloc(MIB, 0, 0);
+
+		TEST_ASSERT_NOT_NULL(p, "alloc");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+		TEST_ASSERT_EQUAL(st.bytes_backing, backing, "alloc grew reserved memory");
+		rte_fastmem_free(p);
+	}
+
+	/* the limit caps growth: reserving beyond it fails and changes nothing */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, backing + SLAB_SIZE), "set_limit");
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(2 * SLAB_SIZE, socket), -ENOMEM,
+		"reserve beyond the limit");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, backing, "failed reserve changed the backing");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(SLAB_SIZE, socket), "reserve up to the limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, backing + SLAB_SIZE, "backing at the limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(1, socket), -ENOMEM, "reserve above the limit");
+	/* the limit may not go below what is reserved, may equal it */
+	TEST_ASSERT_EQUAL(rte_fastmem_set_limit(socket, backing), -EBUSY, "limit below usage");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), backing + SLAB_SIZE, "limit changed");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, backing + SLAB_SIZE), "limit = usage");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	return test_fastmem_check_idle();
+}
+
+/* Bulk allocation is all-or-nothing: a bulk that fails at the limit takes nothing. */
+/* Bulk allocation is all-or-nothing: a bulk that fails at the limit takes nothing. */
+static int
+test_bulk_all_or_nothing(void)
+{
+	const size_t size = 256 * KIB;
+	int socket = (int)rte_socket_id();
+	struct rte_fastmem_class_stats c0, c1;
+	struct rte_fastmem_stats s0, s1;
+	void *ptrs[64];
+	unsigned int cap = 0, i;
+
+	/* two slabs on the socket: 2 x (2 MiB / 256 KiB - 1) objects fit */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 2 * SLAB_SIZE), "set_limit");
+	while (cap < RTE_DIM(ptrs) && (ptrs[cap] = rte_fastmem_alloc(size, 0, 0)) != NULL)
+		cap++;
+	TEST_ASSERT_EQUAL(cap, 2 * (SLAB_SIZE / size - 1), "%u objects fit under the limit", cap);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "rte_errno %d at the limit", rte_errno);
+	rte_fastmem_free_bulk(ptrs, cap);
+
+	/* some of the objects are in this lcore's cache, the rest in the bin: both count */
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		ptrs[i] = NULL;
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s0), "stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(size, &c0), "stats_class");
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(ptrs, cap + 1, size, 0, 0), -ENOMEM,
+		"bulk of %u with room for %u", cap + 1, cap);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s1), "stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(size, &c1), "stats_class");
+	TEST_ASSERT_EQUAL(s1.bytes_in_use, s0.bytes_in_use, "failed bulk left objects in use");
+	TEST_ASSERT_EQUAL(s1.bytes_cached, s0.bytes_cached, "failed bulk changed the cache");
+	TEST_ASSERT_EQUAL(s1.alloc_total, s0.alloc_total, "failed bulk counted allocations");
+	TEST_ASSERT_EQUAL(s1.alloc_nomem, s0.alloc_nomem + 1, "failed bulk not counted nomem");
+	TEST_ASSERT_EQUAL(c1.in_use, c0.in_use, "failed bulk: class in_use");
+	TEST_ASSERT_EQUAL(c1.alloc_nomem, c0.alloc_nomem + 1, "failed bulk: class nomem");
+	TEST_ASSERT_EQUAL(s1.bytes_backing, 2 * SLAB_SIZE, "backing beyond the limit");
+
+	/* nothing was consumed: all cap objects can still be had, in one bulk */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, cap, size, 0, 0),
+		"bulk of %u after the failed one", cap);
+	for (i = 0; i < cap; i++)
+		memset(ptrs[i], 0x11, size);
+	rte_fastmem_free_bulk(ptrs, cap);
+
+	/* the same from a cold start: a bin-only failure (empty cache) takes nothing */
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(ptrs, cap + 1, size, 0, 0), -ENOMEM,
+		"cold bulk of %u", cap + 1);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, cap, size, 0, 0), "cold bulk of %u",
+		cap);
+	rte_fastmem_free_bulk(ptrs, cap);
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	return test_fastmem_check_idle();
+}
+
+/* Per-lcore statistics of a worker, handed back with release/acquire. */
+struct stats_worker_arg {
+	unsigned int n;
+	int result; /* 0 running, 1 ok, -1 failed */
+};
+
+static int
+stats_worker(void *arg)
+{
+	struct stats_worker_arg *a = arg;
+	void *ptrs[64];
+	unsigned int i;
+	int result = 1;
+
+	for (i = 0; i < a->n; i++) {
+		ptrs[i] = rte_fastmem_alloc(512, 0, 0);
+		if (ptrs[i] == NULL)
+			result = -1;
+	}
+	for (i = 0; i < a->n; i++)
+		rte_fastmem_free(ptrs[i]);
+	rte_fastmem_cache_flush();
+	/* release: pairs with the acquire in test_stats() */
+	__atomic_store_n(&a->result, result, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int
+test_stats(void)
+{
+	struct rte_fastmem_lcore_class_stats lc;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_stats st;
+	struct stats_worker_arg warg = { .n = 40 };
+	unsigned int worker, main_lcore = rte_lcore_id();
+	void *ptrs[30], *p;
+	unsigned int i;
+
+	rte_fastmem_cache_flush();
+	rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.alloc_total == 0 && st.free_total == 0 && st.alloc_nomem == 0,
+		"counters not reset");
+
+	for (i = 0; i < RTE_DIM(ptrs); i++) {
+		ptrs[i] = rte_fastmem_alloc(i < 10 ? 64 : 1000, 0, 0);
+		TEST_ASSERT_NOT_NULL(ptrs[i], "alloc");
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total, RTE_DIM(ptrs), "alloc_total %" PRIu64,
+		st.alloc_total);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 10 * 64 + 20 * 1024, "bytes_in_use %zu",
+		(size_t)st.bytes_in_use);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(1024, &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.class_size, 1024, "class_size");
+	TEST_ASSERT_EQUAL(cs.in_use, 20, "class 1024 in_use %" PRIu64, (uint64_t)cs.in_use);
+	TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses, 20,
+		"class 1024 hits + misses");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(main_lcore, &ls), "stats_lcore");
+	TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, RTE_DIM(ptrs),
+		"lcore allocations");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(main_lcore, 64, &lc),
+		"stats_lcore_class");
+	TEST_ASSERT_EQUAL(lc.alloc_cache_hits + lc.alloc_cache_misses, 10,
+		"lcore class 64 hits + misses");
+
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		rte_fastmem_free(ptrs[i]);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.free_total, RTE_DIM(ptrs), "free_total");
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 0, "bytes_in_use after free");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(main_lcore, &ls), "stats_lcore");
+	TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, RTE_DIM(ptrs),
+		"lcore frees");
+
+	/* another lcore's counters */
+	worker = rte_get_next_lcore(-1, 1, 0);
+	if (worker < RTE_MAX_LCORE) {
+		TEST_ASSERT_SUCCESS(rte_eal_remote_launch(stats_worker, &warg, worker), "launch");
+		rte_eal_wait_lcore(worker);
+		TEST_ASSERT_EQUAL(__atomic_load_n(&warg.result, __ATOMIC_ACQUIRE), 1,
+			"worker failed");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(worker, &ls), "stats_lcore");
+		TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, warg.n,
+			"worker allocations");
+		TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, warg.n,
+			"worker frees");
+		TEST_ASSERT_EQUAL(ls.bytes_cached, 0, "worker flushed, bytes cached");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(worker, 512, &lc), "lc");
+		TEST_ASSERT_EQUAL(lc.free_cache_hits + lc.free_cache_misses, warg.n,
+			"worker class 512 frees");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+		TEST_ASSERT_EQUAL(st.alloc_total, RTE_DIM(ptrs) + warg.n, "global alloc_total");
+	}
+
+	/* reset: event counters go to zero, gauges stay */
+	p = rte_fastmem_alloc(1000, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc");
+	rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.alloc_total == 0 && st.free_total == 0, "global counters not reset");
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 1024, "reset changed bytes_in_use");
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.alloc_total == 0 && st.free_total == 1, "counting after the reset");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(main_lcore, &ls), "stats_lcore");
+	TEST_ASSERT(ls.alloc_cache_hits + ls.alloc_cache_misses == 0 &&
+		ls.free_cache_hits + ls.free_cache_misses == 1, "lcore stats not reset");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(1024, &cs), "stats_class");
+	TEST_ASSERT(cs.alloc_cache_hits == 0 && cs.alloc_cache_misses == 0,
+		"class stats not reset");
+	TEST_ASSERT_EQUAL(cs.free_cache_hits + cs.free_cache_misses, 1, "class frees");
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_cached, 0, "bytes cached after flush");
+	return test_fastmem_check_idle();
+}
+
+static int
+test_dump(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	void *p;
+
+	p = rte_fastmem_alloc(300, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc");
+	f = open_memstream(&buf, &len);
+	TEST_ASSERT_NOT_NULL(f, "open_memstream");
+	rte_fastmem_dump(f);
+	fclose(f);
+	rte_fastmem_free(p);
+	TEST_ASSERT(len > 0, "dump wrote nothing");
+	TEST_ASSERT(strstr(buf, "512") != NULL, "dump does not show the 512 B class:\n%s", buf);
+	free(buf);
+	return TEST_SUCCESS;
+}
+
+/* ---- external heap suite ---- */
+
+#define EXT_HEAP_NAME "fm_test_ext"
+#define EXT_LEN (16 * MIB)
+#define EXT_PAGE_SZ ((size_t)4096)
+#define EXT_IOVA_BASE UINT64_C(0x5500000000)
+
+static void *ext_va;
+static void *ext_map;
+static size_t ext_map_len;
+static int ext_socket = -1;
+
+static int
+ext_heap_create(void)
+{
+	unsigned int n_pages = EXT_LEN / EXT_PAGE_SZ, i;
+	rte_iova_t *iovas;
+	uintptr_t start;
+
+	ext_map_len = EXT_LEN + SLAB_SIZE;
+	ext_map = mmap(NULL, ext_map_len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ext_map == MAP_FAILED) {
+		ext_map = NULL;
+		return -1;
+	}
+	start = RTE_ALIGN_CEIL((uintptr_t)ext_map, SLAB_SIZE);
+	ext_va = (void *)start;
+	iovas = malloc(n_pages * sizeof(*iovas));
+	if (iovas == NULL)
+		return -1;
+	/* made-up IOVAs, contiguous, unrelated to the virtual addresses */
+	for (i = 0; i < n_pages; i++)
+		iovas[i] = EXT_IOVA_BASE + (rte_iova_t)i * EXT_PAGE_SZ;
+	if (rte_malloc_heap_create(EXT_HEAP_NAME) != 0 ||
+			rte_malloc_heap_memory_add(EXT_HEAP_NAME, ext_va, EXT_LEN, iovas,
+				n_pages, EXT_PAGE_SZ) != 0) {
+		printf("cannot set up the external heap: %s\n", rte_strerror(rte_errno));
+		free(iovas);
+		return -1;
+	}
+	free(iovas);
+	ext_socket = rte_malloc_heap_get_socket(EXT_HEAP_NAME);
+	return ext_socket < 0 ? -1 : 0;
+}
+
+/* Remove the heap; fails if anything (a fastmem memzone) still lives on it. */
+static int
+ext_heap_destroy(void)
+{
+	int ret = 0;
+
+	if (ext_socket >= 0) {
+		if (rte_malloc_heap_memory_remove(EXT_HEAP_NAME, ext_va, EXT_LEN) != 0) {
+			printf("cannot remove the external memory: %s\n",
+				rte_strerror(rte_errno));
+			ret = -1;
+		} else if (rte_malloc_heap_destroy(EXT_HEAP_NAME) != 0) {
+			printf("cannot destroy the external heap: %s\n", rte_strerror(rte_errno));
+			ret = -1;
+		}
+	}
+	if (ret == 0 && ext_map != NULL) {
+		munmap(ext_map, ext_map_len);
+		ext_map = NULL;
+	}
+	ext_socket = -1;
+	return ret;
+}
+
+static bool
+in_ext(const void *p, size_t len)
+{
+	return (uintptr_t)p >= (uintptr_t)ext_va &&
+		(uintptr_t)p + len <= (uintptr_t)ext_va + EXT_LEN;
+}
+
+static int
+ext_setup(void)
+{
+	if (ext_heap_create() != 0) {
+		ext_heap_destroy();
+		return TEST_FAILED;
+	}
+	if (fm_init() != TEST_SUCCESS) {
+		ext_heap_destroy();
+		return TEST_FAILED;
+	}
+	return TEST_SUCCESS;
+}
+
+static void
+ext_teardown(void)
+{
+	rte_fastmem_deinit();
+	ext_heap_destroy();
+}
+
+static int
+test_ext_alloc(void)
+{
+	size_t sizes[] = { 8, 64, 1000, 4096, 100000, MIB };
+	void *objs[RTE_DIM(sizes)];
+	void *bulk[16], *local;
+	unsigned int i;
+
+	TEST_ASSERT(rte_malloc_heap_socket_is_external(ext_socket) == 1, "not external");
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		rte_iova_t iova;
+
+		objs[i] = rte_fastmem_alloc_socket(sizes[i], 0, 0, ext_socket);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc(%zu) on the external heap failed: %s",
+			sizes[i], rte_strerror(rte_errno));
+		TEST_ASSERT(in_ext(objs[i], sizes[i]), "object %p not in the external memory",
+			objs[i]);
+		memset(objs[i], 0x3c, sizes[i]);
+		iova = rte_fastmem_virt2iova(objs[i]);
+		TEST_ASSERT_EQUAL(iova, EXT_IOVA_BASE + ((uintptr_t)objs[i] - (uintptr_t)ext_va),
+			"virt2iova(%p) = %#" PRIx64 ", not the IOVA given", objs[i],
+			(uint64_t)iova);
+		TEST_ASSERT_EQUAL(iova, rte_mem_virt2iova(objs[i]), "EAL disagrees");
+	}
+	/* bulk on the external heap, freed together with local objects */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk_socket(bulk, RTE_DIM(bulk), 200, 0, 0,
+		ext_socket), "alloc_bulk_socket on the external heap");
+	for (i = 0; i < RTE_DIM(bulk); i++)
+		TEST_ASSERT(in_ext(bulk[i], 200), "bulk object not external");
+	local = rte_fastmem_alloc(200, 0, 0);
+	TEST_ASSERT_NOT_NULL(local, "local alloc");
+	TEST_ASSERT(!in_ext(local, 200), "default socket allocation went external");
+	rte_fastmem_free(local);
+	rte_fastmem_free_bulk(bulk, RTE_DIM(bulk));
+	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	/* the heap has its own limit */
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(ext_socket), SIZE_MAX, "ext default limit");
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+/* Handed back from the worker with release/acquire. */
+struct ext_worker_arg {
+	int socket;
+	unsigned int n_live;
+	void *live[32];
+	int result; /* 0 running, 1 ok, -1 failed */
+};
+
+static int
+ext_worker(void *arg)
+{
+	struct ext_worker_arg *a = arg;
+	void *tmp[64];
+	unsigned int i, c;
+	int result = 1;
+
+	if ((int)rte_socket_id() == a->socket)
+		result = -1;
+	/* caches for the external socket, created by an lcore of another socket */
+	for (c = 0; c < 6 && result == 1; c++) {
+		size_t size = (size_t)16 << (2 * c);
+
+		for (i = 0; i < RTE_DIM(tmp); i++) {
+			tmp[i] = rte_fastmem_alloc_socket(size, 0, 0, a->socket);
+			if (tmp[i] == NULL || !in_ext(tmp[i], size)) {
+				result = -1;
+				break;
+			}
+		}
+		/* keep one live, the rest go back into this lcore's cache */
+		if (result == 1) {
+			a->live[a->n_live++] = tmp[0];
+			rte_fastmem_free_bulk(&tmp[1], RTE_DIM(tmp) - 1);
+		} else {
+			rte_fastmem_free_bulk(tmp, i);
+		}
+		/* and a cache for the local socket too */
+		tmp[0] = rte_fastmem_alloc(size, 0, 0);
+		if (tmp[0] == NULL)
+			result = -1;
+		else
+			a->live[a->n_live++] = tmp[0];
+	}
+	/* release: pairs with the acquire in test_ext_cross_socket_deinit() */
+	__atomic_store_n(&a->result, result, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/*
+ * Review defect 1: a cache serving the external socket, created by an lcore of socket 0,
+ * with live objects and cached objects on both sockets, then deinit. Teardown must not
+ * touch memory it has already released (run under ASan), and must release everything:
+ * the external memory can then be removed from its heap and the heap destroyed.
+ */
+static int
+test_ext_cross_socket_deinit(void)
+{
+	static struct ext_worker_arg warg;
+	unsigned int worker, mz_before;
+	void *main_obj;
+
+	worker = rte_get_next_lcore(-1, 1, 0);
+	if (worker >= RTE_MAX_LCORE) {
+		printf("needs a worker lcore\n");
+		return TEST_SKIPPED;
+	}
+	rte_fastmem_deinit();
+	mz_before = memzone_count();
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+
+	memset(&warg, 0, sizeof(warg));
+	warg.socket = ext_socket;
+	TEST_ASSERT_EQUAL(rte_lcore_to_socket_id(worker), 0, "worker not on socket 0");
+	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(ext_worker, &warg, worker), "launch");
+	rte_eal_wait_lcore(worker);
+	TEST_ASSERT_EQUAL(__atomic_load_n(&warg.result, __ATOMIC_ACQUIRE), 1,
+		"worker allocation failed");
+	/* the main lcore too, the other way round: local first, then external */
+	main_obj = rte_fastmem_alloc(4096, 0, 0);
+	TEST_ASSERT_NOT_NULL(main_obj, "alloc");
+	rte_fastmem_free(main_obj);
+	main_obj = rte_fastmem_alloc_socket(4096, 0, 0, ext_socket);
+	TEST_ASSERT_NOT_NULL(main_obj, "alloc on the external heap");
+
+	/* deinit with live and cached objects on both heaps */
+	rte_fastmem_deinit();
+	TEST_ASSERT_EQUAL(memzone_count(), mz_before, "deinit left %u memzones",
+		memzone_count() - mz_before);
+	TEST_ASSERT_SUCCESS(ext_heap_destroy(), "external heap still in use after deinit");
+
+	/* the allocator works again afterwards, on a new external heap too */
+	TEST_ASSERT_SUCCESS(ext_heap_create(), "re-create the external heap");
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init after deinit");
+	main_obj = rte_fastmem_alloc_socket(100, 0, 0, ext_socket);
+	TEST_ASSERT_NOT_NULL(main_obj, "alloc after re-init");
+	TEST_ASSERT(in_ext(main_obj, 100), "not external after re-init");
+	rte_fastmem_free(main_obj);
+	return TEST_SUCCESS;
+}
+
+/* ---- error table suite ---- */
+
+/* Run a call that must fail; check its return value, rte_errno and its log line. */
+#define EXPECT_ERROR(call, cmp, err) do { \
+	bool ok_, logged_; \
+	rte_errno = 0; \
+	log_capture_start(); \
+	ok_ = ((call) cmp); \
+	logged_ = log_capture_stop(); \
+	TEST_ASSERT(ok_, "%s: wrong return value", #call); \
+	TEST_ASSERT_EQUAL(rte_errno, (err), "%s: rte_errno %d (%s), expected %d", #call, \
+		rte_errno, rte_strerror(rte_errno), (err)); \
+	TEST_ASSERT(logged_, "%s: no log line", #call); \
+} while (0)
+
+struct err_snapshot {
+	struct rte_fastmem_stats st;
+	unsigned int memzones;
+};
+
+static int
+err_snap(struct err_snapshot *s)
+{
+	s->memzones = memzone_count();
+	return rte_fastmem_stats(&s->st);
+}
+
+/* nothing allocated, nothing reserved, no counter moved except alloc_nomem */
+static int
+err_unchanged(const struct err_snapshot *a)
+{
+	struct err_snapshot b;
+
+	TEST_ASSERT_SUCCESS(err_snap(&b), "stats");
+	TEST_ASSERT_EQUAL(b.memzones, a->memzones, "memzones changed");
+	TEST_ASSERT_EQUAL(b.st.bytes_backing, a->st.bytes_backing, "backing changed");
+	TEST_ASSERT_EQUAL(b.st.bytes_in_use, a->st.bytes_in_use, "bytes in use changed");
+	TEST_ASSERT_EQUAL(b.st.alloc_total, a->st.alloc_total, "alloc_total changed");
+	TEST_ASSERT_EQUAL(b.st.free_total, a->st.free_total, "free_total changed");
+	return TEST_SUCCESS;
+}
+
+static int
+test_err_alloc_zero(void)
+{
+	struct rte_fastmem_class_stats cs;
+	void *p, *q, *r;
+
+	/* as malloc may: a unique object that must be freed, of the smallest class allowed */
+	p = rte_fastmem_alloc(0, 0, 0);
+	q = rte_fastmem_alloc(0, 0, 0);
+	r = rte_fastmem_alloc(0, 1, 0);
+	TEST_ASSERT(p != NULL && q != NULL && r != NULL, "alloc(0) returned NULL");
+	TEST_ASSERT(p != q, "alloc(0) twice gave the same object");
+	TEST_ASSERT_EQUAL((uintptr_t)p % RTE_CACHE_LINE_SIZE, 0, "alloc(0, 0) alignment");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(RTE_CACHE_LINE_SIZE, &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.in_use, 2, "alloc(0, 0) not in the cache-line class");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(8, &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.in_use, 1, "alloc(0, 1) not in the 8 B class");
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	/* realloc to 0 keeps a valid object too */
+	p = rte_fastmem_realloc(r, 0, 1);
+	TEST_ASSERT_NOT_NULL(p, "realloc(p, 0) returned NULL");
+	rte_fastmem_free(p);
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_err_too_big(void)
+{
+	size_t max = rte_fastmem_max_size();
+	struct err_snapshot s;
+	void *ptrs[4];
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_alloc(max + 1, 0, 0), == NULL, E2BIG);
+	EXPECT_ERROR(rte_fastmem_alloc(SIZE_MAX, 0, 0), == NULL, E2BIG);
+	EXPECT_ERROR(rte_fastmem_alloc_socket(max * 2, 0, 0, 0), == NULL, E2BIG);
+	EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, max + 1, 0, 0), == -E2BIG, E2BIG);
+	return err_unchanged(&s);
+}
+
+static int
+test_err_align_not_pow2(void)
+{
+	struct err_snapshot s;
+	void *ptrs[4];
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_alloc(64, 3, 0), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc(64, 48, 0), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc_socket(64, 96, 0, 0), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, 64, 24, 0), == -EINVAL, EINVAL);
+	return err_unchanged(&s);
+}
+
+static int
+test_err_align_too_big(void)
+{
+	struct err_snapshot s;
+	void *ptrs[4], *p;
+
+	/* 1 MiB is the largest alignment honoured */
+	p = rte_fastmem_alloc(64, MIB, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc(64, 1 MiB) failed");
+	TEST_ASSERT_EQUAL((uintptr_t)p & (MIB - 1), 0, "alloc(64, 1 MiB) = %p", p);
+	rte_fastmem_free(p);
+	rte_fastmem_cache_flush();
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_alloc(64, 2 * MIB, 0), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc(64, (size_t)1 << 40, 0), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, 64, 4 * MIB, 0), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_realloc(NULL, 64, 2 * MIB), == NULL, EINVAL);
+	return err_unchanged(&s);
+}
+
+static bool
+socket_exists(int socket)
+{
+	unsigned int i;
+
+	if (rte_malloc_heap_socket_is_external(socket) == 1)
+		return true;
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_socket_id_by_idx(i) == socket)
+			return true;
+	return false;
+}
+
+static int
+test_err_bad_socket(void)
+{
+	/* -1 is SOCKET_ID_ANY; INT32_MAX / 2 + 1000 is no heap this process created */
+	int bad[] = { -5, -2, INT32_MIN, 1, 7, RTE_MAX_NUMA_NODES - 1, RTE_MAX_NUMA_NODES, 1000,
+		INT32_MAX / 2 + 1000, INT32_MAX };
+	struct err_snapshot s;
+	void *ptrs[4];
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		if (socket_exists(bad[i]))
+			continue;
+		EXPECT_ERROR(rte_fastmem_alloc_socket(64, 0, 0, bad[i]), == NULL, EINVAL);
+		EXPECT_ERROR(rte_fastmem_alloc_bulk_socket(ptrs, 4, 64, 0, 0, bad[i]), == -EINVAL,
+			EINVAL);
+		EXPECT_ERROR(rte_fastmem_reserve(SLAB_SIZE, bad[i]), == -EINVAL, EINVAL);
+		EXPECT_ERROR(rte_fastmem_set_limit(bad[i], 4 * MIB), == -EINVAL, EINVAL);
+		EXPECT_ERROR(rte_fastmem_get_limit(bad[i]), == 0, EINVAL);
+	}
+	return err_unchanged(&s);
+}
+
+static int
+test_err_before_init(void)
+{
+	struct rte_fastmem_lcore_class_stats lc;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	unsigned int mz_before;
+	void *ptrs[4], *p, *stale = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int round;
+
+	rte_fastmem_deinit();
+	mz_before = memzone_count();
+	/* round 0: after the suite's deinit; round 1: after an init, use and deinit */
+	for (round = 0; round < 2; round++) {
+		if (round == 1) {
+			TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+			p = rte_fastmem_alloc(64, 0, 0);
+			TEST_ASSERT_NOT_NULL(p, "alloc");
+			rte_fastmem_free(p);
+			stale = rte_fastmem_alloc(64, 0, 0);
+			TEST_ASSERT_NOT_NULL(stale, "alloc");
+			rte_fastmem_deinit();
+		}
+		EXPECT_ERROR(rte_fastmem_alloc(64, 0, 0), == NULL, ENODEV);
+		EXPECT_ERROR(rte_fastmem_alloc_socket(64, 0, 0, 0), == NULL, ENODEV);
+		EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, 64, 0, 0), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_alloc_bulk_socket(ptrs, 4, 64, 0, 0, 0), == -ENODEV,
+			ENODEV);
+		EXPECT_ERROR(rte_fastmem_realloc(NULL, 64, 0), == NULL, ENODEV);
+		EXPECT_ERROR(rte_fastmem_reserve(SLAB_SIZE, 0), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_set_limit(0, SLAB_SIZE), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_get_limit(0), == 0, ENODEV);
+		EXPECT_ERROR(rte_fastmem_stats(&st), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_stats_class(64, &cs), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, &lc), == -ENODEV,
+			ENODEV);
+		EXPECT_ERROR(rte_fastmem_stats_shared(&ls), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_stats_shared_class(64, &lc), == -ENODEV, ENODEV);
+		/* an object of the previous life: freeing it is a documented no-op */
+		if (stale != NULL) {
+			rte_errno = 0;
+			rte_fastmem_free(stale);
+			TEST_ASSERT_EQUAL(rte_errno, ENODEV, "free after deinit: rte_errno %d",
+				rte_errno);
+		}
+		/* harmless ones */
+		TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(&round), RTE_BAD_IOVA, "virt2iova");
+		rte_fastmem_free(NULL);
+		rte_fastmem_free_bulk(NULL, 0);
+		rte_fastmem_cache_flush();
+		rte_fastmem_stats_reset();
+		f = open_memstream(&buf, &len);
+		TEST_ASSERT_NOT_NULL(f, "open_memstream");
+		rte_fastmem_dump(f);
+		fclose(f);
+		free(buf);
+		buf = NULL;
+		TEST_ASSERT_EQUAL(rte_fastmem_max_size(), MIB, "max_size without init");
+		TEST_ASSERT_EQUAL(rte_fastmem_classes(NULL), N_CLASSES_EXPECTED, "classes");
+		TEST_ASSERT_EQUAL(memzone_count(), mz_before, "memory reserved without init");
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	return test_fastmem_check_idle();
+}
+
+static int
+test_err_init_twice(void)
+{
+	struct err_snapshot s;
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_init(), == -EBUSY, EBUSY);
+	return err_unchanged(&s);
+}
+
+static int
+test_err_deinit_live(void)
+{
+	unsigned int mz_before, i;
+	void *ptrs[100];
+
+	rte_fastmem_deinit();
+	mz_before = memzone_count();
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	for (i = 0; i < RTE_DIM(ptrs); i++) {
+		ptrs[i] = rte_fastmem_alloc((size_t)8 << (i % N_CLASSES_EXPECTED), 0, 0);
+		TEST_ASSERT_NOT_NULL(ptrs[i], "alloc");
+	}
+	/* documented: deinit releases all backing memory, live objects or not */
+	rte_fastmem_deinit();
+	TEST_ASSERT_EQUAL(memzone_count(), mz_before, "deinit with live objects left memory");
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	return test_fastmem_check_idle();
+}
+
+static int
+test_err_free_null(void)
+{
+	struct err_snapshot s;
+	void *nulls[3] = { NULL, NULL, NULL };
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	rte_fastmem_free(NULL);
+	rte_fastmem_free_bulk(nulls, RTE_DIM(nulls));
+	return err_unchanged(&s);
+}
+
+static int
+test_err_bulk_zero(void)
+{
+	struct err_snapshot s;
+	void *ptrs[1] = { (void *)(uintptr_t)0x1 };
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	/* defined as a successful no-op */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, 0, 64, 0, 0), "bulk n=0");
+	TEST_ASSERT_EQUAL(ptrs[0], (void *)(uintptr_t)0x1, "bulk n=0 wrote a pointer");
+	rte_fastmem_free_bulk(ptrs, 0);
+	rte_fastmem_free_bulk(NULL, 0);
+	return err_unchanged(&s);
+}
+
+static int
+test_err_reserve(void)
+{
+	int socket = (int)rte_socket_id();
+	struct err_snapshot s;
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_reserve(0, socket), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_reserve(0, SOCKET_ID_ANY), == -EINVAL, EINVAL);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 2 * SLAB_SIZE), "set_limit");
+	EXPECT_ERROR(rte_fastmem_reserve(3 * SLAB_SIZE, socket), == -ENOMEM, ENOMEM);
+	EXPECT_ERROR(rte_fastmem_reserve(2 * SLAB_SIZE + 1, socket), == -ENOMEM, ENOMEM);
+	EXPECT_ERROR(rte_fastmem_reserve(SIZE_MAX, socket), == -ENOMEM, ENOMEM);
+	EXPECT_ERROR(rte_fastmem_reserve(SIZE_MAX - SLAB_SIZE + 2, SOCKET_ID_ANY), == -ENOMEM,
+		ENOMEM);
+	TEST_ASSERT_SUCCESS(err_unchanged(&s), "failed reserves changed something");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, SIZE_MAX), "unlimit");
+	return test_fastmem_check_idle();
+}
+
+static int
+test_err_limit_below_usage(void)
+{
+	int socket = (int)rte_socket_id();
+	struct err_snapshot s;
+	void *p;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(2 * SLAB_SIZE, socket), "reserve");
+	p = rte_fastmem_alloc(1000, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc");
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	TEST_ASSERT(s.st.bytes_backing >= 2 * SLAB_SIZE, "no backing");
+	/* refused, and no limit changes, not even of the sockets that would allow it */
+	EXPECT_ERROR(rte_fastmem_set_limit(socket, s.st.bytes_backing - SLAB_SIZE), == -EBUSY,
+		EBUSY);
+	EXPECT_ERROR(rte_fastmem_set_limit(socket, 0), == -EBUSY, EBUSY);
+	EXPECT_ERROR(rte_fastmem_set_limit(SOCKET_ID_ANY, SLAB_SIZE), == -EBUSY, EBUSY);
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), SIZE_MAX, "limit changed");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), SIZE_MAX, "ANY limit changed");
+	TEST_ASSERT_SUCCESS(err_unchanged(&s), "refused limit changed something");
+	rte_fastmem_free(p);
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
+static int
+test_err_bad_flags(void)
+{
+	struct err_snapshot s;
+	void *ptrs[4];
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_alloc(64, 0, RTE_BIT32(5)), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc_socket(64, 0, ~0u, 0), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, 64, 0, RTE_BIT32(31)), == -EINVAL, EINVAL);
+	return err_unchanged(&s);
+}
+
+static int
+test_err_bad_args(void)
+{
+	struct rte_fastmem_lcore_class_stats lc;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct err_snapshot s;
+
+	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+	EXPECT_ERROR(rte_fastmem_alloc_bulk(NULL, 4, 64, 0, 0), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc_bulk_socket(NULL, 1, 64, 0, 0, 0), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats(NULL), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_class(64, NULL), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_class(100, &cs), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_class(0, &cs), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_class(2 * MIB, &cs), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_lcore(RTE_MAX_LCORE, &ls), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_lcore(0, NULL), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_lcore_class(RTE_MAX_LCORE, 64, &lc), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_lcore_class(0, 65, &lc), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_lcore_class(0, 64, NULL), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_shared(NULL), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_shared_class(3, &lc), == -EINVAL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_stats_shared_class(64, NULL), == -EINVAL, EINVAL);
+	/* addresses that are not fastmem's translate to nothing */
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(NULL), RTE_BAD_IOVA, "virt2iova(NULL)");
+	return err_unchanged(&s);
+}
+
+/* ---- the suites ---- */
+
+static struct unit_test_suite lifecycle_suite = {
+	.suite_name = "fastmem lifecycle",
+	.unit_test_cases = {
+		TEST_CASE(test_lifecycle_classes),
+		TEST_CASE(test_lifecycle_init_deinit),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite functional_suite = {
+	.suite_name = "fastmem functional",
+	.unit_test_cases = {
+		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_every_class),
+		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_alignment),
+		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_zero_flag),
+		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_socket),
+		TEST_CASE_ST(fm_init, fm_deinit, test_realloc),
+		TEST_CASE_ST(fm_init, fm_deinit, test_virt2iova),
+		TEST_CASE_ST(fm_init, fm_deinit, test_bulk),
+		TEST_CASE_ST(fm_init, fm_deinit, test_free_bulk_mixed),
+		TEST_CASE_ST(fm_init, fm_deinit, test_cache_flush),
+		TEST_CASE_ST(fm_init, fm_deinit, test_slabs_move_between_classes),
+		TEST_CASE_ST(fm_init, fm_deinit, test_limit_and_reserve),
+		TEST_CASE_ST(fm_init, fm_deinit, test_bulk_all_or_nothing),
+		TEST_CASE_ST(fm_init, fm_deinit, test_stats),
+		TEST_CASE_ST(fm_init, fm_deinit, test_dump),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite ext_heap_suite = {
+	.suite_name = "fastmem external heap",
+	.unit_test_cases = {
+		TEST_CASE_ST(ext_setup, ext_teardown, test_ext_alloc),
+		TEST_CASE_ST(ext_setup, ext_teardown, test_ext_cross_socket_deinit),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite error_suite = {
+	.suite_name = "fastmem error table",
+	.unit_test_cases = {
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_alloc_zero),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_too_big),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_align_not_pow2),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_align_too_big),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_bad_socket),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_before_init),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_init_twice),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_deinit_live),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_free_null),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_bulk_zero),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_reserve),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_limit_below_usage),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_bad_flags),
+		TEST_CASE_ST(fm_init, fm_deinit, test_err_bad_args),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite fastmem_suite = {
+	.suite_name = "fastmem",
+	.unit_test_suites = (struct unit_test_suite *[]){
+		&lifecycle_suite,
+		&functional_suite,
+		&ext_heap_suite,
+		&error_suite,
+		&fastmem_concurrent_suite,
+		NULL
+	},
+	.unit_test_cases = {
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_fastmem(void)
+{
+	return unit_test_suite_runner(&fastmem_suite);
+}
+
+REGISTER_FAST_TEST(fastmem_autotest, NOHUGE_OK, ASAN_OK, test_fastmem);

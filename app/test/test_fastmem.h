@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+#ifndef TEST_FASTMEM_H
+#define TEST_FASTMEM_H
+
+/* Shared between test_fastmem.c and test_fastmem_concurrent.c. */
+
+#include "test.h"
+
+/** The concurrency suite, also run on its own as fastmem_concurrent_autotest. */
+extern struct unit_test_suite fastmem_concurrent_suite;
+
+/**
+ * Check that fastmem holds no live object and no object in any cache: the global and
+ * per-class statistics say nothing is in use and every slab is back in the free pool.
+ * Prints what is wrong; returns TEST_SUCCESS or TEST_FAILED.
+ */
+int test_fastmem_check_idle(void);
+
+#endif /* TEST_FASTMEM_H */
