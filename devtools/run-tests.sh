@@ -325,6 +325,12 @@ if [ "$ci" = true ]; then
 fi
 
 timed setup stage_setup
+if [ ! -x "$python" ]; then
+	# nothing below works without it; say so in the summary line's form
+	echo "$python is missing: install python3"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
 if ! command -v meson >/dev/null || ! pkg-config --exists libdpdk 2>/dev/null; then
 	echo "meson or DPDK's development files are missing: nothing can be built"
 	record_step "setup" FAIL
@@ -350,4 +356,4 @@ done
 printf '  %-10s %5ss\n' total $(($(date +%s) - start))
 
 say "summary (logs under $results and <build>/meson-logs)"
-"$python" "$top/devtools/test-summary.py" "build+install=$extra_log" "${test_logs[@]}"
+"$python" "$top/devtools/test-summary.py" "checks+install=$extra_log" "${test_logs[@]}"
