@@ -39,6 +39,8 @@ import sys
 try:
     from elftools.common.exceptions import ELFError, ELFRelocationError, DWARFError
     from elftools.elf.elffile import ELFFile
+    from elftools.construct import StaticField
+    from elftools.dwarf.structs import DWARFStructs
     from elftools.elf.relocation import RelocationHandler
 except ImportError:
     sys.stderr.write('lcore_array_scan: pyelftools is missing '
@@ -69,6 +71,13 @@ DW_OP_GNU_ADDR_INDEX = 0xfb
 DW_OP_FORM_TLS_ADDRESS = 0x9b
 DW_OP_GNU_PUSH_TLS_ADDRESS = 0xe0
 
+# DWARF 5 unit types of split DWARF
+DW_UT_SKELETON = 0x04
+DW_UT_SPLIT_COMPILE = 0x05
+
+# attributes of the skeleton unit of a split DWARF object
+SPLIT_DWARF_ATTRS = ('DW_AT_dwo_name', 'DW_AT_GNU_dwo_name', 0x2130, 'DW_AT_GNU_dwo_id')
+
 # a member that is an array of bytes with one of these words in its name is cache guard
 GUARD_WORDS = ('guard', 'pad', 'padding', 'filler')
 
@@ -78,14 +87,18 @@ ELF_MAGIC = b'\x7fELF'
 SCANNED_SUFFIXES = ('.o', '.so', '.a')
 
 
-def _tolerant_relocation(apply):
-    """Wrap pyelftools' relocation of the DWARF sections of object files so that a
-    relocation type it does not know is left unapplied instead of failing the file.
+# Two gaps of pyelftools 0.29 (Debian 12) that real builds run into, filled in place:
+#
+# - The debug information of a thread-local variable in an x86-64 object carries an
+#   R_X86_64_DTPOFF32 relocation, which pyelftools does not know and fails the file on.
+#   It only feeds a location expression, of which the scanner reads the opcodes, never
+#   the operand: such relocations are left unapplied.
+# - clang's DWARF 5 line tables carry an MD5 checksum per file (DW_FORM_data16), a form
+#   pyelftools cannot parse, and DW_FORM_strx4 is read as 8 bytes instead of 4.
+# Newer pyelftools versions that know these are left alone.
 
-    The debug information of a thread-local variable in an x86-64 object carries an
-    R_X86_64_DTPOFF32 relocation, which pyelftools 0.29 does not know; it only feeds a
-    location expression, of which the scanner reads the opcodes, never the operand.
-    """
+def _tolerant_relocation(apply):
+    """Leave relocations of a type pyelftools does not know unapplied."""
     def apply_or_skip(self, stream, reloc, symtab):
         try:
             apply(self, stream, reloc, symtab)
@@ -95,9 +108,23 @@ def _tolerant_relocation(apply):
     return apply_or_skip
 
 
-# pylint: disable-next=protected-access
+def _complete_forms(create):
+    """Add the attribute forms pyelftools lacks to its table of forms."""
+    def create_dw_form(self):
+        create(self)
+        if 'DW_FORM_data16' not in self.Dwarf_dw_form:
+            self.Dwarf_dw_form['DW_FORM_data16'] = StaticField('', 16)
+        if self.Dwarf_dw_form.get('DW_FORM_strx4') is not None and \
+                self.Dwarf_dw_form['DW_FORM_strx4'].sizeof() == 8:
+            self.Dwarf_dw_form['DW_FORM_strx4'] = self.Dwarf_uint32('')
+    return create_dw_form
+
+
+# pylint: disable=protected-access
 RelocationHandler._do_apply_relocation = _tolerant_relocation(
     RelocationHandler._do_apply_relocation)
+DWARFStructs._create_dw_form = _complete_forms(DWARFStructs._create_dw_form)
+# pylint: enable=protected-access
 
 
 class ScanError(Exception):
@@ -372,6 +399,19 @@ class TypeInfo:
 # ---------------------------------------------------------------------------------------
 # Variables
 
+def is_dwarf5_split(head, little_endian):
+    """Whether the first unit of .debug_info is a DWARF 5 skeleton or split unit, which
+    pyelftools 0.29 cannot parse (from the unit header bytes)."""
+    order = 'little' if little_endian else 'big'
+    if len(head) < 7:
+        return False
+    pos = 12 if int.from_bytes(head[0:4], order) == 0xffffffff else 4
+    if len(head) < pos + 3:
+        return False
+    version = int.from_bytes(head[pos:pos + 2], order)
+    return version == 5 and head[pos + 2] in (DW_UT_SKELETON, DW_UT_SPLIT_COMPILE)
+
+
 def follow(die, attribute):
     """The DIE an attribute such as DW_AT_specification refers to, or None."""
     if die is None or attribute not in die.attributes:
@@ -478,10 +518,16 @@ def enclosing_function(die):
 def collect_arrays(dwarf, types):
     """All array variables with static storage: (candidates, enumerator values)."""
     lines = LineTables(dwarf)
-    candidates = []
+    candidates = {}     # the first DIE of the variable's origin chain -> facts
     enumerators = []
-    seen = set()
     for cu in dwarf.iter_CUs():
+        if cu.header.get('unit_type') in ('DW_UT_skeleton', 'DW_UT_split_compile',
+                                          'DW_UT_split_type'):
+            raise ScanError('split DWARF (-gsplit-dwarf) is not supported; build without it')
+        top = cu.get_top_DIE()
+        # DW_AT_GNU_dwo_name (0x2130) has no name in pyelftools 0.29
+        if any(attr in top.attributes for attr in SPLIT_DWARF_ATTRS):
+            raise ScanError('split DWARF (-gsplit-dwarf) is not supported; build without it')
         for die in cu.iter_DIEs():
             if die.tag == 'DW_TAG_enumerator':
                 if 'DW_AT_name' in die.attributes and \
@@ -496,13 +542,13 @@ def collect_arrays(dwarf, types):
             candidate = describe_variable(die, types, lines)
             if candidate is None:
                 continue
-            key = (candidate['name'], candidate['file'], candidate['line'],
-                   candidate['function'], candidate['location_key'])
-            if key in seen:
-                continue
-            seen.add(key)
-            candidates.append(candidate)
-    return candidates, enumerators
+            # One variable may have several DIEs: with LTO, an early one (no location) and
+            # the final one pointing back to it. Keep one, the one with a location.
+            key = candidate.pop('origin')
+            if key not in candidates or (candidates[key]['optimized_out'] and
+                                         not candidate['optimized_out']):
+                candidates[key] = candidate
+    return list(candidates.values()), enumerators
 
 
 def describe_variable(die, types, lines):
@@ -550,8 +596,7 @@ def describe_variable(die, types, lines):
         'dims': dims,
         'type': types.name(var_type),
         'array': array,
-        'location_key': tuple(loc_attr.value) if loc_attr is not None and
-        isinstance(loc_attr.value, list) else None,
+        'origin': chain[-1].offset,
     }
 
 
@@ -751,13 +796,19 @@ class Scanner:
         """Scan one ELF file; record its findings, or why it was skipped."""
         try:
             elf = ELFFile(stream)
-            if elf.get_section_by_name('.debug_info') is None and \
-                    elf.get_section_by_name('.zdebug_info') is None:
+            info = elf.get_section_by_name('.debug_info')
+            if info is None and elf.get_section_by_name('.zdebug_info') is None:
                 self.skipped.append({'path': name, 'reason': 'no debug information'})
                 return
+            if info is not None and is_dwarf5_split(info.data()[:16], elf.little_endian):
+                raise ScanError('{}: split DWARF (-gsplit-dwarf) is not supported; build '
+                                'without it'.format(name))
             dwarf = elf.get_dwarf_info()
             types = TypeInfo()
-            candidates, enumerators = collect_arrays(dwarf, types)
+            try:
+                candidates, enumerators = collect_arrays(dwarf, types)
+            except ScanError as exc:
+                raise ScanError('{}: {}'.format(name, exc)) from exc
             max_lcore, source, warning = self.max_lcore_for(elf, enumerators)
             findings = []
             for candidate in candidates:
@@ -765,6 +816,7 @@ class Scanner:
                     finding = make_finding(candidate, max_lcore, types)
                     if not self.excluded(finding):
                         findings.append(finding)
+            findings.sort(key=lambda f: (f['file'] or '', f['line'] or 0, f['name']))
         except (ELFError, DWARFError) as exc:
             raise ScanError('{}: {}'.format(name, exc)) from exc
         except (AssertionError, KeyError, IndexError, ValueError, TypeError,
