@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Per-lcore caches: the lcore variable, cache sets per socket, and the allocation and
+ * free paths through them (and around them, for threads without an lcore id).
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include <rte_lcore_var.h>
+
+#include "fastmem_priv.h"
+
+/* The lcore variable; allocated by the first rte_fastmem_init(), kept for the process. */
+static RTE_LCORE_VAR_HANDLE(struct fastmem_lcore, fastmem_lcores);
+
+/* The lcore callbacks; registered by init, unregistered by deinit. */
+static void *fastmem_lcore_cb;
+
+struct fastmem_lcore *
+fastmem_lcore_get(unsigned int lcore_id)
+{
+	return RTE_LCORE_VAR_LCORE(lcore_id, fastmem_lcores);
+}
+
+static struct fastmem_cset *
+lcore_embedded(struct fastmem_lcore *lc)
+{
+	if (fastmem_layout.embed_off == 0)
+		return NULL;
+	return RTE_PTR_ADD(lc, fastmem_layout.embed_off);
+}
+
+static int
+lcore_init_cb(unsigned int lcore_id __rte_unused, void *arg __rte_unused)
+{
+	return 0;
+}
+
+/* A registered non-EAL thread gives up its lcore id: no object may stay in its caches,
+ * since no thread may use them until the id is handed out again. Runs in that thread. */
+static void
+lcore_uninit_cb(unsigned int lcore_id, void *arg __rte_unused)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	if (st != NULL)
+		fastmem_lcore_flush(st, lcore_id);
+}
+
+int
+fastmem_lcore_setup(void)
+{
+	if (fastmem_lcores == NULL)
+		RTE_LCORE_VAR_ALLOC_SIZE_ALIGN(fastmem_lcores, fastmem_layout.lcore_size,
+				RTE_CACHE_LINE_SIZE);
+	fastmem_lcore_cb = rte_lcore_callback_register("fastmem", lcore_init_cb,
+			lcore_uninit_cb, NULL);
+	if (fastmem_lcore_cb == NULL) {
+		FASTMEM_LOG(DEBUG, "cannot register lcore callbacks");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Deinit, phase 1: forget the cached objects of every lcore (their zones are about to be
+ * freed), free the remote cache sets, and clear the lcore variables for a later init.
+ * The state is already unpublished, so the uninit callbacks run by the unregistration
+ * do nothing.
+ */
+void
+fastmem_lcore_teardown(void)
+{
+	struct fastmem_lcore *lc;
+	unsigned int sidx;
+
+	rte_lcore_callback_unregister(fastmem_lcore_cb);
+	fastmem_lcore_cb = NULL;
+	RTE_LCORE_VAR_FOREACH(lcore_id, lc, fastmem_lcores) {
+		struct fastmem_cset *emb = lcore_embedded(lc);
+
+		if (!FASTMEM_LOAD(&lc->used))
+			continue;
+		for (sidx = 0; sidx < FASTMEM_MAX_SOCKETS; sidx++) {
+			struct fastmem_cset *cs = lc->cset[sidx];
+
+			if (cs != NULL && cs->remote)
+				rte_free(cs);
+			lc->cset[sidx] = NULL;
+		}
+		if (emb != NULL)
+			memset(emb, 0, fastmem_layout.cset_size);
+		lc->own_sidx = FASTMEM_SIDX_NONE;
+		FASTMEM_STORE(&lc->used, 0);
+	}
+}
+
+/* Create the cache set of (calling lcore, sidx). */
+static struct fastmem_cset *
+cset_create(struct fastmem_state *st, struct fastmem_lcore *lc, unsigned int sidx)
+{
+	struct fastmem_cset *cs;
+	unsigned int c;
+
+	if (!FASTMEM_LOAD(&lc->used)) {
+		lc->own_sidx = (uint32_t)fastmem_local_sidx(st);
+		FASTMEM_STORE(&lc->used, 1);
+	}
+	if (sidx == lc->own_sidx && lcore_embedded(lc) != NULL) {
+		cs = lcore_embedded(lc);
+		cs->remote = 0;
+	} else {
+		/* Never in fastmem's own zones: deinit frees these before any zone. */
+		cs = rte_zmalloc_socket("fastmem_cset", fastmem_layout.cset_size,
+				RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+		if (cs == NULL)
+			cs = rte_zmalloc("fastmem_cset", fastmem_layout.cset_size,
+					RTE_CACHE_LINE_SIZE);
+		if (cs == NULL) {
+			FASTMEM_LOG(DEBUG, "no memory for a cache set");
+			return NULL;
+		}
+		cs->remote = 1;
+	}
+	cs->sidx = sidx;
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
+
+		cache->len = 0;
+		cache->cap = fastmem_layout.cache_cap[c];
+		cache->batch = RTE_MAX(cache->cap / 2, 1u);
+		cache->cls = (uint16_t)c;
+		cache->sidx = (uint16_t)sidx;
+	}
+	/* publish the initialized set; pairs with the acquire loads of statistics readers */
+	__atomic_store_n(&lc->cset[sidx], cs, __ATOMIC_RELEASE);
+	return cs;
+}
+
+/* The cache of (lcore_id, sidx, cls), created on first use; NULL when no memory.
+ * Only the thread owning lcore_id may call this. */
+struct rte_fastmem_cache *
+fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id, unsigned int sidx,
+		unsigned int cls)
+{
+	struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
+	/* the owner reads its own store: no ordering needed */
+	struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx], __ATOMIC_RELAXED);
+
+	if (unlikely(cs == NULL)) {
+		cs = cset_create(st, lc, sidx);
+		if (cs == NULL)
+			return NULL;
+	}
+	return fastmem_cset_cache(cs, cls);
+}
+
+/* --- allocation --- */
+
+static void *
+cache_refill_one(struct fastmem_state *st, struct rte_fastmem_cache *c)
+{
+	unsigned int got;
+
+	got = fastmem_bin_alloc(st, c->sidx, c->cls, c->objs, 1, c->batch, false);
+	if (unlikely(got == 0))
+		return NULL;
+	FASTMEM_STORE(&c->len, got - 1);
+	FASTMEM_COUNT(&c->alloc_misses, 1);
+	return c->objs[got - 1];
+}
+
+/* One object of (sidx, cls), or NULL (no memory). Counts nothing on failure. */
+void *
+fastmem_alloc_one(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	struct rte_fastmem_cache *c;
+	uint32_t len;
+	void *obj;
+
+	if (unlikely(lcore_id >= RTE_MAX_LCORE))
+		goto shared;
+	c = fastmem_cache_get(st, lcore_id, sidx, cls);
+	if (unlikely(c == NULL))
+		goto shared;
+	len = c->len;
+	if (likely(len > 0)) {
+		obj = c->objs[len - 1];
+		FASTMEM_STORE(&c->len, len - 1);
+		FASTMEM_COUNT(&c->alloc_hits, 1);
+		return obj;
+	}
+	return cache_refill_one(st, c);
+shared:
+	return fastmem_bin_alloc(st, sidx, cls, &obj, 1, 1, true) == 1 ? obj : NULL;
+}
+
+/* n objects of (sidx, cls), all or nothing: 0 or -ENOMEM. Counts nothing on failure. */
+int
+fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void **objs, unsigned int n)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	struct rte_fastmem_cache *c = NULL;
+	unsigned int got, i, len, need;
+	bool shared;
+
+	if (likely(lcore_id < RTE_MAX_LCORE))
+		c = fastmem_cache_get(st, lcore_id, sidx, cls);
+	shared = c == NULL;
+	if (shared || n > c->cap) {
+		/* no cache, or more than it holds: straight from the bin */
+		got = fastmem_bin_alloc(st, sidx, cls, objs, n, n, shared);
+		if (got < n) {
+			fastmem_bin_free(st, sidx, cls, objs, got, false);
+			return -ENOMEM;
+		}
+		if (!shared)
+			FASTMEM_COUNT(&c->alloc_misses, n);
+		return 0;
+	}
+	len = c->len;
+	need = n > len ? n - len : 0;
+	if (need > 0) {
+		/* refill: at least what is missing, and a batch more if there is room */
+		got = fastmem_bin_alloc(st, sidx, cls, c->objs + len, need,
+				RTE_MIN(c->cap - len, need + c->batch), false);
+		len += got;
+		FASTMEM_STORE(&c->len, len);
+		if (got < need)
+			return -ENOMEM; /* what was had stays in the cache */
+		FASTMEM_COUNT(&c->alloc_misses, need);
+	}
+	for (i = 0; i < n; i++)
+		objs[i] = c->objs[len - 1 - i];
+	FASTMEM_STORE(&c->len, len - n);
+	FASTMEM_COUNT(&c->alloc_hits, n - need);
+	return 0;
+}
+
+/* --- free --- */
+
+/* The cache is full: the oldest batch goes back to the bin. */
+static void
+cache_drain(struct fastmem_state *st, struct rte_fastmem_cache *c)
+{
+	uint32_t len = c->len;
+	uint32_t batch = c->batch;
+
+	fastmem_bin_free(st, c->sidx, c->cls, c->objs, batch, false);
+	memmove(c->objs, c->objs + batch, (size_t)(len - batch) * sizeof(void *));
+	FASTMEM_STORE(&c->len, len - batch);
+}
+
+/* Free n objects (NULL entries skipped) of any classes and sockets. */
+void
+fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	unsigned int i = 0;
+
+	while (i < n) {
+		void *obj = objs[i];
+		const struct fastmem_slab *slab;
+		struct rte_fastmem_cache *c = NULL;
+		unsigned int j;
+
+		if (obj == NULL) {
+			i++;
+			continue;
+		}
+		slab = FASTMEM_SLAB_OF(obj);
+		if (likely(lcore_id < RTE_MAX_LCORE))
+			c = fastmem_cache_get(st, lcore_id, slab->sidx, slab->cls);
+		if (likely(c != NULL)) {
+			uint32_t len = c->len;
+
+			if (likely(len < c->cap)) {
+				c->objs[len] = obj;
+				FASTMEM_STORE(&c->len, len + 1);
+				FASTMEM_COUNT(&c->free_hits, 1);
+			} else {
+				cache_drain(st, c);
+				len = c->len;
+				c->objs[len] = obj;
+				FASTMEM_STORE(&c->len, len + 1);
+				FASTMEM_COUNT(&c->free_misses, 1);
+			}
+			i++;
+			continue;
+		}
+		/* no cache: a run of objects of the same slab class and socket in one go */
+		for (j = i + 1; j < n && objs[j] != NULL; j++) {
+			const struct fastmem_slab *s2 = FASTMEM_SLAB_OF(objs[j]);
+
+			if (s2->sidx != slab->sidx || s2->cls != slab->cls)
+				break;
+		}
+		fastmem_bin_free(st, slab->sidx, slab->cls, objs + i, j - i, true);
+		i = j;
+	}
+}
+
+/* Return every object cached by lcore_id to the bins. Only the thread owning lcore_id,
+ * or one that knows it is not running (its uninit callback), may call this. */
+void
+fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id)
+{
+	struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	unsigned int sidx, c;
+
+	if (!FASTMEM_LOAD(&lc->used))
+		return;
+	for (sidx = 0; sidx < n; sidx++) {
+		struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx], __ATOMIC_ACQUIRE);
+
+		if (cs == NULL)
+			continue;
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
+
+			if (cache->len == 0)
+				continue;
+			fastmem_bin_free(st, sidx, c, cache->objs, cache->len, false);
+			FASTMEM_STORE(&cache->len, 0);
+		}
+	}
+}

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+#ifndef FASTMEM_PRIV_H
+#define FASTMEM_PRIV_H
+
+/*
+ * fastmem internals.
+ *
+ * The pieces
+ * ----------
+ * zone:   a memzone of backing memory, 2 MiB-aligned, a multiple of 2 MiB (128 MiB when
+ *         EAL can provide it IOVA-contiguous, less when not). Cut into slabs when reserved.
+ * slab:   2 MiB of a zone, 2 MiB-aligned, so the slab of an object is its address with
+ *         the low 21 bits cleared. Its first 128 bytes are the slab header (struct
+ *         fastmem_slab); objects of its class follow, aligned to the class size. A slab
+ *         is in exactly one place: the free-slab pool of its socket, or the bin of the
+ *         class it serves (partial list: has free objects; full list: has none).
+ * bin:    per (socket, class): the slabs serving that class, under a spinlock.
+ * pool:   per socket: slabs with no object out, under a spinlock; any class may take one.
+ * cache:  per (lcore, socket, class): struct rte_fastmem_cache, a bounded LIFO stack of
+ *         free objects (rte_fastmem_core.h). A cache set (struct fastmem_cset) holds the
+ *         caches of all classes of one (lcore, socket).
+ * lcore:  per lcore id, an lcore variable (struct fastmem_lcore) with the table of the
+ *         lcore's cache sets, one per socket. The set of the lcore's own socket is
+ *         embedded in the variable; the sets of other sockets (remote NUMA sockets,
+ *         external heaps) are allocated with rte_zmalloc() on first use.
+ *
+ * An allocation is satisfied in this order:
+ *  1. the calling lcore's cache of (socket, class): pop; no lock, no atomic RMW;
+ *  2. the bin of (socket, class): on a cache miss, the cache is refilled with a batch of
+ *     objects taken, under the bin lock, from the bin's partial slabs (free list first,
+ *     then never-used space at the slab's bump offset);
+ *  3. the socket's free-slab pool: when the bin has no partial slab, a free slab is moved
+ *     from the pool to the bin (pool lock nested in the bin lock) and assigned the class;
+ *  4. a new zone: when the pool is empty, the bin lock is dropped and the socket grows
+ *     by one zone under the grow lock, within the socket's limit; then back to 2.
+ * Threads without an lcore id skip 1 and take objects one call at a time from 2.
+ *
+ * A free goes the other way: push on the cache; when the cache is full, a batch (the
+ * oldest half) goes back to the slabs under the bin lock. A slab that gets back its last
+ * object leaves the bin for the pool *before the bin lock is released*: there is no moment
+ * in which a slab is in neither the pool nor a bin, which is what makes the ENOMEM bound
+ * of rte_fastmem.h exact (no allocator ever fails because a slab is "in transit").
+ *
+ * Lock order (outer first): state lock -> grow lock -> pool lock, and bin lock -> pool
+ * lock. The grow lock is never taken with a bin lock held. No lock is held while calling
+ * out to EAL other than the grow lock (memzone reservation).
+ *
+ * Teardown (rte_fastmem_deinit()) is order-independent: cache memory never lives in
+ * fastmem's own slabs, and the phases are global: (1) every lcore's caches are emptied
+ * and the remote cache sets freed, (2) every zone of every socket is freed, (3) the state.
+ *
+ * Memory orders: the state pointer and the cache-set table entries are published with
+ * release stores and read with acquire loads (pairs named at each site). Statistics
+ * counters are single-writer (the owning lcore, or a bin lock holder) and are written with
+ * a relaxed load + relaxed store, read with relaxed loads. Everything else is under a
+ * lock or owned by one lcore.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_debug.h>
+#include <rte_log.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+#include <rte_spinlock.h>
+
+#include <rte_lcore_var.h>
+
+#include "rte_fastmem.h"
+#include "rte_fastmem_core.h"
+
+extern int fastmem_logtype;
+
+#define FASTMEM_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fastmem_logtype, "FASTMEM: %s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+/* Debug checks: cheap assertions, enabled with -DRTE_LIBRTE_FASTMEM_DEBUG. */
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+#define FASTMEM_ASSERT(cond) RTE_VERIFY(cond)
+#define FASTMEM_LOCK_ASSERT(l) RTE_VERIFY(rte_spinlock_is_locked(l))
+#else
+#define FASTMEM_ASSERT(cond) do { } while (0)
+#define FASTMEM_LOCK_ASSERT(l) do { } while (0)
+#endif
+
+/* Relaxed access to counters and gauges read by other threads. */
+#define FASTMEM_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define FASTMEM_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+/* Add to a counter that only the caller writes (owner lcore, or bin lock held). */
+#define FASTMEM_COUNT(p, n) FASTMEM_STORE((p), FASTMEM_LOAD(p) + (n))
+
+#define FASTMEM_SLAB_SHIFT 21
+#define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
+#define FASTMEM_SLAB_HDR 128 /* bytes of slab header at the start of every slab */
+#define FASTMEM_ZONE_SIZE ((size_t)128 << 20) /* preferred zone size */
+#define FASTMEM_MAX_SOCKETS RTE_MAX_HEAPS /* NUMA sockets + external heaps */
+#define FASTMEM_NUM_CLASSES RTE_FASTMEM_NUM_CLASSES
+#define FASTMEM_CLASS_NONE UINT16_MAX
+#define FASTMEM_SIDX_NONE UINT32_MAX
+
+/* The slab of an object. */
+#define FASTMEM_SLAB_OF(p) \
+	((struct fastmem_slab *)RTE_PTR_ALIGN_FLOOR((uintptr_t)(p), FASTMEM_SLAB_SIZE))
+
+/* Where a slab is. */
+enum fastmem_slab_where {
+	FASTMEM_SLAB_POOL = 0,
+	FASTMEM_SLAB_PARTIAL,
+	FASTMEM_SLAB_FULL,
+};
+
+/*
+ * Slab header: the first FASTMEM_SLAB_HDR bytes of every slab.
+ *
+ * Placement: in the slab, found by masking. The cost is the first object slot of every
+ * slab in the classes of 128 B and up (one of two 1 MiB objects); the gain is that a free
+ * finds its class and socket with one load from a line that changes only when the slab
+ * changes class. An out-of-slab descriptor would need a global address-to-descriptor
+ * map (a radix table) and two more dependent loads on every free.
+ */
+struct fastmem_slab {
+	/* Line 0. Set when the zone is cut (sidx, iova, iova_slow, zone fields) or when the
+	 * slab is assigned a class (cls, obj_size, n_objs, first); read without a lock by
+	 * the free path, which may only look at a slab holding one of its objects, i.e. a
+	 * slab that cannot change class under it. */
+	uint16_t cls; /* class index, FASTMEM_CLASS_NONE in the pool */
+	uint16_t sidx; /* fastmem socket index */
+	uint32_t obj_size; /* class size */
+	uint32_t n_objs; /* objects the slab holds in its class */
+	uint32_t first; /* offset of the first object: RTE_ALIGN_CEIL(HDR, obj_size) */
+	rte_iova_t iova; /* IOVA of the slab start, RTE_BAD_IOVA if none */
+	uint32_t iova_slow; /* 1: zone not IOVA-contiguous, translate page by page */
+	uint32_t zone_slabs; /* first slab of a zone: slabs in the zone; else 0 */
+	const struct rte_memzone *mz; /* first slab of a zone: the memzone; else NULL */
+	struct fastmem_slab *zone_next; /* first slab of a zone: next zone of the socket */
+	uint64_t pad0[2];
+
+	/* Line 1. Under the lock of the bin holding the slab (or of the pool). */
+	void *free_head; /* free list, threaded through the first 8 bytes of free objects */
+	uint32_t n_out; /* objects out of the slab (in use or cached); 0 in the pool */
+	uint32_t bump; /* offset of the never-used space; objects past it are free too */
+	struct fastmem_slab *next; /* list links: bin partial/full list, or pool */
+	struct fastmem_slab *prev;
+	uint32_t where; /* enum fastmem_slab_where */
+	uint32_t pad1;
+	uint64_t pad2[3];
+};
+
+/* A bin: one (socket, class). */
+struct fastmem_bin {
+	rte_spinlock_t lock;
+	uint16_t cls;
+	uint16_t sidx;
+	/* Under lock. Invariant: every slab on partial has n_out < n_objs and n_out > 0
+	 * except transiently inside a locked section; every slab on full has n_out ==
+	 * n_objs. Slabs with n_out == 0 are in the pool, never here. */
+	struct fastmem_slab *partial;
+	struct fastmem_slab *full;
+	/* Statistics: written under lock (relaxed load + store), read relaxed by anyone. */
+	uint64_t slabs_partial; /* gauge: length of partial */
+	uint64_t slabs_full; /* gauge: length of full */
+	uint64_t slab_acquires; /* counter: slabs taken from the pool */
+	uint64_t slab_releases; /* counter: slabs given back to the pool */
+	uint64_t sh_allocs; /* counter: objects allocated by threads without lcore id */
+	uint64_t sh_frees; /* counter: objects freed by threads without lcore id */
+	uint64_t sh_nomem; /* counter: ENOMEM calls of threads without lcore id */
+	/* Baselines for rte_fastmem_stats_reset(): written under the state's stats lock. */
+	uint64_t base_acquires;
+	uint64_t base_releases;
+	uint64_t base_sh_allocs;
+	uint64_t base_sh_frees;
+	uint64_t base_sh_nomem;
+} __rte_cache_aligned;
+
+/* A socket: a NUMA socket or an external heap. */
+struct fastmem_socket {
+	int socket_id; /* EAL socket id (heap socket id for external heaps); fixed */
+	uint32_t external; /* 1 for an external heap; fixed */
+	size_t limit; /* bytes; written under state lock + grow lock, read relaxed */
+	size_t backing; /* bytes of zones; written under grow lock, read relaxed */
+
+	rte_spinlock_t grow_lock; /* serializes zone reservation and limit changes */
+	struct fastmem_slab *zones; /* under grow lock: first slab of each zone */
+	uint32_t n_zones; /* under grow lock */
+	uint32_t zone_seq; /* under grow lock: for memzone names */
+
+	rte_spinlock_t pool_lock __rte_cache_aligned;
+	struct fastmem_slab *pool; /* under pool_lock: free slabs, linked by next */
+	uint32_t pool_count; /* written under pool_lock, read relaxed */
+
+	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
+};
+
+/* The shared state, in an EAL memzone. */
+struct fastmem_state {
+	rte_spinlock_t lock; /* socket table, limits */
+	rte_spinlock_t stats_lock; /* statistics baselines */
+	/* Sockets in use: slots [0, n_sockets) are set up. Written under lock with a
+	 * release store after the slot is filled; read with acquire (pairs). */
+	uint32_t n_sockets;
+	uint32_t n_numa; /* slots [0, n_numa) are the NUMA sockets; fixed at init */
+	size_t default_limit; /* limit for sockets set up later; under lock */
+	int16_t numa_sidx[RTE_MAX_NUMA_NODES]; /* NUMA socket id -> slot, -1 if none */
+	const struct rte_memzone *mz; /* the memzone holding this struct */
+	struct fastmem_socket sockets[FASTMEM_MAX_SOCKETS];
+};
+
+/* The caches of one (lcore, socket), all classes. */
+struct fastmem_cset {
+	uint32_t sidx; /* the socket these caches serve; fixed */
+	uint32_t remote; /* 1: allocated with rte_zmalloc (freed at deinit) */
+	/* Statistics baselines, per class: written under the stats lock, read relaxed. */
+	struct {
+		uint64_t alloc_hits;
+		uint64_t free_hits;
+		uint64_t alloc_misses;
+		uint64_t free_misses;
+		uint64_t alloc_nomem;
+	} base[FASTMEM_NUM_CLASSES];
+	/* then the caches, class c at fastmem_layout.cache_off[c] bytes from the start */
+} __rte_cache_aligned;
+
+/* The lcore variable: per lcore id. */
+struct fastmem_lcore {
+	/* Cache set per socket slot; NULL until first use. Written by the owner lcore
+	 * (release store, after the set is initialized) and by deinit; read by the owner
+	 * and by statistics readers (acquire; pairs with the release store). */
+	struct fastmem_cset *cset[FASTMEM_MAX_SOCKETS];
+	uint32_t own_sidx; /* socket of the embedded set, FASTMEM_SIDX_NONE before use */
+	uint32_t used; /* 1 once the lcore used fastmem since init (relaxed) */
+	/* then, when it fits in the lcore variable, the embedded set, at
+	 * fastmem_layout.embed_off */
+};
+
+/* Sizes computed from the class table at first init; fixed afterwards. */
+struct fastmem_layout {
+	size_t cache_off[FASTMEM_NUM_CLASSES]; /* cache of class c from its cset */
+	size_t class_size[FASTMEM_NUM_CLASSES];
+	uint32_t cache_cap[FASTMEM_NUM_CLASSES];
+	size_t cset_size; /* bytes of a cache set, caches included */
+	size_t embed_off; /* offset of the embedded set in the lcore variable; 0: none */
+	size_t lcore_size; /* bytes of the lcore variable */
+};
+
+extern struct fastmem_layout fastmem_layout;
+
+/* The state, NULL when not initialized (release store in init; acquire loads). */
+extern struct fastmem_state *fastmem_state_ptr;
+
+static inline struct fastmem_state *
+fastmem_state(void)
+{
+	/* pairs with the release store in rte_fastmem_init() */
+	return __atomic_load_n(&fastmem_state_ptr, __ATOMIC_ACQUIRE);
+}
+
+static inline struct rte_fastmem_cache *
+fastmem_cset_cache(struct fastmem_cset *cs, unsigned int cls)
+{
+	return RTE_PTR_ADD(cs, fastmem_layout.cache_off[cls]);
+}
+
+/* fastmem_init.c: lifecycle, sockets, limits, zones */
+int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
+int fastmem_local_sidx(struct fastmem_state *st);
+int fastmem_grow(struct fastmem_state *st, struct fastmem_socket *s);
+rte_iova_t fastmem_iova_slow(const void *ptr);
+
+/* fastmem_slab.c: slabs, bins, pool */
+void fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx,
+		const struct rte_memzone *mz, unsigned int n_slabs, bool iova_slow);
+unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void **objs, unsigned int min, unsigned int max, bool shared);
+void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void * const *objs, unsigned int n, bool shared);
+void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
+
+/* fastmem_cache.c: lcore caches and the fast path */
+int fastmem_lcore_setup(void);
+void fastmem_lcore_teardown(void);
+struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);
+struct rte_fastmem_cache *fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id,
+		unsigned int sidx, unsigned int cls);
+void *fastmem_alloc_one(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
+int fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void **objs, unsigned int n);
+void fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n);
+void fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id);
+
+#endif /* FASTMEM_PRIV_H */

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Slabs, bins and the free-slab pool: everything that happens under a bin lock or a pool
+ * lock. See fastmem_priv.h for the invariants.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_spinlock.h>
+
+#include "fastmem_priv.h"
+
+static_assert(sizeof(struct fastmem_slab) == FASTMEM_SLAB_HDR, "slab header size");
+
+/* --- lists (caller holds the lock of the list's owner) --- */
+
+static void
+slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab)
+{
+	slab->prev = NULL;
+	slab->next = *head;
+	if (*head != NULL)
+		(*head)->prev = slab;
+	*head = slab;
+}
+
+static void
+slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
+{
+	if (slab->prev != NULL)
+		slab->prev->next = slab->next;
+	else
+		*head = slab->next;
+	if (slab->next != NULL)
+		slab->next->prev = slab->prev;
+	slab->next = NULL;
+	slab->prev = NULL;
+}
+
+/* --- pool (pool lock) --- */
+
+static void
+pool_push_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
+{
+	FASTMEM_LOCK_ASSERT(&s->pool_lock);
+	slab->cls = FASTMEM_CLASS_NONE;
+	slab->where = FASTMEM_SLAB_POOL;
+	slab->free_head = NULL;
+	slab->n_out = 0;
+	slab->prev = NULL;
+	slab->next = s->pool;
+	s->pool = slab;
+	FASTMEM_STORE(&s->pool_count, s->pool_count + 1);
+}
+
+static struct fastmem_slab *
+pool_pop(struct fastmem_socket *s)
+{
+	struct fastmem_slab *slab;
+
+	rte_spinlock_lock(&s->pool_lock);
+	slab = s->pool;
+	if (slab != NULL) {
+		s->pool = slab->next;
+		FASTMEM_STORE(&s->pool_count, s->pool_count - 1);
+		slab->next = NULL;
+	}
+	rte_spinlock_unlock(&s->pool_lock);
+	return slab;
+}
+
+/*
+ * Cut a fresh zone into slabs, link it to the socket's zone list and give its slabs to
+ * the pool. Called with the socket's grow lock held.
+ */
+void
+fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx, const struct rte_memzone *mz,
+		unsigned int n_slabs, bool iova_slow)
+{
+	void *base = mz->addr;
+	unsigned int i;
+
+	FASTMEM_LOCK_ASSERT(&s->grow_lock);
+	for (i = 0; i < n_slabs; i++) {
+		struct fastmem_slab *slab = RTE_PTR_ADD(base, (size_t)i * FASTMEM_SLAB_SIZE);
+
+		memset(slab, 0, sizeof(*slab));
+		slab->cls = FASTMEM_CLASS_NONE;
+		slab->sidx = (uint16_t)sidx;
+		slab->iova_slow = iova_slow;
+		if (iova_slow || mz->iova == RTE_BAD_IOVA)
+			slab->iova = RTE_BAD_IOVA;
+		else
+			slab->iova = mz->iova + RTE_PTR_DIFF(slab, base);
+	}
+	/* the zone record lives in the first slab's header */
+	((struct fastmem_slab *)base)->mz = mz;
+	((struct fastmem_slab *)base)->zone_slabs = n_slabs;
+	((struct fastmem_slab *)base)->zone_next = s->zones;
+	s->zones = base;
+	s->n_zones++;
+
+	rte_spinlock_lock(&s->pool_lock);
+	/* pushed last to first, so the pool hands out the zone in address order */
+	for (i = n_slabs; i > 0; i--)
+		pool_push_locked(s, RTE_PTR_ADD(base, (size_t)(i - 1) * FASTMEM_SLAB_SIZE));
+	rte_spinlock_unlock(&s->pool_lock);
+}
+
+/* --- bins (bin lock) --- */
+
+/* Give a pool slab to the bin: assign the class, put it on the partial list. */
+static void
+bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_slab *slab)
+{
+	size_t size = fastmem_layout.class_size[bin->cls];
+
+	FASTMEM_LOCK_ASSERT(&bin->lock);
+	slab->cls = bin->cls;
+	slab->obj_size = (uint32_t)size;
+	slab->first = (uint32_t)RTE_ALIGN_CEIL((size_t)FASTMEM_SLAB_HDR, size);
+	slab->n_objs = (uint32_t)((FASTMEM_SLAB_SIZE - slab->first) / size);
+	slab->free_head = NULL;
+	slab->n_out = 0;
+	slab->bump = slab->first;
+	slab->where = FASTMEM_SLAB_PARTIAL;
+	slab_list_push(&bin->partial, slab);
+	FASTMEM_COUNT(&bin->slabs_partial, 1);
+	FASTMEM_COUNT(&bin->slab_acquires, 1);
+}
+
+/* Take up to n objects from the partial slabs. */
+static unsigned int
+bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
+{
+	unsigned int got = 0;
+
+	FASTMEM_LOCK_ASSERT(&bin->lock);
+	while (got < n && bin->partial != NULL) {
+		struct fastmem_slab *slab = bin->partial;
+
+		while (got < n && slab->n_out < slab->n_objs) {
+			void *obj = slab->free_head;
+
+			if (obj != NULL) {
+				slab->free_head = *(void **)obj;
+			} else {
+				obj = RTE_PTR_ADD(slab, slab->bump);
+				slab->bump += slab->obj_size;
+			}
+			slab->n_out++;
+			objs[got++] = obj;
+		}
+		if (slab->n_out == slab->n_objs) {
+			slab_list_remove(&bin->partial, slab);
+			slab_list_push(&bin->full, slab);
+			slab->where = FASTMEM_SLAB_FULL;
+			FASTMEM_COUNT(&bin->slabs_partial, -1);
+			FASTMEM_COUNT(&bin->slabs_full, 1);
+		}
+	}
+	return got;
+}
+
+/*
+ * Allocate between min and max objects of (sidx, cls) from the bin, growing the socket
+ * when the bin and the pool have nothing. Returns the number allocated: at least min,
+ * or less than min only when no memory can be had (the objects obtained are returned
+ * anyway; the caller decides what to do with them). With shared set (a thread without
+ * lcore id), the objects are counted in the bin's shared statistics when at least min
+ * were had.
+ */
+unsigned int
+fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void **objs, unsigned int min, unsigned int max, bool shared)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	unsigned int got = 0;
+	bool grow_failed = false;
+
+	rte_spinlock_lock(&bin->lock);
+	for (;;) {
+		struct fastmem_slab *slab;
+
+		got += bin_take_locked(bin, objs + got, max - got);
+		if (got >= min)
+			break;
+		/* bin -> pool lock order */
+		slab = pool_pop(s);
+		if (slab != NULL) {
+			bin_adopt_locked(bin, slab);
+			continue;
+		}
+		if (grow_failed)
+			break; /* checked bin and pool once more after the failed growth */
+		rte_spinlock_unlock(&bin->lock);
+		grow_failed = fastmem_grow(st, s) < 0;
+		rte_spinlock_lock(&bin->lock);
+	}
+	if (shared && got >= min)
+		FASTMEM_COUNT(&bin->sh_allocs, got);
+	rte_spinlock_unlock(&bin->lock);
+	return got;
+}
+
+/* Give n objects of (sidx, cls) back to their slabs; shared: count them as frees of a
+ * thread without lcore id. */
+void
+fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void * const *objs, unsigned int n, bool shared)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	unsigned int i;
+
+	rte_spinlock_lock(&bin->lock);
+	for (i = 0; i < n; i++) {
+		void *obj = objs[i];
+		struct fastmem_slab *slab = FASTMEM_SLAB_OF(obj);
+
+		FASTMEM_ASSERT(slab->cls == cls && slab->sidx == sidx && slab->n_out > 0);
+		*(void **)obj = slab->free_head;
+		slab->free_head = obj;
+		if (slab->where == FASTMEM_SLAB_FULL) {
+			slab_list_remove(&bin->full, slab);
+			slab_list_push(&bin->partial, slab);
+			slab->where = FASTMEM_SLAB_PARTIAL;
+			FASTMEM_COUNT(&bin->slabs_full, -1);
+			FASTMEM_COUNT(&bin->slabs_partial, 1);
+		}
+		if (--slab->n_out == 0) {
+			/* Empty: to the pool while the bin lock is held, so no allocator can
+			 * find the slab in neither place (no spurious ENOMEM). */
+			slab_list_remove(&bin->partial, slab);
+			FASTMEM_COUNT(&bin->slabs_partial, -1);
+			FASTMEM_COUNT(&bin->slab_releases, 1);
+			rte_spinlock_lock(&s->pool_lock);
+			pool_push_locked(s, slab);
+			rte_spinlock_unlock(&s->pool_lock);
+		}
+	}
+	if (shared)
+		FASTMEM_COUNT(&bin->sh_frees, n);
+	rte_spinlock_unlock(&bin->lock);
+}
+
+/* Count an allocation call of a thread without lcore id that failed with ENOMEM. */
+void
+fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
+{
+	struct fastmem_bin *bin = &st->sockets[sidx].bins[cls];
+
+	rte_spinlock_lock(&bin->lock);
+	FASTMEM_COUNT(&bin->sh_nomem, 1);
+	rte_spinlock_unlock(&bin->lock);
+}

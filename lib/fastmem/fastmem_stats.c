@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Statistics and dump.
+ *
+ * Counters are never written by readers: each is written by a single writer (the lcore
+ * owning the cache, or the holder of the bin lock) with a relaxed load and a relaxed
+ * store, and read here with relaxed loads. A reset records the current values as
+ * baselines (under the stats lock); a read reports value minus baseline. Gauges (objects
+ * in use, cached objects, slab counts, bytes) are never reset.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "fastmem_priv.h"
+
+#define ALL UINT32_MAX /* every lcore, or every class */
+
+/* What a sum over caches and bins gives. */
+struct fastmem_sum {
+	uint64_t alloc_hits;
+	uint64_t alloc_misses;
+	uint64_t free_hits;
+	uint64_t free_misses;
+	uint64_t alloc_nomem;
+	int64_t in_use; /* objects: allocations minus frees, never reset */
+	int64_t bytes_in_use;
+	uint64_t cached; /* objects in caches */
+	uint64_t bytes_cached;
+	uint64_t slab_acquires;
+	uint64_t slab_releases;
+	uint64_t slabs_partial;
+	uint64_t slabs_full;
+};
+
+static bool
+class_match(unsigned int cls, unsigned int want)
+{
+	return want == ALL || want == cls;
+}
+
+/* Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all. */
+static void
+sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
+		struct fastmem_sum *sum)
+{
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	unsigned int l, sidx, c;
+
+	for (l = 0; l < RTE_MAX_LCORE; l++) {
+		struct fastmem_lcore *lc;
+
+		if (lcore_id != ALL && l != lcore_id)
+			continue;
+		lc = fastmem_lcore_get(l);
+		if (!FASTMEM_LOAD(&lc->used))
+			continue;
+		for (sidx = 0; sidx < n; sidx++) {
+			/* pairs with the release store in cset_create() */
+			struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx],
+					__ATOMIC_ACQUIRE);
+
+			if (cs == NULL)
+				continue;
+			for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+				const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
+				uint64_t ah, am, fh, fm, len;
+
+				if (!class_match(c, cls))
+					continue;
+				ah = FASTMEM_LOAD(&k->alloc_hits);
+				am = FASTMEM_LOAD(&k->alloc_misses);
+				fh = FASTMEM_LOAD(&k->free_hits);
+				fm = FASTMEM_LOAD(&k->free_misses);
+				len = FASTMEM_LOAD(&k->len);
+				sum->alloc_hits += ah - FASTMEM_LOAD(&cs->base[c].alloc_hits);
+				sum->alloc_misses += am - FASTMEM_LOAD(&cs->base[c].alloc_misses);
+				sum->free_hits += fh - FASTMEM_LOAD(&cs->base[c].free_hits);
+				sum->free_misses += fm - FASTMEM_LOAD(&cs->base[c].free_misses);
+				sum->alloc_nomem += FASTMEM_LOAD(&k->alloc_nomem) -
+						FASTMEM_LOAD(&cs->base[c].alloc_nomem);
+				sum->in_use += (int64_t)(ah + am - fh - fm);
+				sum->bytes_in_use += (int64_t)((ah + am - fh - fm) *
+						fastmem_layout.class_size[c]);
+				sum->cached += len;
+				sum->bytes_cached += len * fastmem_layout.class_size[c];
+			}
+		}
+	}
+}
+
+/* Sum the bins of one class or all: shared-path counters and slab counts. */
+static void
+sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
+{
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	unsigned int sidx, c;
+
+	for (sidx = 0; sidx < n; sidx++) {
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			const struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+			uint64_t a, f;
+
+			if (!class_match(c, cls))
+				continue;
+			a = FASTMEM_LOAD(&b->sh_allocs);
+			f = FASTMEM_LOAD(&b->sh_frees);
+			sum->alloc_misses += a - FASTMEM_LOAD(&b->base_sh_allocs);
+			sum->free_misses += f - FASTMEM_LOAD(&b->base_sh_frees);
+			sum->alloc_nomem += FASTMEM_LOAD(&b->sh_nomem) -
+					FASTMEM_LOAD(&b->base_sh_nomem);
+			sum->in_use += (int64_t)(a - f);
+			sum->bytes_in_use += (int64_t)((a - f) * fastmem_layout.class_size[c]);
+			sum->slab_acquires += FASTMEM_LOAD(&b->slab_acquires) -
+					FASTMEM_LOAD(&b->base_acquires);
+			sum->slab_releases += FASTMEM_LOAD(&b->slab_releases) -
+					FASTMEM_LOAD(&b->base_releases);
+			sum->slabs_partial += FASTMEM_LOAD(&b->slabs_partial);
+			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
+		}
+	}
+}
+
+static uint64_t
+clamp0(int64_t v)
+{
+	/* counters read at slightly different moments may disagree for an instant */
+	return v < 0 ? 0 : (uint64_t)v;
+}
+
+/* Class index of an exact class size, or -1. */
+static int
+class_index(size_t class_size)
+{
+	unsigned int c;
+
+	if (class_size == 0 || class_size > RTE_FASTMEM_MAX_CLASS_SIZE)
+		return -1;
+	c = rte_fastmem_class_of(class_size);
+	return fastmem_layout.class_size[c] == class_size ? (int)c : -1;
+}
+
+/* Common checks: initialized, non-NULL output. */
+static struct fastmem_state *
+stats_begin(const void *out, int *ret)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	*ret = 0;
+	if (st == NULL)
+		*ret = -ENODEV;
+	else if (out == NULL)
+		*ret = -EINVAL;
+	if (*ret != 0) {
+		FASTMEM_LOG(DEBUG, "%s", *ret == -ENODEV ? "not initialized" : "NULL output");
+		rte_errno = -*ret;
+		return NULL;
+	}
+	return st;
+}
+
+static int
+stats_einval(const char *what)
+{
+	FASTMEM_LOG(DEBUG, "%s", what);
+	rte_errno = EINVAL;
+	return -EINVAL;
+}
+
+int
+rte_fastmem_stats(struct rte_fastmem_stats *stats)
+{
+	struct fastmem_sum sum = { 0 };
+	struct fastmem_state *st;
+	unsigned int sidx, n;
+	int ret;
+
+	st = stats_begin(stats, &ret);
+	if (st == NULL)
+		return ret;
+	sum_caches(st, ALL, ALL, &sum);
+	sum_bins(st, ALL, &sum);
+	memset(stats, 0, sizeof(*stats));
+	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	for (sidx = 0; sidx < n; sidx++)
+		stats->bytes_backing += FASTMEM_LOAD(&st->sockets[sidx].backing);
+	stats->bytes_in_use = clamp0(sum.bytes_in_use);
+	stats->bytes_cached = sum.bytes_cached;
+	stats->alloc_total = sum.alloc_hits + sum.alloc_misses;
+	stats->free_total = sum.free_hits + sum.free_misses;
+	stats->alloc_nomem = sum.alloc_nomem;
+	stats->n_classes = RTE_FASTMEM_NUM_CLASSES;
+	return 0;
+}
+
+int
+rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
+{
+	struct fastmem_sum sum = { 0 };
+	struct fastmem_state *st;
+	int ret, c;
+
+	st = stats_begin(stats, &ret);
+	if (st == NULL)
+		return ret;
+	c = class_index(class_size);
+	if (c < 0)
+		return stats_einval("not a class size");
+	sum_caches(st, ALL, (unsigned int)c, &sum);
+	sum_bins(st, (unsigned int)c, &sum);
+	memset(stats, 0, sizeof(*stats));
+	stats->class_size = class_size;
+	stats->in_use = clamp0(sum.in_use);
+	stats->alloc_cache_hits = sum.alloc_hits;
+	stats->alloc_cache_misses = sum.alloc_misses;
+	stats->free_cache_hits = sum.free_hits;
+	stats->free_cache_misses = sum.free_misses;
+	stats->alloc_nomem = sum.alloc_nomem;
+	stats->slab_acquires = sum.slab_acquires;
+	stats->slab_releases = sum.slab_releases;
+	stats->slabs_partial = sum.slabs_partial;
+	stats->slabs_full = sum.slabs_full;
+	return 0;
+}
+
+static void
+fill_lcore(const struct fastmem_sum *sum, struct rte_fastmem_lcore_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->alloc_cache_hits = sum->alloc_hits;
+	stats->alloc_cache_misses = sum->alloc_misses;
+	stats->free_cache_hits = sum->free_hits;
+	stats->free_cache_misses = sum->free_misses;
+	stats->alloc_nomem = sum->alloc_nomem;
+	stats->bytes_cached = sum->bytes_cached;
+}
+
+static void
+fill_lcore_class(const struct fastmem_sum *sum, unsigned int cap,
+		struct rte_fastmem_lcore_class_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->alloc_cache_hits = sum->alloc_hits;
+	stats->alloc_cache_misses = sum->alloc_misses;
+	stats->free_cache_hits = sum->free_hits;
+	stats->free_cache_misses = sum->free_misses;
+	stats->alloc_nomem = sum->alloc_nomem;
+	stats->cached = sum->cached;
+	stats->cache_capacity = cap;
+}
+
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
+{
+	struct fastmem_sum sum = { 0 };
+	struct fastmem_state *st;
+	int ret;
+
+	st = stats_begin(stats, &ret);
+	if (st == NULL)
+		return ret;
+	if (lcore_id >= RTE_MAX_LCORE)
+		return stats_einval("bad lcore id");
+	sum_caches(st, lcore_id, ALL, &sum);
+	fill_lcore(&sum, stats);
+	return 0;
+}
+
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
+{
+	struct fastmem_sum sum = { 0 };
+	struct fastmem_state *st;
+	int ret, c;
+
+	st = stats_begin(stats, &ret);
+	if (st == NULL)
+		return ret;
+	if (lcore_id >= RTE_MAX_LCORE)
+		return stats_einval("bad lcore id");
+	c = class_index(class_size);
+	if (c < 0)
+		return stats_einval("not a class size");
+	sum_caches(st, lcore_id, (unsigned int)c, &sum);
+	fill_lcore_class(&sum, fastmem_layout.cache_cap[c], stats);
+	return 0;
+}
+
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
+{
+	struct fastmem_sum sum = { 0 };
+	struct fastmem_state *st;
+	int ret;
+
+	st = stats_begin(stats, &ret);
+	if (st == NULL)
+		return ret;
+	sum_bins(st, ALL, &sum);
+	fill_lcore(&sum, stats);
+	return 0;
+}
+
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+{
+	struct fastmem_sum sum = { 0 };
+	struct fastmem_state *st;
+	int ret, c;
+
+	st = stats_begin(stats, &ret);
+	if (st == NULL)
+		return ret;
+	c = class_index(class_size);
+	if (c < 0)
+		return stats_einval("not a class size");
+	sum_bins(st, (unsigned int)c, &sum);
+	fill_lcore_class(&sum, 0, stats);
+	return 0;
+}
+
+void
+rte_fastmem_stats_reset(void)
+{
+	struct fastmem_state *st = fastmem_state();
+	unsigned int l, sidx, c, n;
+
+	if (st == NULL) {
+		FASTMEM_LOG(DEBUG, "not initialized");
+		rte_errno = ENODEV;
+		return;
+	}
+	rte_spinlock_lock(&st->stats_lock);
+	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	for (l = 0; l < RTE_MAX_LCORE; l++) {
+		struct fastmem_lcore *lc = fastmem_lcore_get(l);
+
+		if (!FASTMEM_LOAD(&lc->used))
+			continue;
+		for (sidx = 0; sidx < n; sidx++) {
+			struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx],
+					__ATOMIC_ACQUIRE);
+
+			if (cs == NULL)
+				continue;
+			for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+				const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
+
+				FASTMEM_STORE(&cs->base[c].alloc_hits,
+						FASTMEM_LOAD(&k->alloc_hits));
+				FASTMEM_STORE(&cs->base[c].alloc_misses,
+						FASTMEM_LOAD(&k->alloc_misses));
+				FASTMEM_STORE(&cs->base[c].free_hits,
+						FASTMEM_LOAD(&k->free_hits));
+				FASTMEM_STORE(&cs->base[c].free_misses,
+						FASTMEM_LOAD(&k->free_misses));
+				FASTMEM_STORE(&cs->base[c].alloc_nomem,
+						FASTMEM_LOAD(&k->alloc_nomem));
+			}
+		}
+	}
+	for (sidx = 0; sidx < n; sidx++) {
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+
+			FASTMEM_STORE(&b->base_acquires, FASTMEM_LOAD(&b->slab_acquires));
+			FASTMEM_STORE(&b->base_releases, FASTMEM_LOAD(&b->slab_releases));
+			FASTMEM_STORE(&b->base_sh_allocs, FASTMEM_LOAD(&b->sh_allocs));
+			FASTMEM_STORE(&b->base_sh_frees, FASTMEM_LOAD(&b->sh_frees));
+			FASTMEM_STORE(&b->base_sh_nomem, FASTMEM_LOAD(&b->sh_nomem));
+		}
+	}
+	rte_spinlock_unlock(&st->stats_lock);
+}
+
+void
+rte_fastmem_dump(FILE *f)
+{
+	struct fastmem_state *st = fastmem_state();
+	struct rte_fastmem_stats g;
+	unsigned int sidx, n, c, l;
+
+	if (f == NULL)
+		f = stdout;
+	if (st == NULL) {
+		fprintf(f, "fastmem: not initialized\n");
+		return;
+	}
+	rte_fastmem_stats(&g);
+	fprintf(f, "fastmem: %" PRIu64 " B backing, %" PRIu64 " B in use, %" PRIu64
+			" B cached; %" PRIu64 " allocs, %" PRIu64 " frees, %" PRIu64 " ENOMEM\n",
+			g.bytes_backing, g.bytes_in_use, g.bytes_cached, g.alloc_total,
+			g.free_total, g.alloc_nomem);
+	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	for (sidx = 0; sidx < n; sidx++) {
+		const struct fastmem_socket *s = &st->sockets[sidx];
+		size_t limit = FASTMEM_LOAD(&s->limit);
+
+		fprintf(f, "  socket %d%s: backing %zu B, free slabs %u, limit ", s->socket_id,
+				s->external ? " (external heap)" : "",
+				FASTMEM_LOAD(&s->backing), FASTMEM_LOAD(&s->pool_count));
+		if (limit == SIZE_MAX)
+			fprintf(f, "none\n");
+		else
+			fprintf(f, "%zu B\n", limit);
+	}
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		struct rte_fastmem_class_stats cs;
+
+		rte_fastmem_stats_class(fastmem_layout.class_size[c], &cs);
+		if (cs.alloc_cache_hits + cs.alloc_cache_misses + cs.in_use +
+				cs.slabs_partial + cs.slabs_full + cs.alloc_nomem == 0)
+			continue;
+		fprintf(f, "  class %7zu B: in use %" PRIu64 ", alloc hit/miss %" PRIu64 "/%"
+				PRIu64 ", free hit/miss %" PRIu64 "/%" PRIu64 ", ENOMEM %" PRIu64
+				", slabs partial/full %" PRIu64 "/%" PRIu64 ", acquired/released %"
+				PRIu64 "/%" PRIu64 "\n", cs.class_size, cs.in_use,
+				cs.alloc_cache_hits, cs.alloc_cache_misses, cs.free_cache_hits,
+				cs.free_cache_misses, cs.alloc_nomem, cs.slabs_partial,
+				cs.slabs_full, cs.slab_acquires, cs.slab_releases);
+	}
+	for (l = 0; l < RTE_MAX_LCORE; l++) {
+		struct rte_fastmem_lcore_stats ls;
+
+		if (!FASTMEM_LOAD(&fastmem_lcore_get(l)->used))
+			continue;
+		rte_fastmem_stats_lcore(l, &ls);
+		fprintf(f, "  lcore %3u: alloc hit/miss %" PRIu64 "/%" PRIu64 ", free hit/miss %"
+				PRIu64 "/%" PRIu64 ", ENOMEM %" PRIu64 ", cached %" PRIu64 " B\n",
+				l, ls.alloc_cache_hits, ls.alloc_cache_misses, ls.free_cache_hits,
+				ls.free_cache_misses, ls.alloc_nomem, ls.bytes_cached);
+	}
+	{
+		struct rte_fastmem_lcore_stats sh;
+
+		rte_fastmem_stats_shared(&sh);
+		if (sh.alloc_cache_misses + sh.free_cache_misses + sh.alloc_nomem > 0)
+			fprintf(f, "  no lcore id: allocs %" PRIu64 ", frees %" PRIu64
+					", ENOMEM %" PRIu64 "\n", sh.alloc_cache_misses,
+					sh.free_cache_misses, sh.alloc_nomem);
+	}
+}
