@@ -315,10 +315,16 @@ class TypeInfo:
         if tag in AGGREGATE_KEYWORDS:
             return '{} {}'.format(AGGREGATE_KEYWORDS[tag], own or '<anonymous>')
         if tag in QUALIFIER_WORDS:
-            inner = self.target(die)
+            # gather a run of qualifiers, written in the usual order
+            quals = []
+            inner = die
+            while inner is not None and inner.tag in QUALIFIER_WORDS:
+                quals.append(QUALIFIER_WORDS[inner.tag])
+                inner = self.target(inner)
+            words = ' '.join(w for w in QUALIFIER_WORDS.values() if w in quals)
             if inner is not None and inner.tag == 'DW_TAG_pointer_type':
-                return '{} {}'.format(self._name(inner, depth + 1), QUALIFIER_WORDS[tag])
-            return '{} {}'.format(QUALIFIER_WORDS[tag], self._name(inner, depth + 1))
+                return '{} {}'.format(self._name(inner, depth + 1), words)
+            return '{} {}'.format(words, self._name(inner, depth + 1))
         if tag == 'DW_TAG_pointer_type':
             inner = self.target(die)
             if inner is not None and inner.tag == 'DW_TAG_subroutine_type':
@@ -899,7 +905,7 @@ def fmt(value):
 def text_report(scanner):
     """The report as text tables, one per ELF file with findings."""
     out = []
-    columns = ('VARIABLE', 'SCOPE', 'DIM', 'DEFINED AT', 'ELEMENT TYPE', 'ELEM',
+    columns = ('VARIABLE', 'SCOPE', 'DIM', 'SOURCE', 'ELEMENT TYPE', 'ELEM',
                'DATA', 'PAD', 'GUARD', 'TOTAL', 'LCORE VAR')
     right = set(range(5, 11))
     for entry in scanner.files:
