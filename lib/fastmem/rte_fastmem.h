@@ -270,8 +270,7 @@ rte_fastmem_classes(size_t *sizes);
  */
 __rte_experimental
 void *
-rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
-	__rte_alloc_size(1);
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags);
 
 /**
  * Allocate an object on a given socket.
@@ -294,8 +293,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
  */
 __rte_experimental
 void *
-rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
-	__rte_alloc_size(1);
+rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id);
 
 /**
  * Allocate @p n objects of one size on the calling thread's socket, all or nothing.
@@ -401,8 +399,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  */
 __rte_experimental
 void *
-rte_fastmem_realloc(void *ptr, size_t size, size_t align)
-	__rte_alloc_size(2);
+rte_fastmem_realloc(void *ptr, size_t size, size_t align);
 
 /**
  * Translate an object address to an IO address, in O(1).
