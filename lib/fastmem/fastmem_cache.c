@@ -54,7 +54,7 @@ lcore_uninit_cb(unsigned int lcore_id, void *arg __rte_unused)
 	struct fastmem_state *st = fastmem_state();
 
 	if (st != NULL)
-		fastmem_lcore_flush(st, lcore_id);
+		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
 }
 
 int
@@ -219,18 +219,30 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	if (likely(lcore_id < RTE_MAX_LCORE))
 		c = fastmem_cache_get(st, lcore_id, sidx, cls);
 	shared = c == NULL;
-	if (shared || n > c->cap) {
-		/* no cache, or more than it holds: straight from the bin */
-		got = fastmem_bin_alloc(st, sidx, cls, objs, n, n, shared);
+	if (shared) {
+		got = fastmem_bin_alloc(st, sidx, cls, objs, n, n, true);
 		if (got < n) {
 			fastmem_bin_free(st, sidx, cls, objs, got, false);
 			return -ENOMEM;
 		}
-		if (!shared)
-			FASTMEM_COUNT(&c->alloc_misses, n);
 		return 0;
 	}
 	len = c->len;
+	if (n > c->cap) {
+		/* more than the cache holds: what it has, the rest straight from the bin */
+		need = n - len;
+		got = fastmem_bin_alloc(st, sidx, cls, objs + len, need, need, false);
+		if (got < need) {
+			fastmem_bin_free(st, sidx, cls, objs + len, got, false);
+			return -ENOMEM; /* the cache is untouched */
+		}
+		for (i = 0; i < len; i++)
+			objs[i] = c->objs[len - 1 - i];
+		FASTMEM_STORE(&c->len, 0);
+		FASTMEM_COUNT(&c->alloc_hits, len);
+		FASTMEM_COUNT(&c->alloc_misses, need);
+		return 0;
+	}
 	need = n > len ? n - len : 0;
 	if (need > 0) {
 		/* refill: at least what is missing, and a batch more if there is room */
@@ -312,21 +324,23 @@ fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 	}
 }
 
-/* Return every object cached by lcore_id to the bins. Only the thread owning lcore_id,
- * or one that knows it is not running (its uninit callback), may call this. */
-void
-fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id)
+/* Return the objects cached by lcore_id for socket slot only_sidx (FASTMEM_SIDX_NONE:
+ * every socket) to the bins; returns the number of objects returned. Only the thread
+ * owning lcore_id, or one that knows it is not running (its uninit callback), may call
+ * this. */
+unsigned int
+fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id, unsigned int only_sidx)
 {
 	struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	unsigned int sidx, c;
+	unsigned int sidx, c, flushed = 0;
 
 	if (!FASTMEM_LOAD(&lc->used))
-		return;
+		return 0;
 	for (sidx = 0; sidx < n; sidx++) {
 		struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx], __ATOMIC_ACQUIRE);
 
-		if (cs == NULL)
+		if (cs == NULL || (only_sidx != FASTMEM_SIDX_NONE && sidx != only_sidx))
 			continue;
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 			struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
@@ -334,7 +348,9 @@ fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id)
 			if (cache->len == 0)
 				continue;
 			fastmem_bin_free(st, sidx, c, cache->objs, cache->len, false);
+			flushed += cache->len;
 			FASTMEM_STORE(&cache->len, 0);
 		}
 	}
+	return flushed;
 }

@@ -400,6 +400,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 	}
 	s = &st->sockets[sidx];
 	if (size > SIZE_MAX - FASTMEM_SLAB_SIZE) {
+		FASTMEM_LOG(DEBUG, "%zu B is beyond any limit", size);
 		ret = -ENOMEM;
 		goto err;
 	}

@@ -291,6 +291,7 @@ void *fastmem_alloc_one(struct fastmem_state *st, unsigned int sidx, unsigned in
 int fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void **objs, unsigned int n);
 void fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n);
-void fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id);
+unsigned int fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id,
+		unsigned int only_sidx);
 
 #endif /* FASTMEM_PRIV_H */

@@ -88,6 +88,42 @@ count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
 		fastmem_bin_count_nomem(st, sidx, cls);
 }
 
+/*
+ * Before failing with ENOMEM on a socket, the calling lcore returns what its own caches
+ * of that socket hold, which may free slabs for the class wanted; true when there was
+ * anything to return (worth a retry).
+ */
+static bool
+flush_own(struct fastmem_state *st, unsigned int sidx)
+{
+	unsigned int lcore_id = rte_lcore_id();
+
+	if (lcore_id >= RTE_MAX_LCORE)
+		return false;
+	return fastmem_lcore_flush(st, lcore_id, sidx) > 0;
+}
+
+static void *
+alloc_one_retry(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
+{
+	void *obj = fastmem_alloc_one(st, sidx, cls);
+
+	if (unlikely(obj == NULL) && flush_own(st, sidx))
+		obj = fastmem_alloc_one(st, sidx, cls);
+	return obj;
+}
+
+static int
+alloc_n_retry(struct fastmem_state *st, unsigned int sidx, unsigned int cls, void **objs,
+		unsigned int n)
+{
+	int ret = fastmem_alloc_n(st, sidx, cls, objs, n);
+
+	if (unlikely(ret < 0) && flush_own(st, sidx))
+		ret = fastmem_alloc_n(st, sidx, cls, objs, n);
+	return ret;
+}
+
 void *
 rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
 {
@@ -105,12 +141,12 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (unlikely(sidx < 0))
 		return fail_null(EINVAL, "unknown socket");
-	obj = fastmem_alloc_one(st, (unsigned int)sidx, (unsigned int)cls);
+	obj = alloc_one_retry(st, (unsigned int)sidx, (unsigned int)cls);
 	if (unlikely(obj == NULL) && socket_id == SOCKET_ID_ANY) {
 		/* the other NUMA sockets; slots below n_numa always exist */
 		for (i = 0; i < st->n_numa && obj == NULL; i++)
 			if (i != (unsigned int)sidx)
-				obj = fastmem_alloc_one(st, i, (unsigned int)cls);
+				obj = alloc_one_retry(st, i, (unsigned int)cls);
 	}
 	if (unlikely(obj == NULL)) {
 		count_nomem(st, (unsigned int)sidx, (unsigned int)cls);
@@ -148,11 +184,11 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (unlikely(sidx < 0))
 		return fail_int(EINVAL, "unknown socket");
-	ret = fastmem_alloc_n(st, (unsigned int)sidx, (unsigned int)cls, ptrs, n);
+	ret = alloc_n_retry(st, (unsigned int)sidx, (unsigned int)cls, ptrs, n);
 	if (unlikely(ret < 0) && socket_id == SOCKET_ID_ANY) {
 		for (i = 0; i < st->n_numa && ret < 0; i++)
 			if (i != (unsigned int)sidx)
-				ret = fastmem_alloc_n(st, i, (unsigned int)cls, ptrs, n);
+				ret = alloc_n_retry(st, i, (unsigned int)cls, ptrs, n);
 	}
 	if (unlikely(ret < 0)) {
 		count_nomem(st, (unsigned int)sidx, (unsigned int)cls);
@@ -221,7 +257,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	slab = FASTMEM_SLAB_OF(ptr);
 	if ((unsigned int)cls == slab->cls)
 		return ptr;
-	obj = fastmem_alloc_one(st, slab->sidx, (unsigned int)cls);
+	obj = alloc_one_retry(st, slab->sidx, (unsigned int)cls);
 	if (unlikely(obj == NULL)) {
 		count_nomem(st, slab->sidx, (unsigned int)cls);
 		return fail_null(ENOMEM, "no memory");
@@ -258,5 +294,5 @@ rte_fastmem_cache_flush(void)
 
 	if (st == NULL || lcore_id >= RTE_MAX_LCORE)
 		return;
-	fastmem_lcore_flush(st, lcore_id);
+	fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
 }

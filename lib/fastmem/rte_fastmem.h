@@ -72,13 +72,15 @@
  * slab whose objects all became free is moved to the free-slab pool while its bin lock is
  * still held, so no slab is ever invisible to allocators ("in transit"). As a
  * consequence, an allocation of class size @c c on socket @c s cannot fail for lack of
- * memory as long as
+ * memory (provided EAL can supply backing memory up to the limit) as long as
  * @code{.unparsed}
  *   used(s) + cached(s) + frag(s) + 2 MiB <= limit(s)
  * @endcode
  * where used(s) is the bytes (counted at class size) of objects of socket s held by the
- * application; cached(s) the bytes in the lcore caches of socket s, at most the sum over
- * the lcores that used socket s and over the classes of capacity x class size (each
+ * application; cached(s) the bytes in the caches of socket s of the lcores other than the
+ * caller (before failing, an allocation on an lcore returns everything its own caches of
+ * socket s hold to the bins and tries once more), at most the sum over those lcores and
+ * over the classes of capacity x class size (each
  * cache holds at most RTE_FASTMEM_CACHE_BYTES_MAX bytes; capacities are reported in
  * rte_fastmem_lcore_class_stats::cache_capacity); and frag(s) the free bytes in slabs of
  * socket s assigned to classes other than @c c, plus the per-slab overhead. A slab keeps
