@@ -36,6 +36,9 @@
  *     from the pool to the bin (pool lock nested in the bin lock) and assigned the class;
  *  4. a new zone: when the pool is empty, the bin lock is dropped and the socket grows
  *     by one zone under the grow lock, within the socket's limit; then back to 2.
+ *     When growth fails, bin and pool are looked at once more (frees may have come in
+ *     meanwhile); then the lcore returns all its own cached objects of the socket to
+ *     the bins (which may free whole slabs) and tries 1-4 once more before ENOMEM.
  * Threads without an lcore id skip 1 and take objects one call at a time from 2.
  *
  * A free goes the other way: push on the cache; when the cache is full, a batch (the
