@@ -51,7 +51,7 @@ eal_args=(--no-pci --log-level=lib.eal:warning -l "0-$(($(nproc) > 1 ? 1 : 0))")
 if [ "$(/usr/bin/python3 "$top/buildtools/has_hugepages.py")" != 0 ]; then
 	memory="hugepages"
 else
-	memory="no hugepages (--no-huge -m 1024)"
+	memory="no hugepages"
 	eal_args+=(--no-huge -m 1024)
 fi
 
