@@ -383,9 +383,10 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  * Resize an object.
  *
  * When @p size and @p align map to the object's current size class, returns @p ptr
- * unchanged. Otherwise (larger or smaller class) allocates a new object on the socket of @p ptr, copies the old object's
- * contents (up to the smaller of the old class size and @p size), frees @p ptr and
- * returns the new object. Contents beyond the old object are not initialized.
+ * unchanged. Otherwise (larger or smaller class) allocates a new object on the socket
+ * of @p ptr, copies the old object's contents (up to the smaller of the old class size
+ * and @p size), frees @p ptr and returns the new object. Contents beyond the old object
+ * are not initialized.
  *
  * Thread safety: MT-safe, as rte_fastmem_alloc_socket().
  *
