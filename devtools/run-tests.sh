@@ -254,6 +254,7 @@ main(int argc, char **argv)
 	return 0;
 }
 EOF
+	# shellcheck disable=SC2046 # pkg-config's flags are meant to be split into words
 	(
 		set -x
 		export PKG_CONFIG_PATH=$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
@@ -268,7 +269,8 @@ EOF
 		LD_LIBRARY_PATH=$(pkg-config --variable=libdir libdpdk-lcoremem) \
 			ldd "$app/app" | grep -E 'librte_(eal_ext|fastmem)' | grep -F "$dest"
 	) >>"$log" 2>&1
-	if [ $? -eq 0 ]; then
+	local rc=$?
+	if [ $rc -eq 0 ]; then
 		sed -n 's/^\(install test: .*\)/\1/p' "$log"
 		echo "install test: OK"
 		record_step "install test" OK "$log"
@@ -351,7 +353,7 @@ done
 
 say "timing"
 for t in "${timings[@]}"; do
-	printf '  %-10s %5ss\n' ${t}
+	printf '  %-10s %5ss\n' "${t% *}" "${t#* }"
 done
 printf '  %-10s %5ss\n' total $(($(date +%s) - start))
 

@@ -86,7 +86,7 @@ install_packages()
 	"${apt[@]}" update </dev/null || log "apt-get update failed; trying the install anyway"
 	if [ ${#missing[@]} -eq 0 ]; then
 		"${apt[@]}" install --no-install-recommends "${optional[@]}" </dev/null ||
-			log "optional packages not installed (clang/libFuzzer builds only): ${optional[*]}"
+			log "optional packages not installed (clang builds only): ${optional[*]}"
 		return 0
 	fi
 	log "running apt-get install ${missing[*]}"
@@ -107,7 +107,7 @@ install_packages()
 	done
 	if [ ${#optional[@]} -gt 0 ]; then
 		"${apt[@]}" install --no-install-recommends "${optional[@]}" </dev/null ||
-			log "optional packages not installed (clang/libFuzzer builds only): ${optional[*]}"
+			log "optional packages not installed (clang builds only): ${optional[*]}"
 	fi
 	log "installed: ${missing[*]} ${optional[*]}"
 	return 0
@@ -132,7 +132,8 @@ setup_hugepages()
 			log "hugepages: not root, so not configured; the tests run with --no-huge."
 			log "  to run them with hugepages too:"
 			log "  echo $want | sudo tee /proc/sys/vm/nr_hugepages"
-			log "  sudo mkdir -p /dev/hugepages && sudo mount -t hugetlbfs nodev /dev/hugepages"
+			log "  sudo mkdir -p /dev/hugepages"
+			log "  sudo mount -t hugetlbfs nodev /dev/hugepages"
 		fi
 		return 0
 	fi

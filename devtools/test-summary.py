@@ -15,11 +15,18 @@ Prints one line per log, the failed tests with the tail of their output, and las
 """
 
 import json
+import os
+import re
 import sys
 
 PASSED = {'OK', 'EXPECTEDFAIL'}
 SKIPPED = {'SKIP'}
 TAIL_LINES = 40
+# lines of a failed test's output worth showing wherever they are: assertions, failed
+# cases, sanitizer reports (but not "Tests Failed : 0" summaries)
+NOTABLE = re.compile(r'(?i)(fail|error|assert|sanitizer|panic|abort|leak|timed? ?out)')
+NOT_NOTABLE = re.compile(r':\s*0\s*$|Test Suite')
+NOTABLE_LINES = 30
 
 
 def read_log(path):
@@ -47,6 +54,13 @@ def tail(text, lines=TAIL_LINES):
         return '    (no output)'
     kept = text.rstrip('\n').split('\n')[-lines:]
     return '\n'.join('    | ' + line for line in kept)
+
+
+def notable(text, lines=NOTABLE_LINES):
+    """The first lines of a test's output that look like the reason it failed."""
+    found = [line for line in (text or '').split('\n')
+             if NOTABLE.search(line) and not NOT_NOTABLE.search(line)]
+    return '\n'.join('    ! ' + line for line in found[:lines])
 
 
 def main(args):
@@ -78,13 +92,20 @@ def main(args):
             name = rec.get('name', '?')
             status = rec.get('returncode')
             status = '' if status is None else f' (exit status {status})'
-            print(f'--- [{label}] {name}: {rec.get("result")}{status}, '
-                  f'log: {rec.get("log") or path}')
+            log = rec.get('log') or path
+            if log.endswith('.json') and os.path.exists(log[:-5] + '.txt'):
+                log = log[:-5] + '.txt'     # meson's readable log beside the JSON one
+            print(f'--- [{label}] {name}: {rec.get("result")}{status}, log: {log}')
             if rec.get('command'):
                 print('    command: ' + ' '.join(str(c) for c in rec['command']))
             output = rec.get('stdout') or ''
             if rec.get('stderr'):
                 output += '\n' + rec['stderr']
+            marks = notable(output)
+            if marks:
+                print('    lines that look like the cause:')
+                print(marks)
+            print(f'    last {TAIL_LINES} lines of output:')
             print(tail(output))
         print()
 
