@@ -113,7 +113,7 @@ configure_and_build()
 		return 1
 	fi
 	# the configuration summary
-	grep -E '^ +(DPDK|lcore variables|libraries|hugepages)' "$log" || true
+	sed -n '/^ *Configuration$/,/^$/p' "$log"
 	return 0
 }
 
