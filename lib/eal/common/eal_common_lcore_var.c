@@ -15,6 +15,8 @@
  * what is left of the slice opens a new buffer. Variables are never freed; the buffers are
  * unmapped by a destructor at process exit. The list of buffers lives in the page mapped
  * after each buffer's last slice, so the allocator itself never calls malloc().
+ *
+ * The allocator's statistics are published through telemetry as /eal/lcore_var.
  */
 
 #include <errno.h>
@@ -30,6 +32,8 @@
 #include <rte_debug.h>
 #include <rte_log.h>
 #include <rte_spinlock.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
 
 #include <rte_lcore_var.h>
 
@@ -175,4 +179,49 @@ RTE_FINI_PRIO(lcore_var_release, LOG)
 	lv.current = NULL;
 	lv.offset = 0;
 	rte_spinlock_unlock(&lv.lock);
+}
+
+/* DPDK 23.03 renamed the unsigned telemetry values from u64 to uint. */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define lcore_var_tel_add_u64 rte_tel_data_add_dict_uint
+#else
+#define lcore_var_tel_add_u64 rte_tel_data_add_dict_u64
+#endif
+
+/*
+ * /eal/lcore_var: what the allocator has handed out. Runs in the telemetry thread; the
+ * counters are read under the allocator lock, so they are a consistent snapshot.
+ */
+static int
+lcore_var_telemetry(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	unsigned int num_vars, num_buffers;
+	size_t bytes, offset;
+
+	rte_spinlock_lock(&lv.lock);
+	num_vars = lv.num_vars;
+	num_buffers = lv.num_buffers;
+	bytes = lv.bytes_allocated;
+	offset = lv.current != NULL ? lv.offset : 0;
+	rte_spinlock_unlock(&lv.lock);
+
+	rte_tel_data_start_dict(d);
+	lcore_var_tel_add_u64(d, "num_vars", num_vars);
+	lcore_var_tel_add_u64(d, "bytes_allocated", bytes);
+	lcore_var_tel_add_u64(d, "num_buffers", num_buffers);
+	/* what a new variable can still get from the current buffer before opening one */
+	lcore_var_tel_add_u64(d, "slice_bytes_free",
+			num_buffers > 0 ? RTE_MAX_LCORE_VAR - offset : 0);
+	lcore_var_tel_add_u64(d, "slice_size", RTE_MAX_LCORE_VAR);
+	lcore_var_tel_add_u64(d, "max_lcore", RTE_MAX_LCORE);
+	lcore_var_tel_add_u64(d, "buffer_size", LCORE_VAR_BUFFER_SIZE);
+	return 0;
+}
+
+RTE_INIT(lcore_var_telemetry_init)
+{
+	rte_telemetry_register_cmd("/eal/lcore_var", lcore_var_telemetry,
+			"Returns lcore variable usage: variables, bytes, buffers. "
+			"Takes no parameters");
 }
