@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Telemetry commands.
+ *
+ *   /fastmem/info           initialized or not, classes, limits and backing per socket
+ *   /fastmem/stats          struct rte_fastmem_stats, and the threads without an lcore id
+ *   /fastmem/class,<size>   struct rte_fastmem_class_stats of one class
+ *   /fastmem/lcore,<id>     struct rte_fastmem_lcore_stats of one lcore, class by class
+ *   /fastmem/lcore_list     the lcore ids with statistics to show
+ *
+ * The callbacks run in EAL's telemetry thread, which has no lcore id: they only read,
+ * through the public statistics functions (MT-safe from any thread). The per-socket
+ * backing figures have no public getter yet, so they are read from the shared state
+ * the way rte_fastmem_dump() reads them. Before rte_fastmem_init() (and after
+ * rte_fastmem_deinit()) every command answers {"initialized": 0, ...} instead of failing.
+ * Like every other fastmem function, a command must not run concurrently with
+ * rte_fastmem_deinit(); an application that tears fastmem down while telemetry clients
+ * may be connected should do so after it has stopped serving them.
+ *
+ * Replies keep to two levels of nesting (a dict whose values may be dicts or arrays of
+ * numbers), the most DPDK 22.11's telemetry encodes.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
+
+#include "fastmem_priv.h"
+
+/* DPDK 23.03 renamed the unsigned telemetry values from u64 to uint. */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define TEL_UINT_VAL RTE_TEL_UINT_VAL
+#define tel_add_dict_u64 rte_tel_data_add_dict_uint
+#define tel_add_array_u64 rte_tel_data_add_array_uint
+#else
+#define TEL_UINT_VAL RTE_TEL_U64_VAL
+#define tel_add_dict_u64 rte_tel_data_add_dict_u64
+#define tel_add_array_u64 rte_tel_data_add_array_u64
+#endif
+
+/* Start the reply; say whether fastmem is initialized. */
+static bool
+tel_start(struct rte_tel_data *d)
+{
+	struct rte_fastmem_stats s;
+	bool init = rte_fastmem_stats(&s) == 0;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "initialized", init ? 1 : 0);
+	return init;
+}
+
+/* Parse a decimal parameter, the whole of it; -1 when there is none or it is not one. */
+static int
+tel_param(const char *params, unsigned long *val)
+{
+	char *end;
+
+	if (params == NULL || *params < '0' || *params > '9')
+		return -1;
+	errno = 0;
+	*val = strtoul(params, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	return 0;
+}
+
+/* Add a dict of per-socket values as a container; false when it cannot be had. */
+static bool
+tel_socket_dict(struct rte_tel_data *d, const char *name, struct fastmem_state *st,
+		bool backing)
+{
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	struct rte_tel_data *sd = rte_tel_data_alloc();
+	unsigned int sidx;
+
+	if (sd == NULL)
+		return false;
+	rte_tel_data_start_dict(sd);
+	for (sidx = 0; sidx < n; sidx++) {
+		const struct fastmem_socket *s = &st->sockets[sidx];
+		char key[32];
+
+		snprintf(key, sizeof(key), "socket_%d", s->socket_id);
+		if (backing)
+			tel_add_dict_u64(sd, key, FASTMEM_LOAD(&s->backing));
+		else
+			tel_add_dict_u64(sd, key, rte_fastmem_get_limit(s->socket_id));
+	}
+	if (rte_tel_data_add_dict_container(d, name, sd, 0) != 0) {
+		rte_tel_data_free(sd);
+		return false;
+	}
+	return true;
+}
+
+static int
+tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	struct rte_tel_data *cl;
+	struct fastmem_state *st;
+	unsigned int n, c;
+	bool init;
+
+	init = tel_start(d);
+	n = rte_fastmem_classes(sizes);
+	tel_add_dict_u64(d, "max_size", rte_fastmem_max_size());
+	tel_add_dict_u64(d, "slab_size", RTE_FASTMEM_SLAB_SIZE);
+	tel_add_dict_u64(d, "cache_bytes_max", RTE_FASTMEM_CACHE_BYTES_MAX);
+	tel_add_dict_u64(d, "n_classes", n);
+	cl = rte_tel_data_alloc();
+	if (cl == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(cl, TEL_UINT_VAL);
+	for (c = 0; c < n; c++)
+		tel_add_array_u64(cl, sizes[c]);
+	if (rte_tel_data_add_dict_container(d, "classes", cl, 0) != 0) {
+		rte_tel_data_free(cl);
+		return -ENOMEM;
+	}
+	if (!init)
+		return 0;
+
+	st = fastmem_state();
+	if (st == NULL) /* deinitialized meanwhile: not supported, but don't crash */
+		return 0;
+	/* SIZE_MAX means no limit */
+	tel_add_dict_u64(d, "default_limit", rte_fastmem_get_limit(SOCKET_ID_ANY));
+	if (!tel_socket_dict(d, "limit", st, false) ||
+			!tel_socket_dict(d, "backing_bytes", st, true))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Add the counters common to struct rte_fastmem_lcore_stats and the shared path. */
+static void
+tel_lcore_fields(struct rte_tel_data *d, const struct rte_fastmem_lcore_stats *ls)
+{
+	tel_add_dict_u64(d, "alloc_cache_hits", ls->alloc_cache_hits);
+	tel_add_dict_u64(d, "alloc_cache_misses", ls->alloc_cache_misses);
+	tel_add_dict_u64(d, "free_cache_hits", ls->free_cache_hits);
+	tel_add_dict_u64(d, "free_cache_misses", ls->free_cache_misses);
+	tel_add_dict_u64(d, "alloc_nomem", ls->alloc_nomem);
+	tel_add_dict_u64(d, "bytes_cached", ls->bytes_cached);
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct rte_fastmem_lcore_stats sh;
+	struct rte_fastmem_stats s;
+	struct rte_tel_data *shd;
+
+	if (!tel_start(d) || rte_fastmem_stats(&s) != 0)
+		return 0;
+	tel_add_dict_u64(d, "bytes_backing", s.bytes_backing);
+	tel_add_dict_u64(d, "bytes_in_use", s.bytes_in_use);
+	tel_add_dict_u64(d, "bytes_cached", s.bytes_cached);
+	tel_add_dict_u64(d, "alloc_total", s.alloc_total);
+	tel_add_dict_u64(d, "free_total", s.free_total);
+	tel_add_dict_u64(d, "alloc_nomem", s.alloc_nomem);
+	tel_add_dict_u64(d, "n_classes", s.n_classes);
+
+	if (rte_fastmem_stats_shared(&sh) != 0)
+		return 0;
+	shd = rte_tel_data_alloc();
+	if (shd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(shd);
+	tel_lcore_fields(shd, &sh);
+	if (rte_tel_data_add_dict_container(d, "no_lcore_id", shd, 0) != 0) {
+		rte_tel_data_free(shd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Whether class_size is one of the class sizes. */
+static bool
+tel_is_class(unsigned long class_size)
+{
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	unsigned int n = rte_fastmem_classes(sizes), c;
+
+	for (c = 0; c < n; c++)
+		if (sizes[c] == class_size)
+			return true;
+	return false;
+}
+
+static int
+tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_class_stats cs;
+	unsigned long class_size;
+	uint64_t cached = 0;
+	unsigned int l;
+
+	if (tel_param(params, &class_size) != 0 || !tel_is_class(class_size))
+		return -EINVAL;
+	if (!tel_start(d) || rte_fastmem_stats_class(class_size, &cs) != 0)
+		return 0;
+	for (l = 0; l < RTE_MAX_LCORE; l++)
+		if (rte_fastmem_stats_lcore_class(l, class_size, &lcs) == 0)
+			cached += lcs.cached;
+	tel_add_dict_u64(d, "class_size", cs.class_size);
+	tel_add_dict_u64(d, "in_use", cs.in_use);
+	tel_add_dict_u64(d, "cached", cached);
+	tel_add_dict_u64(d, "alloc_cache_hits", cs.alloc_cache_hits);
+	tel_add_dict_u64(d, "alloc_cache_misses", cs.alloc_cache_misses);
+	tel_add_dict_u64(d, "free_cache_hits", cs.free_cache_hits);
+	tel_add_dict_u64(d, "free_cache_misses", cs.free_cache_misses);
+	tel_add_dict_u64(d, "alloc_nomem", cs.alloc_nomem);
+	tel_add_dict_u64(d, "slab_acquires", cs.slab_acquires);
+	tel_add_dict_u64(d, "slab_releases", cs.slab_releases);
+	tel_add_dict_u64(d, "slabs_partial", cs.slabs_partial);
+	tel_add_dict_u64(d, "slabs_full", cs.slabs_full);
+	return 0;
+}
+
+static const char *
+tel_role(unsigned int lcore_id)
+{
+	switch (rte_eal_lcore_role(lcore_id)) {
+	case ROLE_RTE:
+		return "eal";
+	case ROLE_SERVICE:
+		return "service";
+	case ROLE_NON_EAL:
+		return "non_eal";
+	default:
+		return "off";
+	}
+}
+
+/* The per-class part of /fastmem/lcore: a dict for each class the lcore has used. */
+static int
+tel_lcore_classes(struct rte_tel_data *d, unsigned int lcore_id)
+{
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	unsigned int n = rte_fastmem_classes(sizes), c;
+
+	for (c = 0; c < n; c++) {
+		struct rte_fastmem_lcore_class_stats s;
+		struct rte_tel_data *cd;
+		char key[32];
+
+		if (rte_fastmem_stats_lcore_class(lcore_id, sizes[c], &s) != 0)
+			return 0;
+		if (s.alloc_cache_hits + s.alloc_cache_misses + s.free_cache_hits +
+				s.free_cache_misses + s.alloc_nomem + s.cached == 0)
+			continue;
+		cd = rte_tel_data_alloc();
+		if (cd == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(cd);
+		tel_add_dict_u64(cd, "alloc_cache_hits", s.alloc_cache_hits);
+		tel_add_dict_u64(cd, "alloc_cache_misses", s.alloc_cache_misses);
+		tel_add_dict_u64(cd, "free_cache_hits", s.free_cache_hits);
+		tel_add_dict_u64(cd, "free_cache_misses", s.free_cache_misses);
+		tel_add_dict_u64(cd, "alloc_nomem", s.alloc_nomem);
+		tel_add_dict_u64(cd, "cached", s.cached);
+		tel_add_dict_u64(cd, "cache_capacity", s.cache_capacity);
+		snprintf(key, sizeof(key), "class_%zu", sizes[c]);
+		if (rte_tel_data_add_dict_container(d, key, cd, 0) != 0) {
+			rte_tel_data_free(cd);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int
+tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct rte_fastmem_lcore_stats ls;
+	unsigned long lcore_id;
+
+	if (tel_param(params, &lcore_id) != 0 || lcore_id >= RTE_MAX_LCORE)
+		return -EINVAL;
+	if (!tel_start(d))
+		return 0;
+	tel_add_dict_u64(d, "lcore_id", lcore_id);
+	rte_tel_data_add_dict_string(d, "role", tel_role(lcore_id));
+	if (rte_fastmem_stats_lcore(lcore_id, &ls) != 0)
+		return 0;
+	tel_lcore_fields(d, &ls);
+	return tel_lcore_classes(d, lcore_id);
+}
+
+static int
+tel_lcore_list(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct rte_tel_data *ids;
+	unsigned int l;
+
+	if (!tel_start(d))
+		return 0;
+	ids = rte_tel_data_alloc();
+	if (ids == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(ids, TEL_UINT_VAL);
+	for (l = 0; l < RTE_MAX_LCORE; l++) {
+		struct rte_fastmem_lcore_stats s;
+
+		if (rte_fastmem_stats_lcore(l, &s) != 0)
+			break;
+		if (s.alloc_cache_hits + s.alloc_cache_misses + s.free_cache_hits +
+				s.free_cache_misses + s.alloc_nomem + s.bytes_cached > 0)
+			tel_add_array_u64(ids, l);
+	}
+	if (rte_tel_data_add_dict_container(d, "lcores", ids, 0) != 0) {
+		rte_tel_data_free(ids);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+RTE_INIT(fastmem_telemetry_init)
+{
+	rte_telemetry_register_cmd("/fastmem/info", tel_info,
+			"Returns fastmem's size classes, and limits and backing bytes per socket. "
+			"Takes no parameters");
+	rte_telemetry_register_cmd("/fastmem/stats", tel_stats,
+			"Returns fastmem's global statistics. Takes no parameters");
+	rte_telemetry_register_cmd("/fastmem/class", tel_class,
+			"Returns the statistics of one fastmem size class. "
+			"Parameters: int class_size");
+	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore,
+			"Returns the fastmem statistics of one lcore, class by class. "
+			"Parameters: int lcore_id");
+	rte_telemetry_register_cmd("/fastmem/lcore_list", tel_lcore_list,
+			"Returns the lcore ids with fastmem statistics. Takes no parameters");
+}
