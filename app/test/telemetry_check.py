@@ -277,14 +277,16 @@ def touch(path):
         pass
 
 
-def run(f, args, workdir, proc):
-    """Both phases, against the server process proc."""
+def run(f, args, workdir, proc, server):
+    """Both phases, against the server process proc; what expected.json says goes into
+    server."""
     try:
         if not f.check(wait_file(proc, os.path.join(workdir, 'expected.json'), args.timeout),
                        'the server wrote no expected.json'):
             return
         with open(os.path.join(workdir, 'expected.json'), encoding='utf-8') as ef:
             exp = json.load(ef)
+        server.update(exp)
         main, worker = exp['main_lcore'], exp['worker_lcore']
 
         cmds = (['/', '/help,/fastmem/class', '/fastmem/info', '/fastmem/stats',
@@ -315,7 +317,8 @@ def run(f, args, workdir, proc):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--prefix', default='fastmem_telemetry',
-                        help='EAL --file-prefix of the server (unique per test)')
+                        help='EAL --file-prefix of the server, to which the process id of '
+                        'this script is appended, so that concurrent runs never share it')
     parser.add_argument('--timeout', type=int, default=60,
                         help='seconds to wait for each step of the server')
     parser.add_argument('--client', choices=['auto', 'socket', 'script'], default='auto',
@@ -326,6 +329,7 @@ def main():
     parser.add_argument('eal_args', nargs=argparse.REMAINDER,
                         help='EAL arguments (no --file-prefix, no --no-telemetry)')
     args = parser.parse_args()
+    args.prefix = f'{args.prefix}-{os.getpid()}'
 
     f = Failures()
     workdir = tempfile.mkdtemp(prefix='fastmem-tel-')
@@ -337,8 +341,9 @@ def main():
         print('starting: ' + ' '.join(cmdline))
         with open(log_path, 'w', encoding='utf-8') as log:
             proc = subprocess.Popen(cmdline, stdout=log, stderr=subprocess.STDOUT, env=env)
+        server = {}
         try:
-            run(f, args, workdir, proc)
+            run(f, args, workdir, proc, server)
         except (OSError, RuntimeError, ValueError, KeyError, TypeError,
                 subprocess.SubprocessError) as err:
             f.check(False, f'{type(err).__name__}: {err}')
@@ -348,6 +353,10 @@ def main():
             proc.kill()
             rc = proc.wait()
         f.equal(rc, 0, 'server exit status')
+        # EAL leaves its runtime directory behind; this one belongs to this run alone
+        runtime_dir = server.get('runtime_dir', '')
+        if os.path.basename(runtime_dir) == args.prefix:
+            shutil.rmtree(runtime_dir, ignore_errors=True)
         if f.messages:
             with open(log_path, encoding='utf-8') as log:
                 print('--- server output ---\n' + log.read())
