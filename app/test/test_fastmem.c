@@ -361,6 +361,23 @@ test_realloc(void)
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "rte_errno %d", rte_errno);
 	for (k = 0; k < 300; k++)
 		TEST_ASSERT_EQUAL(q[k], (uint8_t)(k * 7), "failed realloc changed byte %zu", k);
+	/* so does running out of memory: one slab, held by the object's own class */
+	rte_fastmem_free(q);
+	rte_fastmem_cache_flush();
+	rte_fastmem_deinit();
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SLAB_SIZE), "set_limit");
+	q = rte_fastmem_alloc(300, 0, 0);
+	TEST_ASSERT_NOT_NULL(q, "alloc");
+	memset(q, 0x77, 300);
+	rte_errno = 0;
+	p = rte_fastmem_realloc(q, 512 * KIB, 0);
+	TEST_ASSERT_NULL(p, "realloc beyond the limit succeeded");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "rte_errno %d", rte_errno);
+	for (k = 0; k < 300; k++)
+		TEST_ASSERT_EQUAL(q[k], 0x77, "realloc without memory changed byte %zu", k);
+	/* the same class: the object itself, whatever the limit */
+	TEST_ASSERT_EQUAL(rte_fastmem_realloc(q, 500, 0), q, "realloc within the class moved");
 	rte_fastmem_free(q);
 	rte_fastmem_cache_flush();
 	return test_fastmem_check_idle();
