@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,7 @@ socket_setup(struct fastmem_state *st, unsigned int sidx, int socket_id, bool ex
 	s->socket_id = socket_id;
 	s->external = external;
 	s->limit = st->default_limit;
+	s->trim_threshold = st->default_trim_threshold;
 	rte_spinlock_init(&s->grow_lock);
 	rte_spinlock_init(&s->pool_lock);
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
@@ -246,6 +248,67 @@ out:
 	return ret;
 }
 
+/*
+ * Give back to EAL the socket's zones whose slabs are all in the pool, newest first, as
+ * long as the socket keeps the bytes of rte_fastmem_reserve() and the pool keeps
+ * keep_free bytes. With try set, does nothing when the grow lock is taken (automatic
+ * trim from a free). Returns the bytes released; *n_zones, when not NULL, receives the
+ * number of zones. Called with no lock held; takes the grow lock, then (per zone) the pool
+ * lock, and frees the memzones with the grow lock held, so that growth, reservation and
+ * limit changes see backing and the zone list change together.
+ */
+size_t
+fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
+		unsigned int *n_zones)
+{
+	struct fastmem_slab **prevp, *zone;
+	size_t released = 0;
+	unsigned int n = 0;
+
+	if (try) {
+		if (!rte_spinlock_trylock(&s->grow_lock))
+			goto out;
+	} else {
+		rte_spinlock_lock(&s->grow_lock);
+	}
+	prevp = &s->zones;
+	while ((zone = *prevp) != NULL) {
+		const struct rte_memzone *mz = zone->mz;
+		unsigned int n_slabs = zone->zone_slabs;
+		unsigned int sidx = zone->sidx;
+		bool iova_slow = zone->iova_slow != 0;
+		size_t bytes = (size_t)n_slabs * FASTMEM_SLAB_SIZE;
+
+		if (s->backing - bytes < s->reserved ||
+				!fastmem_pool_take_zone(s, zone, keep_free)) {
+			prevp = &zone->zone_next;
+			continue;
+		}
+		/* No list holds the zone's slabs any more and no object of it is out: it is
+		 * ours alone. */
+		*prevp = zone->zone_next;
+		s->n_zones--;
+		if (rte_memzone_free(mz) != 0) {
+			/* cannot happen to a memzone fastmem reserved; keep the zone in use */
+			FASTMEM_LOG(ERR, "cannot free memzone %s, keeping it", mz->name);
+			fastmem_slab_cut(s, sidx, mz, n_slabs, iova_slow);
+			break;
+		}
+		FASTMEM_LOG(DEBUG, "socket %d: released a zone of %zu MiB", s->socket_id,
+				bytes >> 20);
+		/* single writer (grow lock); read relaxed by statistics */
+		FASTMEM_STORE(&s->backing, s->backing - bytes);
+		FASTMEM_STORE(&s->trimmed, s->trimmed + bytes);
+		released += bytes;
+		n++;
+	}
+	rte_spinlock_unlock(&s->grow_lock);
+out:
+	if (n_zones != NULL)
+		*n_zones = n;
+	return released;
+}
+
 /* IOVA of an address in a zone that is not IOVA-contiguous: look up its page. */
 rte_iova_t
 fastmem_iova_slow(const void *ptr)
@@ -300,6 +363,7 @@ rte_fastmem_init(void)
 	rte_spinlock_init(&st->lock);
 	rte_spinlock_init(&st->stats_lock);
 	st->default_limit = SIZE_MAX;
+	st->default_trim_threshold = SIZE_MAX;
 	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
 		st->numa_sidx[i] = -1;
 	n = 0;
@@ -380,7 +444,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 {
 	struct fastmem_state *st = fastmem_state();
 	struct fastmem_socket *s;
-	size_t bytes, limit;
+	size_t bytes, want, limit;
 	int sidx, ret = 0;
 
 	if (st == NULL) {
@@ -405,6 +469,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		goto err;
 	}
 	bytes = RTE_ALIGN_CEIL(size, FASTMEM_SLAB_SIZE);
+	want = bytes;
 
 	rte_spinlock_lock(&s->grow_lock);
 	limit = limit_floor(FASTMEM_LOAD(&s->limit));
@@ -422,6 +487,8 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		}
 		bytes -= got;
 	}
+	/* what was reserved, even on a later failure, stays (trim keeps it) */
+	s->reserved += want - bytes;
 	rte_spinlock_unlock(&s->grow_lock);
 	if (ret == 0)
 		return 0;
@@ -509,4 +576,82 @@ rte_fastmem_get_limit(int socket_id)
 		return 0;
 	}
 	return FASTMEM_LOAD(&st->sockets[sidx].limit);
+}
+
+/* --- public: giving memory back --- */
+
+int
+rte_fastmem_trim(int socket_id, size_t *released)
+{
+	struct fastmem_state *st = fastmem_state();
+	size_t total = 0;
+	unsigned int i, n, zones = 0;
+	int sidx;
+
+	if (st == NULL) {
+		FASTMEM_LOG(DEBUG, "not initialized");
+		rte_errno = ENODEV;
+		return -ENODEV;
+	}
+	if (socket_id == SOCKET_ID_ANY) {
+		i = 0;
+		/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
+		n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	} else {
+		sidx = fastmem_socket_lookup(st, socket_id);
+		if (sidx < 0) {
+			FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
+			rte_errno = EINVAL;
+			return -EINVAL;
+		}
+		i = (unsigned int)sidx;
+		n = i + 1;
+	}
+	for (; i < n; i++) {
+		unsigned int z;
+
+		total += fastmem_trim_socket(&st->sockets[i], 0, false, &z);
+		zones += z;
+	}
+	if (released != NULL)
+		*released = total;
+	return (int)RTE_MIN(zones, (unsigned int)INT_MAX);
+}
+
+int
+rte_fastmem_set_trim_threshold(int socket_id, size_t bytes)
+{
+	struct fastmem_state *st = fastmem_state();
+	unsigned int i, n;
+	int sidx;
+
+	if (st == NULL) {
+		FASTMEM_LOG(DEBUG, "not initialized");
+		rte_errno = ENODEV;
+		return -ENODEV;
+	}
+	if (socket_id != SOCKET_ID_ANY) {
+		sidx = fastmem_socket_lookup(st, socket_id);
+		if (sidx < 0) {
+			FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
+			rte_errno = EINVAL;
+			return -EINVAL;
+		}
+		i = (unsigned int)sidx;
+		n = i + 1;
+	}
+	rte_spinlock_lock(&st->lock);
+	if (socket_id == SOCKET_ID_ANY) {
+		i = 0;
+		n = st->n_sockets;
+		st->default_trim_threshold = bytes;
+	}
+	for (sidx = (int)i; sidx < (int)n; sidx++)
+		FASTMEM_STORE(&st->sockets[sidx].trim_threshold, bytes);
+	rte_spinlock_unlock(&st->lock);
+	/* what is free beyond the new threshold goes now, not at the next free */
+	if (bytes != SIZE_MAX)
+		for (sidx = (int)i; sidx < (int)n; sidx++)
+			fastmem_trim_socket(&st->sockets[sidx], bytes, false, NULL);
+	return 0;
 }

@@ -19,6 +19,7 @@
  *         class it serves (partial list: has free objects; full list: has none).
  * bin:    per (socket, class): the slabs serving that class, under a spinlock.
  * pool:   per socket: slabs with no object out, under a spinlock; any class may take one.
+ *         A zone counts its slabs in the pool (zone_pooled): all of them means it is free.
  * cache:  per (lcore, socket, class): struct rte_fastmem_cache, a bounded LIFO stack of
  *         free objects (rte_fastmem_core.h). A cache set (struct fastmem_cset) holds the
  *         caches of all classes of one (lcore, socket).
@@ -46,6 +47,14 @@
  * object leaves the bin for the pool *before the bin lock is released*: there is no moment
  * in which a slab is in neither the pool nor a bin, which is what makes the ENOMEM bound
  * of rte_fastmem.h exact (no allocator ever fails because a slab is "in transit").
+ *
+ * Giving memory back (rte_fastmem_trim(), and the automatic trim of a free that returned
+ * a slab to the pool, with no lock held): under the grow lock, each zone whose slabs are
+ * all in the pool has them unlinked from the pool under the pool lock (the pool is doubly
+ * linked for this), leaves the zone list and is freed with rte_memzone_free(). Once out of
+ * the pool, its slabs are in no list and hold no object, so nobody can reach them; growth
+ * waits on the grow lock and sees backing and the zone list change together. The bytes of
+ * rte_fastmem_reserve() (reserved) are never trimmed. Bins and caches are not involved.
  *
  * Lock order (outer first): state lock -> grow lock -> pool lock, and bin lock -> pool
  * lock. The grow lock is never taken with a bin lock held. No lock is held while calling
@@ -142,7 +151,8 @@ struct fastmem_slab {
 	uint32_t zone_slabs; /* first slab of a zone: slabs in the zone; else 0 */
 	const struct rte_memzone *mz; /* first slab of a zone: the memzone; else NULL */
 	struct fastmem_slab *zone_next; /* first slab of a zone: next zone of the socket */
-	uint64_t pad0[2];
+	struct fastmem_slab *zone; /* first slab of the zone holding this slab */
+	uint64_t pad0;
 
 	/* Line 1. Under the lock of the bin holding the slab (or of the pool). */
 	void *free_head; /* free list, threaded through the first 8 bytes of free objects */
@@ -151,7 +161,10 @@ struct fastmem_slab {
 	struct fastmem_slab *next; /* list links: bin partial/full list, or pool */
 	struct fastmem_slab *prev;
 	uint32_t where; /* enum fastmem_slab_where */
-	uint32_t pad1;
+	/* First slab of a zone: how many of the zone's slabs are in the pool. Under the
+	 * pool lock (not the bin lock, unlike its neighbours): equal to zone_slabs means
+	 * the zone can be released (rte_fastmem_trim()). */
+	uint32_t zone_pooled;
 	uint64_t pad2[3];
 };
 
@@ -193,8 +206,12 @@ struct fastmem_socket {
 	uint32_t n_zones; /* under grow lock */
 	uint32_t zone_seq; /* under grow lock: for memzone names */
 
+	size_t reserved; /* under grow lock: bytes of rte_fastmem_reserve(); trim keeps these */
+	size_t trim_threshold; /* auto trim above this many free bytes; SIZE_MAX: off; relaxed */
+	uint64_t trimmed; /* under grow lock, read relaxed: bytes of zones trimmed */
+
 	rte_spinlock_t pool_lock __rte_cache_aligned;
-	struct fastmem_slab *pool; /* under pool_lock: free slabs, linked by next */
+	struct fastmem_slab *pool; /* under pool_lock: free slabs, linked by next/prev */
 	uint32_t pool_count; /* written under pool_lock, read relaxed */
 
 	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
@@ -209,6 +226,7 @@ struct fastmem_state {
 	uint32_t n_sockets;
 	uint32_t n_numa; /* slots [0, n_numa) are the NUMA sockets; fixed at init */
 	size_t default_limit; /* limit for sockets set up later; under lock */
+	size_t default_trim_threshold; /* trim threshold for sockets set up later; under lock */
 	int16_t numa_sidx[RTE_MAX_NUMA_NODES]; /* NUMA socket id -> slot, -1 if none */
 	const struct rte_memzone *mz; /* the memzone holding this struct */
 	struct fastmem_socket sockets[FASTMEM_MAX_SOCKETS];
@@ -274,6 +292,8 @@ int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
 int fastmem_local_sidx(struct fastmem_state *st);
 int fastmem_grow(struct fastmem_state *st, struct fastmem_socket *s);
 rte_iova_t fastmem_iova_slow(const void *ptr);
+size_t fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
+		unsigned int *n_zones);
 
 /* fastmem_slab.c: slabs, bins, pool */
 void fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx,
@@ -283,6 +303,8 @@ unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsi
 void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void * const *objs, unsigned int n, bool shared);
 void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
+bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
+		size_t keep_free);
 
 /* fastmem_cache.c: lcore caches and the fast path */
 int fastmem_lcore_setup(void);

@@ -45,6 +45,12 @@ slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
 
 /* --- pool (pool lock) --- */
 
+/*
+ * The pool is a doubly linked list, so that a zone's slabs can be taken out of it wherever
+ * they are (trim) in O(slabs of the zone). Each zone counts its slabs in the pool in
+ * zone_pooled (zone's first slab), under the pool lock.
+ */
+
 static void
 pool_push_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
@@ -53,10 +59,19 @@ pool_push_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 	slab->where = FASTMEM_SLAB_POOL;
 	slab->free_head = NULL;
 	slab->n_out = 0;
-	slab->prev = NULL;
-	slab->next = s->pool;
-	s->pool = slab;
+	slab_list_push(&s->pool, slab);
+	slab->zone->zone_pooled++;
 	FASTMEM_STORE(&s->pool_count, s->pool_count + 1);
+}
+
+static void
+pool_remove_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
+{
+	FASTMEM_LOCK_ASSERT(&s->pool_lock);
+	FASTMEM_ASSERT(slab->where == FASTMEM_SLAB_POOL && slab->zone->zone_pooled > 0);
+	slab_list_remove(&s->pool, slab);
+	slab->zone->zone_pooled--;
+	FASTMEM_STORE(&s->pool_count, s->pool_count - 1);
 }
 
 static struct fastmem_slab *
@@ -66,13 +81,34 @@ pool_pop(struct fastmem_socket *s)
 
 	rte_spinlock_lock(&s->pool_lock);
 	slab = s->pool;
-	if (slab != NULL) {
-		s->pool = slab->next;
-		FASTMEM_STORE(&s->pool_count, s->pool_count - 1);
-		slab->next = NULL;
-	}
+	if (slab != NULL)
+		pool_remove_locked(s, slab);
 	rte_spinlock_unlock(&s->pool_lock);
 	return slab;
+}
+
+/*
+ * Take every slab of a zone out of the pool, if they are all there and the pool keeps
+ * at least keep_free bytes without them. Returns true when the zone was taken: from then
+ * on no list holds any of its slabs, and the caller owns it (to free its memzone). Called
+ * with the socket's grow lock held (the zone list is stable).
+ */
+bool
+fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone, size_t keep_free)
+{
+	unsigned int n = zone->zone_slabs, i;
+	bool taken = false;
+
+	FASTMEM_LOCK_ASSERT(&s->grow_lock);
+	rte_spinlock_lock(&s->pool_lock);
+	if (zone->zone_pooled == n &&
+			(size_t)(s->pool_count - n) * FASTMEM_SLAB_SIZE >= keep_free) {
+		for (i = 0; i < n; i++)
+			pool_remove_locked(s, RTE_PTR_ADD(zone, (size_t)i * FASTMEM_SLAB_SIZE));
+		taken = true;
+	}
+	rte_spinlock_unlock(&s->pool_lock);
+	return taken;
 }
 
 /*
@@ -91,6 +127,7 @@ fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx, const struct rte_m
 		struct fastmem_slab *slab = RTE_PTR_ADD(base, (size_t)i * FASTMEM_SLAB_SIZE);
 
 		memset(slab, 0, sizeof(*slab));
+		slab->zone = base;
 		slab->cls = FASTMEM_CLASS_NONE;
 		slab->sidx = (uint16_t)sidx;
 		slab->iova_slow = iova_slow;
@@ -210,14 +247,32 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	return got;
 }
 
+/*
+ * Automatic trim (rte_fastmem_set_trim_threshold()): after a free that gave slabs back to
+ * the pool, with no lock held. One relaxed load when it is off (the default). The grow lock
+ * is only tried: when another thread grows or trims the socket, this free leaves it be.
+ */
+static void
+pool_auto_trim(struct fastmem_socket *s)
+{
+	size_t threshold = FASTMEM_LOAD(&s->trim_threshold);
+
+	if (likely(threshold == SIZE_MAX))
+		return;
+	if ((size_t)FASTMEM_LOAD(&s->pool_count) * FASTMEM_SLAB_SIZE <= threshold)
+		return;
+	fastmem_trim_socket(s, threshold, true, NULL);
+}
+
 /* Give n objects of (sidx, cls) back to their slabs; shared: count them as frees of a
- * thread without lcore id. */
+ * thread without lcore id. Called with no lock held (it may trim the socket). */
 void
 fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void * const *objs, unsigned int n, bool shared)
 {
 	struct fastmem_socket *s = &st->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
+	bool released = false;
 	unsigned int i;
 
 	rte_spinlock_lock(&bin->lock);
@@ -244,11 +299,14 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 			rte_spinlock_lock(&s->pool_lock);
 			pool_push_locked(s, slab);
 			rte_spinlock_unlock(&s->pool_lock);
+			released = true;
 		}
 	}
 	if (shared)
 		FASTMEM_COUNT(&bin->sh_frees, n);
 	rte_spinlock_unlock(&bin->lock);
+	if (released)
+		pool_auto_trim(s); /* grow lock: never with a bin lock held */
 }
 
 /* Count an allocation call of a thread without lcore id that failed with ENOMEM. */

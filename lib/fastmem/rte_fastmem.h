@@ -90,8 +90,9 @@
  * of the smaller ones. When the limit is not a multiple of 2 MiB, it is rounded down to
  * one.
  *
- * Lifetime: backing memory is never returned to EAL before rte_fastmem_deinit(); slabs
- * are recycled between classes instead.
+ * Lifetime: slabs are recycled between classes; backing memory goes back to EAL only
+ * when asked for, a whole memzone at a time, with rte_fastmem_trim() (or automatically,
+ * see rte_fastmem_set_trim_threshold()), and all of it at rte_fastmem_deinit().
  *
  * Multi-process: the shared state (bins, slab pools, backing memory) is in EAL memory so
  * that secondary processes can be supported later. Today, only the primary process may
@@ -166,7 +167,7 @@ rte_fastmem_deinit(void);
  * Reserves at least @p size more bytes (rounded up to whole slabs) of backing memory on
  * the socket, in addition to what it already has, and puts it in the socket's free-slab
  * pool, so that later allocations do not pay for memzone reservation. Successive calls
- * add up.
+ * add up. rte_fastmem_trim() never releases reserved memory.
  *
  * Thread safety: MT-safe. May be called from any thread.
  *
@@ -225,6 +226,83 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes);
 __rte_experimental
 size_t
 rte_fastmem_get_limit(int socket_id);
+
+/**
+ * Give free backing memory back to EAL.
+ *
+ * Releases, with rte_memzone_free(), every memzone of backing memory of the socket whose
+ * slabs are all in the free-slab pool, i.e. hold no object, neither in use nor in any
+ * lcore cache. In EAL's dynamic memory mode (no @c --legacy-mem, and memory not
+ * preallocated with @c -m or @c --socket-mem), the hugepages of those memzones return to
+ * the system. The socket's backing memory (rte_fastmem_stats::bytes_backing) drops by the
+ * bytes released, which become available again under the socket's limit; later
+ * allocations grow the socket again as needed.
+ *
+ * What stays:
+ *  - a memzone with at least one slab assigned to a size class, even if only one object
+ *    of it is in use or sitting in an lcore cache. Objects in caches keep their slabs: to
+ *    get everything back, make every lcore that used fastmem call
+ *    rte_fastmem_cache_flush() first (e.g. with rte_eal_mp_remote_launch());
+ *  - the bytes asked for with rte_fastmem_reserve(): the socket keeps at least that much
+ *    backing memory, so that a trim never undoes a reservation made to keep memzone
+ *    reservation off the data path. Only rte_fastmem_deinit() releases reserved memory.
+ *    Since memzones are released whole, the socket may keep somewhat more than that.
+ * Memzones are looked at newest first.
+ *
+ * Cost: takes the socket's grow lock (as growth does), and for each memzone the lock of
+ * the free-slab pool, held for the time it takes to unlink the memzone's slabs (at most 64).
+ * It never takes a bin lock nor touches an lcore cache, so it never blocks an allocation
+ * or free served by a cache, nor one served by a bin with slabs of its own. Allocations
+ * that need a slab from the pool wait for the pool lock; allocations that need to grow
+ * the socket wait for the grow lock, which is held while EAL frees the memzones (this
+ * takes a system call per hugepage). A memzone being released cannot hand out a slab:
+ * its slabs leave the pool, under the pool lock, before it is freed.
+ *
+ * Thread safety: MT-safe. May be called from any thread, concurrently with allocations,
+ * frees and other trims; not with rte_fastmem_deinit().
+ *
+ * @param socket_id
+ *   Socket id or external heap socket id, or @c SOCKET_ID_ANY for every socket and
+ *   external heap fastmem has used.
+ * @param released
+ *   When not NULL, receives the number of bytes released (0 when none).
+ * @return
+ *   - >= 0: the number of memzones released.
+ *   - -EINVAL: @p socket_id is unknown.
+ *   - -ENODEV: fastmem is not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_trim(int socket_id, size_t *released);
+
+/**
+ * Trim automatically when free backing memory exceeds a threshold.
+ *
+ * Off by default. When set, a free that gives a slab back to the socket's free-slab pool
+ * (the slow path of a free: never a free served by an lcore cache) checks whether the
+ * pool holds more than @p bytes, and if so releases whole free memzones, as
+ * rte_fastmem_trim() does, as long as the pool keeps at least @p bytes. The thread doing
+ * that free pays for the release (a system call per hugepage); it does not wait for the
+ * socket's grow lock: when another thread is growing or trimming the socket, nothing is
+ * released. The threshold is applied once when set, too.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param socket_id
+ *   Socket id or external heap socket id, or @c SOCKET_ID_ANY for every socket, including
+ *   external heaps first used later.
+ * @param bytes
+ *   Bytes of free backing memory the socket keeps; @c SIZE_MAX (the default) turns
+ *   automatic trimming off; 0 releases every free memzone as soon as it is free (which
+ *   makes bursts pay for memzone reservation again and again).
+ * @return
+ *   - 0: success.
+ *   - -EINVAL: @p socket_id is unknown.
+ *   - -ENODEV: fastmem is not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_set_trim_threshold(int socket_id, size_t bytes);
 
 /**
  * The largest object size fastmem serves.
