@@ -20,8 +20,28 @@
 
 #include "fastmem_priv.h"
 
-/* The lcore variable; allocated by the first rte_fastmem_init(), kept for the process. */
-static RTE_LCORE_VAR_HANDLE(struct fastmem_lcore, fastmem_lcores);
+/*
+ * The lcore variable; allocated by the first rte_fastmem_init(), kept for the process.
+ * Exported for the inline cache-hit paths of rte_fastmem.h, which see its head as
+ * struct rte_fastmem_lcore_caches: the two layouts must agree.
+ */
+RTE_LCORE_VAR_HANDLE(struct rte_fastmem_lcore_caches, __rte_fastmem_lcore_caches);
+
+static_assert(offsetof(struct fastmem_lcore, cset) ==
+		offsetof(struct rte_fastmem_lcore_caches, cset), "lcore variable head");
+static_assert(offsetof(struct fastmem_lcore, own_sidx) ==
+		offsetof(struct rte_fastmem_lcore_caches, own_sidx), "lcore variable head");
+static_assert(offsetof(struct fastmem_lcore, used) ==
+		offsetof(struct rte_fastmem_lcore_caches, used), "lcore variable head");
+static_assert(offsetof(struct fastmem_slab, cls) == offsetof(struct rte_fastmem_slab_id, cls) &&
+		offsetof(struct fastmem_slab, sidx) == offsetof(struct rte_fastmem_slab_id, sidx),
+		"slab id");
+static_assert(RTE_MAX_HEAPS <= RTE_FASTMEM_SOCKET_SLOTS, "socket field of handles");
+static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_CLASS_SLOTS, "class field of handles");
+
+/* Offsets of the caches in a cache set, for the inline paths; a copy of
+ * fastmem_layout.cache_off, set at the first init. */
+uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 
 /* The lcore callbacks; registered by init, unregistered by deinit. */
 static void *fastmem_lcore_cb;
@@ -29,7 +49,8 @@ static void *fastmem_lcore_cb;
 struct fastmem_lcore *
 fastmem_lcore_get(unsigned int lcore_id)
 {
-	return RTE_LCORE_VAR_LCORE(lcore_id, fastmem_lcores);
+	return (struct fastmem_lcore *)RTE_LCORE_VAR_LCORE(lcore_id,
+			__rte_fastmem_lcore_caches);
 }
 
 static struct fastmem_cset *
@@ -60,9 +81,20 @@ lcore_uninit_cb(unsigned int lcore_id, void *arg __rte_unused)
 int
 fastmem_lcore_setup(void)
 {
-	if (fastmem_lcores == NULL)
-		RTE_LCORE_VAR_ALLOC_SIZE_ALIGN(fastmem_lcores, fastmem_layout.lcore_size,
-				RTE_CACHE_LINE_SIZE);
+	unsigned int c;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		/* the handle keeps the offset in cache lines, in 14 bits */
+		if (fastmem_layout.cache_off[c] / RTE_CACHE_LINE_SIZE >
+				RTE_FASTMEM_HANDLE_OFF_MASK) {
+			FASTMEM_LOG(ERR, "cache set too large for handles");
+			return -EINVAL;
+		}
+		__rte_fastmem_cache_off[c] = (uint32_t)fastmem_layout.cache_off[c];
+	}
+	if (__rte_fastmem_lcore_caches == NULL)
+		RTE_LCORE_VAR_ALLOC_SIZE_ALIGN(__rte_fastmem_lcore_caches,
+				fastmem_layout.lcore_size, RTE_CACHE_LINE_SIZE);
 	fastmem_lcore_cb = rte_lcore_callback_register("fastmem", lcore_init_cb,
 			lcore_uninit_cb, NULL);
 	if (fastmem_lcore_cb == NULL) {
@@ -81,12 +113,12 @@ fastmem_lcore_setup(void)
 void
 fastmem_lcore_teardown(void)
 {
-	struct fastmem_lcore *lc;
-	unsigned int sidx;
+	unsigned int lcore_id, sidx;
 
 	rte_lcore_callback_unregister(fastmem_lcore_cb);
 	fastmem_lcore_cb = NULL;
-	RTE_LCORE_VAR_FOREACH(lcore_id, lc, fastmem_lcores) {
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
+		struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
 		struct fastmem_cset *emb = lcore_embedded(lc);
 
 		if (!FASTMEM_LOAD(&lc->used))
@@ -198,7 +230,7 @@ fastmem_alloc_one(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
 	if (likely(len > 0)) {
 		obj = c->objs[len - 1];
 		FASTMEM_STORE(&c->len, len - 1);
-		FASTMEM_COUNT(&c->alloc_hits, 1);
+		__RTE_FASTMEM_HIT_ADD(c->alloc_hits, 1);
 		return obj;
 	}
 	return cache_refill_one(st, c);
@@ -239,7 +271,7 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		for (i = 0; i < len; i++)
 			objs[i] = c->objs[len - 1 - i];
 		FASTMEM_STORE(&c->len, 0);
-		FASTMEM_COUNT(&c->alloc_hits, len);
+		__RTE_FASTMEM_HIT_ADD(c->alloc_hits, len);
 		FASTMEM_COUNT(&c->alloc_misses, need);
 		return 0;
 	}
@@ -257,7 +289,7 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	for (i = 0; i < n; i++)
 		objs[i] = c->objs[len - 1 - i];
 	FASTMEM_STORE(&c->len, len - n);
-	FASTMEM_COUNT(&c->alloc_hits, n - need);
+	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n - need);
 	return 0;
 }
 
@@ -301,7 +333,7 @@ fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 			if (likely(len < c->cap)) {
 				c->objs[len] = obj;
 				FASTMEM_STORE(&c->len, len + 1);
-				FASTMEM_COUNT(&c->free_hits, 1);
+				__RTE_FASTMEM_HIT_ADD(c->free_hits, 1);
 			} else {
 				cache_drain(st, c);
 				len = c->len;

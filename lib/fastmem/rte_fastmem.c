@@ -158,7 +158,7 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 }
 
 void *
-rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+__rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 {
 	return rte_fastmem_alloc_socket(size, align, flags, SOCKET_ID_ANY);
 }
@@ -201,14 +201,14 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 }
 
 int
-rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+__rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
 {
 	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
 }
 
 void
-rte_fastmem_free(void *ptr)
+__rte_fastmem_free(void *ptr)
 {
 	struct fastmem_state *st;
 
@@ -223,7 +223,7 @@ rte_fastmem_free(void *ptr)
 }
 
 void
-rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+__rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
 	struct fastmem_state *st;
 
@@ -295,4 +295,183 @@ rte_fastmem_cache_flush(void)
 	if (st == NULL || lcore_id >= RTE_MAX_LCORE)
 		return;
 	fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
+}
+
+/* --- handles --- */
+
+/* The (socket slot, class) of a handle, after checking it completely: 0 or -EINVAL. */
+static int
+handle_decode(struct fastmem_state *st, rte_fastmem_handle_t h, unsigned int *sidx,
+		unsigned int *cls)
+{
+	unsigned int c = (h >> RTE_FASTMEM_HANDLE_CLS_SHIFT) & RTE_FASTMEM_HANDLE_CLS_MASK;
+	unsigned int s = (h >> RTE_FASTMEM_HANDLE_SIDX_SHIFT) & RTE_FASTMEM_HANDLE_SIDX_MASK;
+	unsigned int off = (h >> RTE_FASTMEM_HANDLE_OFF_SHIFT) & RTE_FASTMEM_HANDLE_OFF_MASK;
+
+	if ((h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG ||
+			c >= FASTMEM_NUM_CLASSES ||
+			s >= __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE) ||
+			(size_t)off * RTE_CACHE_LINE_SIZE != fastmem_layout.cache_off[c])
+		return -EINVAL;
+	*sidx = s;
+	*cls = c;
+	return 0;
+}
+
+int
+rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *h)
+{
+	struct fastmem_state *st = fastmem_state();
+	const char *what = NULL;
+	int cls, sidx;
+
+	if (unlikely(st == NULL))
+		return fail_int(ENODEV, "not initialized");
+	if (unlikely(h == NULL))
+		return fail_int(EINVAL, "NULL handle pointer");
+	cls = class_for(size, align, 0, &what);
+	if (unlikely(cls < 0))
+		return fail_int(-cls, what);
+	sidx = fastmem_socket_lookup(st, socket_id);
+	if (unlikely(sidx < 0))
+		return fail_int(EINVAL, "unknown socket");
+	*h = (RTE_FASTMEM_HANDLE_TAG << RTE_FASTMEM_HANDLE_TAG_SHIFT) |
+		(uint32_t)(fastmem_layout.cache_off[cls] / RTE_CACHE_LINE_SIZE) <<
+			RTE_FASTMEM_HANDLE_OFF_SHIFT |
+		(uint32_t)sidx << RTE_FASTMEM_HANDLE_SIDX_SHIFT |
+		(uint32_t)cls << RTE_FASTMEM_HANDLE_CLS_SHIFT;
+	return 0;
+}
+
+/* Common checks of the allocation slow paths; NULL with *err set on failure. */
+static struct fastmem_state *
+halloc_begin(rte_fastmem_handle_t h, unsigned int flags, unsigned int *sidx,
+		unsigned int *cls, int *err, const char **what)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	if (unlikely(st == NULL)) {
+		*err = ENODEV;
+		*what = "not initialized";
+		return NULL;
+	}
+	if (unlikely((flags & ~RTE_FASTMEM_F_ZERO) != 0)) {
+		*err = EINVAL;
+		*what = "unknown flags";
+		return NULL;
+	}
+	if (unlikely(handle_decode(st, h, sidx, cls) < 0)) {
+		*err = EINVAL;
+		*what = "bad handle";
+		return NULL;
+	}
+	return st;
+}
+
+void *
+__rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags)
+{
+	unsigned int sidx, cls;
+	const char *what;
+	struct fastmem_state *st;
+	void *obj;
+	int err;
+
+	st = halloc_begin(h, flags, &sidx, &cls, &err, &what);
+	if (unlikely(st == NULL))
+		return fail_null(err, what);
+	obj = alloc_one_retry(st, sidx, cls);
+	if (unlikely(obj == NULL)) {
+		count_nomem(st, sidx, cls);
+		return fail_null(ENOMEM, "no memory");
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, fastmem_layout.class_size[cls]);
+	return obj;
+}
+
+int
+__rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
+		unsigned int flags)
+{
+	unsigned int sidx, cls, i;
+	const char *what;
+	struct fastmem_state *st;
+	int err;
+
+	st = halloc_begin(h, flags, &sidx, &cls, &err, &what);
+	if (unlikely(st == NULL))
+		return fail_int(err, what);
+	if (n == 0)
+		return 0;
+	if (unlikely(ptrs == NULL))
+		return fail_int(EINVAL, "NULL object array");
+	if (unlikely(alloc_n_retry(st, sidx, cls, ptrs, n) < 0)) {
+		count_nomem(st, sidx, cls);
+		return fail_int(ENOMEM, "no memory");
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, fastmem_layout.class_size[cls]);
+	return 0;
+}
+
+/* Common checks of the free slow paths; NULL (rte_errno set) when nothing is to be freed.
+ * The objects themselves are freed by what their slab says, not by the handle. */
+static struct fastmem_state *
+hfree_begin(rte_fastmem_handle_t h)
+{
+	struct fastmem_state *st = fastmem_state();
+	unsigned int sidx, cls;
+
+	if (unlikely(st == NULL))
+		return fail_null(ENODEV, "not initialized");
+	if (unlikely(handle_decode(st, h, &sidx, &cls) < 0))
+		return fail_null(EINVAL, "bad handle");
+	return st;
+}
+
+void
+__rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
+{
+	struct fastmem_state *st = hfree_begin(h);
+
+	if (likely(st != NULL) && ptr != NULL)
+		fastmem_free_n(st, &ptr, 1);
+}
+
+void
+__rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
+{
+	struct fastmem_state *st = hfree_begin(h);
+
+	if (likely(st != NULL) && ptrs != NULL && n > 0)
+		fastmem_free_n(st, ptrs, n);
+}
+
+void
+__rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
+{
+	struct fastmem_state *st = fastmem_state();
+	unsigned int sidx, cls, i;
+
+	if (st == NULL || (h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG)
+		return; /* the free fails with ENODEV or EINVAL */
+	if (handle_decode(st, h, &sidx, &cls) < 0)
+		rte_panic("fastmem: handle 0x%08x was not made by rte_fastmem_hlookup()\n", h);
+	if (n > 0 && ptrs == NULL)
+		rte_panic("fastmem: hfree_bulk of %u objects from a NULL array\n", n);
+	for (i = 0; i < n; i++) {
+		const struct fastmem_slab *slab;
+
+		if (ptrs[i] == NULL)
+			rte_panic("fastmem: hfree of NULL (object %u) with handle 0x%08x\n", i, h);
+		slab = FASTMEM_SLAB_OF(ptrs[i]);
+		if (slab->cls != cls || slab->sidx != sidx)
+			rte_panic("fastmem: hfree of %p, an object of class %zu B, socket slot %u,"
+				" with a handle of class %zu B, socket slot %u\n", ptrs[i],
+				slab->cls < FASTMEM_NUM_CLASSES ?
+				fastmem_layout.class_size[slab->cls] : (size_t)0,
+				slab->sidx, fastmem_layout.class_size[cls], sidx);
+	}
 }

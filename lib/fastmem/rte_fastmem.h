@@ -103,10 +103,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_compat.h>
+#include <rte_lcore.h>
 #include <rte_memory.h>
+
+#include "rte_fastmem_core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -349,7 +354,7 @@ rte_fastmem_classes(size_t *sizes);
  *   @c ENODEV.
  */
 __rte_experimental
-void *
+static inline void *
 rte_fastmem_alloc(size_t size, size_t align, unsigned int flags);
 
 /**
@@ -394,7 +399,7 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
  *   0 on success, or a negative errno value (see rte_fastmem_alloc_bulk_socket()).
  */
 __rte_experimental
-int
+static inline int
 rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags);
 
@@ -438,7 +443,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
  *   with rte_errno set to @c ENODEV.
  */
 __rte_experimental
-void
+static inline void
 rte_fastmem_free(void *ptr);
 
 /**
@@ -454,7 +459,7 @@ rte_fastmem_free(void *ptr);
  *   Number of entries; 0 is a no-op.
  */
 __rte_experimental
-void
+static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n);
 
 /**
@@ -508,6 +513,490 @@ rte_fastmem_virt2iova(const void *ptr);
 __rte_experimental
 void
 rte_fastmem_cache_flush(void);
+
+/**
+ * @name Handles
+ *
+ * A handle pre-resolves the size class and the socket of an allocation, once, with
+ * rte_fastmem_hlookup(); rte_fastmem_halloc() and rte_fastmem_hfree() then skip the size
+ * and socket arithmetic, and a free with a handle does not read the slab header of the
+ * object. Their cache-hit path is inline (rte_fastmem_core.h): with the calling lcore's
+ * cache of the handle's class holding an object (halloc) or having room (hfree), it is a
+ * handful of instructions, with no function call, no lock and no atomic
+ * read-modify-write. Everything else (threads without an lcore id, an empty or full
+ * cache, the first use of a cache, any error) calls an out-of-line slow path.
+ *
+ * A handle is a 32-bit value naming (class, socket slot) with a tag; it may be copied
+ * freely and shared between threads, and stays valid until rte_fastmem_deinit(). Look
+ * handles up again after a new rte_fastmem_init().
+ *
+ * Objects allocated with a handle are ordinary fastmem objects: rte_fastmem_free() and
+ * the other functions accept them. Conversely, rte_fastmem_hfree() accepts an object
+ * from any allocation function, provided it is of the handle's class and socket, i.e.
+ * allocated with a size and alignment that rte_fastmem_hlookup() maps to the same handle,
+ * on the handle's socket.
+ *
+ * Error table of the handle calls (functions returning a pointer set rte_errno and
+ * return NULL; functions returning int return the negative value and set rte_errno; the
+ * free functions set rte_errno and do nothing):
+ *  - @c ENODEV: fastmem not initialized (every call).
+ *  - @c EINVAL: rte_fastmem_hlookup(): NULL @p h, alignment not a power of two or above
+ *    1 MiB, unknown socket. halloc/hfree calls: a value that is not a handle, detected
+ *    on every path when its tag bits are wrong (0, or most random values) or when it
+ *    names a socket or class that does not exist. Allocation calls: unknown flags.
+ *  - @c E2BIG: rte_fastmem_hlookup() with a size above rte_fastmem_max_size().
+ *  - @c ENOMEM: halloc calls, no memory within the limit of the handle's socket (no other
+ *    socket is tried, even for a handle looked up with @c SOCKET_ID_ANY).
+ * Undefined, not checked on the inline path in production builds (so that it costs
+ * nothing), caught with a panic naming the fault in builds with
+ * @c RTE_LIBRTE_FASTMEM_DEBUG (meson option @c fastmem_debug):
+ *  - rte_fastmem_hfree() or rte_fastmem_hfree_bulk() of an object of another class or
+ *    socket than the handle's, or of NULL;
+ *  - a handle value with a valid tag that rte_fastmem_hlookup() did not return.
+ * Also undefined: a NULL @p ptrs array with @p n > 0 in the bulk calls.
+ * @{
+ */
+
+/** A pre-resolved (size class, socket) for rte_fastmem_halloc() and friends. */
+typedef uint32_t rte_fastmem_handle_t;
+
+/**
+ * Resolve a size, an alignment and a socket into a handle.
+ *
+ * The handle serves objects of the class rte_fastmem_alloc_socket() would use for
+ * (@p size, @p align, @p socket_id). @c SOCKET_ID_ANY binds the socket of the calling
+ * thread (as rte_fastmem_alloc() would use it) at the time of this call.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param size
+ *   Object size in bytes, at most rte_fastmem_max_size(); 0 as in rte_fastmem_alloc().
+ * @param align
+ *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to 1 MiB.
+ * @param socket_id
+ *   Socket id, external heap socket id, or @c SOCKET_ID_ANY.
+ * @param h
+ *   Receives the handle.
+ * @return
+ *   - 0: success.
+ *   - -E2BIG: @p size above rte_fastmem_max_size().
+ *   - -EINVAL: bad alignment, unknown socket, NULL @p h.
+ *   - -ENODEV: fastmem is not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *h);
+
+/** @internal Out-of-line rte_fastmem_halloc(): every case. Not API. */
+__rte_experimental
+void *
+__rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags);
+
+/** @internal Out-of-line rte_fastmem_halloc_bulk(): every case. Not API. */
+__rte_experimental
+int
+__rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
+		unsigned int flags);
+
+/** @internal Out-of-line rte_fastmem_hfree(): every case. Not API. */
+__rte_experimental
+void
+__rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr);
+
+/** @internal Out-of-line rte_fastmem_hfree_bulk(): every case. Not API. */
+__rte_experimental
+void
+__rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n);
+
+/**
+ * @internal
+ * Debug check of a free with a handle: panics when the handle is not one that
+ * rte_fastmem_hlookup() returned, or an object is NULL or not of the handle's class and
+ * socket. Called by the inline free paths in builds with RTE_LIBRTE_FASTMEM_DEBUG only.
+ * Does nothing when fastmem is not initialized or the handle's tag is wrong (the free
+ * then fails with ENODEV or EINVAL). Not API.
+ */
+__rte_experimental
+void
+__rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n);
+
+/**
+ * @internal
+ * The calling lcore's cache named by a handle, or NULL when the caller must take the
+ * slow path: no lcore id, a wrong tag, or no cache set yet for the socket.
+ */
+static inline struct rte_fastmem_cache *
+__rte_fastmem_hcache(rte_fastmem_handle_t h)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	const struct rte_fastmem_lcore_caches *lc;
+	struct fastmem_cset *cs;
+	uint32_t off;
+
+	if (unlikely(lcore_id >= RTE_MAX_LCORE ||
+			(h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG ||
+			__rte_fastmem_lcore_caches == NULL))
+		return NULL;
+	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
+	cs = lc->cset[(h >> RTE_FASTMEM_HANDLE_SIDX_SHIFT) & RTE_FASTMEM_HANDLE_SIDX_MASK];
+	if (unlikely(cs == NULL))
+		return NULL;
+	off = (h >> RTE_FASTMEM_HANDLE_OFF_SHIFT) & RTE_FASTMEM_HANDLE_OFF_MASK;
+	return (struct rte_fastmem_cache *)RTE_PTR_ADD(cs, (size_t)off * RTE_CACHE_LINE_SIZE);
+}
+
+/** @internal The class size of a handle's objects. */
+static inline size_t
+__rte_fastmem_hsize(rte_fastmem_handle_t h)
+{
+	return RTE_FASTMEM_MIN_CLASS_SIZE << (h & RTE_FASTMEM_HANDLE_CLS_MASK);
+}
+
+/**
+ * Allocate an object with a handle.
+ *
+ * Thread safety: MT-safe, as rte_fastmem_alloc_socket(). On an lcore whose cache of the
+ * handle's class and socket holds an object, inline and lock-free.
+ *
+ * @param h
+ *   A handle from rte_fastmem_hlookup().
+ * @param flags
+ *   0, or @c RTE_FASTMEM_F_ZERO to zero the whole object (its class size, at least the
+ *   size given to rte_fastmem_hlookup()).
+ * @return
+ *   The object, or NULL with rte_errno set to @c EINVAL (bad handle, unknown flags),
+ *   @c ENOMEM or @c ENODEV.
+ */
+__rte_experimental
+static inline void *
+rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags)
+{
+	struct rte_fastmem_cache *c = __rte_fastmem_hcache(h);
+	uint32_t len;
+	void *obj;
+
+	if (unlikely(c == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+		return __rte_fastmem_halloc(h, flags);
+	len = c->len;
+	if (unlikely(len == 0))
+		return __rte_fastmem_halloc(h, flags);
+	obj = c->objs[len - 1];
+	__atomic_store_n(&c->len, len - 1, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, 1);
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, __rte_fastmem_hsize(h));
+	return obj;
+}
+
+/**
+ * Allocate @p n objects with a handle, all or nothing.
+ *
+ * Either all @p n objects are allocated, or none is and @p ptrs is left with unspecified
+ * contents.
+ *
+ * Thread safety: MT-safe, as rte_fastmem_halloc(); inline when the cache holds @p n
+ * objects.
+ *
+ * @param h
+ *   A handle from rte_fastmem_hlookup().
+ * @param ptrs
+ *   Array of at least @p n entries receiving the objects.
+ * @param n
+ *   Number of objects; 0 succeeds and does nothing (a bad handle still fails).
+ * @param flags
+ *   0 or @c RTE_FASTMEM_F_ZERO, as in rte_fastmem_halloc().
+ * @return
+ *   0, or -EINVAL (bad handle, unknown flags), -ENOMEM or -ENODEV.
+ */
+__rte_experimental
+static inline int
+rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
+		unsigned int flags)
+{
+	struct rte_fastmem_cache *c = __rte_fastmem_hcache(h);
+	unsigned int i;
+	uint32_t len;
+
+	if (unlikely(c == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+		return __rte_fastmem_halloc_bulk(h, ptrs, n, flags);
+	len = c->len;
+	if (unlikely(n > len))
+		return __rte_fastmem_halloc_bulk(h, ptrs, n, flags);
+	for (i = 0; i < n; i++)
+		ptrs[i] = c->objs[len - 1 - i];
+	__atomic_store_n(&c->len, len - n, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, __rte_fastmem_hsize(h));
+	return 0;
+}
+
+/**
+ * Free an object with a handle.
+ *
+ * Thread safety: MT-safe: any thread may free any object. On an lcore whose cache of the
+ * handle's class and socket has room, inline and lock-free.
+ *
+ * @param h
+ *   A handle from rte_fastmem_hlookup(), of the object's class and socket.
+ * @param ptr
+ *   The object; not NULL (see the error table above). A bad handle or fastmem not
+ *   initialized: nothing is freed, rte_errno is set to @c EINVAL or @c ENODEV.
+ */
+__rte_experimental
+static inline void
+rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
+{
+	struct rte_fastmem_cache *c;
+	uint32_t len;
+
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	__rte_fastmem_hcheck(h, &ptr, 1);
+#endif
+	c = __rte_fastmem_hcache(h);
+	if (unlikely(c == NULL))
+		goto slow;
+	len = c->len;
+	if (unlikely(len >= c->cap))
+		goto slow;
+	c->objs[len] = ptr;
+	__atomic_store_n(&c->len, len + 1, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->free_hits, 1);
+	return;
+slow:
+	__rte_fastmem_hfree(h, ptr);
+}
+
+/**
+ * Free @p n objects with a handle.
+ *
+ * Thread safety: MT-safe, as rte_fastmem_hfree(); inline when the cache has room for
+ * @p n objects.
+ *
+ * @param h
+ *   A handle from rte_fastmem_hlookup(), of the objects' class and socket.
+ * @param ptrs
+ *   Array of @p n objects, none NULL.
+ * @param n
+ *   Number of objects; 0 is a no-op.
+ */
+__rte_experimental
+static inline void
+rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n)
+{
+	struct rte_fastmem_cache *c;
+	unsigned int i;
+	uint32_t len;
+
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	__rte_fastmem_hcheck(h, ptrs, n);
+#endif
+	c = __rte_fastmem_hcache(h);
+	if (unlikely(c == NULL))
+		goto slow;
+	len = c->len;
+	if (unlikely(n > c->cap - len))
+		goto slow;
+	for (i = 0; i < n; i++)
+		c->objs[len + i] = ptrs[i];
+	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
+	return;
+slow:
+	__rte_fastmem_hfree_bulk(h, ptrs, n);
+}
+
+/** @} */
+
+/** @internal Out-of-line rte_fastmem_alloc(): every case. Not API. */
+__rte_experimental
+void *
+__rte_fastmem_alloc(size_t size, size_t align, unsigned int flags);
+
+/** @internal Out-of-line rte_fastmem_free(): every case. Not API. */
+__rte_experimental
+void
+__rte_fastmem_free(void *ptr);
+
+/** @internal Out-of-line rte_fastmem_alloc_bulk(): every case. Not API. */
+__rte_experimental
+int
+__rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags);
+
+/** @internal Out-of-line rte_fastmem_free_bulk(): every case. Not API. */
+__rte_experimental
+void
+__rte_fastmem_free_bulk(void **ptrs, unsigned int n);
+
+/**
+ * @internal
+ * The calling lcore's cache of its own socket for (size, align, flags), or NULL when the
+ * caller must take the slow path (bad arguments included).
+ */
+static inline struct rte_fastmem_cache *
+__rte_fastmem_acache(size_t size, size_t align, unsigned int flags)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	const struct rte_fastmem_lcore_caches *lc;
+	struct fastmem_cset *cs;
+	unsigned int cls;
+
+	if (unlikely(lcore_id >= RTE_MAX_LCORE || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
+			(align & (align - 1)) != 0 || align > RTE_FASTMEM_MAX_CLASS_SIZE ||
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0 || __rte_fastmem_lcore_caches == NULL))
+		return NULL;
+	cls = rte_fastmem_class_of(RTE_MAX(size, align == 0 ? RTE_CACHE_LINE_SIZE : align));
+	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
+	cs = lc->cset[lc->own_sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
+	if (unlikely(cs == NULL))
+		return NULL;
+	return (struct rte_fastmem_cache *)RTE_PTR_ADD(cs, __rte_fastmem_cache_off[cls]);
+}
+
+/**
+ * @internal
+ * Free one object into the calling lcore's cache: 0, or -1 when the caller must take the
+ * slow path. @p lc: the caller's lcore variable value, with @c used set.
+ */
+static inline int
+__rte_fastmem_free_hit(const struct rte_fastmem_lcore_caches *lc, void *ptr)
+{
+	const struct rte_fastmem_slab_id *id;
+	struct rte_fastmem_cache *c;
+	struct fastmem_cset *cs;
+	uint32_t len;
+
+	id = (const struct rte_fastmem_slab_id *)RTE_PTR_ALIGN_FLOOR(ptr,
+			RTE_FASTMEM_SLAB_SIZE);
+	cs = lc->cset[id->sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
+	if (unlikely(cs == NULL))
+		return -1;
+	c = (struct rte_fastmem_cache *)RTE_PTR_ADD(cs,
+			__rte_fastmem_cache_off[id->cls & (RTE_FASTMEM_CLASS_SLOTS - 1)]);
+	len = c->len;
+	if (unlikely(len >= c->cap))
+		return -1;
+	c->objs[len] = ptr;
+	__atomic_store_n(&c->len, len + 1, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->free_hits, 1);
+	return 0;
+}
+
+/**
+ * @internal
+ * The calling lcore's lcore variable value when it may free into its caches (it has an
+ * lcore id and has used fastmem since init, so that slab headers may be read), else NULL.
+ */
+static inline const struct rte_fastmem_lcore_caches *
+__rte_fastmem_free_lcore(void)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	const struct rte_fastmem_lcore_caches *lc;
+
+	if (unlikely(lcore_id >= RTE_MAX_LCORE || __rte_fastmem_lcore_caches == NULL))
+		return NULL;
+	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
+	/* not initialized (or deinitialized): no slab header may be read */
+	if (unlikely(lc->used == 0))
+		return NULL;
+	return lc;
+}
+
+/*
+ * rte_fastmem_alloc(), rte_fastmem_alloc_bulk(), rte_fastmem_free() and
+ * rte_fastmem_free_bulk(), declared and documented above: their cache-hit path is
+ * inline as well. The allocation computes the class from the size and
+ * alignment (constants fold away); the free finds class and socket in the slab header.
+ */
+__rte_experimental
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+{
+	struct rte_fastmem_cache *c = __rte_fastmem_acache(size, align, flags);
+	uint32_t len;
+	void *obj;
+
+	if (unlikely(c == NULL))
+		return __rte_fastmem_alloc(size, align, flags);
+	len = c->len;
+	if (unlikely(len == 0))
+		return __rte_fastmem_alloc(size, align, flags);
+	obj = c->objs[len - 1];
+	__atomic_store_n(&c->len, len - 1, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, 1);
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, size);
+	return obj;
+}
+
+__rte_experimental
+static inline int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags)
+{
+	struct rte_fastmem_cache *c = __rte_fastmem_acache(size, align, flags);
+	unsigned int i;
+	uint32_t len;
+
+	if (unlikely(c == NULL))
+		return __rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
+	len = c->len;
+	if (unlikely(n > len || n == 0))
+		return __rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
+	for (i = 0; i < n; i++)
+		ptrs[i] = c->objs[len - 1 - i];
+	__atomic_store_n(&c->len, len - n, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, size);
+	return 0;
+}
+
+__rte_experimental
+static inline void
+rte_fastmem_free(void *ptr)
+{
+	const struct rte_fastmem_lcore_caches *lc;
+
+	if (unlikely(ptr == NULL))
+		return;
+	lc = __rte_fastmem_free_lcore();
+	if (unlikely(lc == NULL || __rte_fastmem_free_hit(lc, ptr) < 0))
+		__rte_fastmem_free(ptr);
+}
+
+__rte_experimental
+static inline void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+{
+	const struct rte_fastmem_lcore_caches *lc = __rte_fastmem_free_lcore();
+	unsigned int i;
+
+	if (unlikely(lc == NULL)) {
+		__rte_fastmem_free_bulk(ptrs, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (ptrs[i] == NULL)
+			continue;
+		if (unlikely(__rte_fastmem_free_hit(lc, ptrs[i]) < 0)) {
+			__rte_fastmem_free_bulk(ptrs + i, n - i);
+			return;
+		}
+	}
+}
+
+/*
+ * Statistics and the fast path: the inline cache-hit path updates only the cache-hit
+ * counters, with a relaxed load and store (no atomic read-modify-write). Built with the
+ * meson option fastmem_stats=false (RTE_LIBRTE_FASTMEM_STATS undefined), it does not:
+ * alloc_cache_hits and free_cache_hits then read 0, and the figures computed from them
+ * (in_use, bytes_in_use, alloc_total, free_total) count the slow path only and are not
+ * meaningful. Misses, ENOMEM counts, slab counts and the cached and backing bytes stay.
+ */
 
 /** Statistics of the whole allocator. */
 struct rte_fastmem_stats {

@@ -19,6 +19,11 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_compat.h>
+#include <rte_config.h>
+
+#include <rte_lcoremem_config.h>
+#include <rte_lcore_var.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,28 +33,29 @@ extern "C" {
  * The size classes: the one place they are defined.
  *
  * X(size, cache_capacity) for every class, in increasing size. The cache capacity is the
- * number of free objects an lcore keeps per (socket, class): 256 for the small classes,
- * then as many as fit 128 KiB, and at least one. Refills and drains move half a cache.
+ * number of free objects an lcore keeps per (socket, class): 512 for the classes up to
+ * 512 B, then as many as fit 256 KiB, and at least one. Refills and drains move half a
+ * cache. fastmem_priv.h ("Cache sizing") has the measurements behind these numbers.
  *
  * Finer spacing (e.g. quarter-power steps) can be had by changing this table together
  * with rte_fastmem_class_of() below; fastmem checks at init that the two agree.
  */
 #define RTE_FASTMEM_CLASS_TABLE(X) \
-	X((size_t)1 << 3, 256) \
-	X((size_t)1 << 4, 256) \
-	X((size_t)1 << 5, 256) \
-	X((size_t)1 << 6, 256) \
-	X((size_t)1 << 7, 256) \
-	X((size_t)1 << 8, 256) \
-	X((size_t)1 << 9, 256) \
-	X((size_t)1 << 10, 128) \
-	X((size_t)1 << 11, 64) \
-	X((size_t)1 << 12, 32) \
-	X((size_t)1 << 13, 16) \
-	X((size_t)1 << 14, 8) \
-	X((size_t)1 << 15, 4) \
-	X((size_t)1 << 16, 2) \
-	X((size_t)1 << 17, 1) \
+	X((size_t)1 << 3, 512) \
+	X((size_t)1 << 4, 512) \
+	X((size_t)1 << 5, 512) \
+	X((size_t)1 << 6, 512) \
+	X((size_t)1 << 7, 512) \
+	X((size_t)1 << 8, 512) \
+	X((size_t)1 << 9, 512) \
+	X((size_t)1 << 10, 256) \
+	X((size_t)1 << 11, 128) \
+	X((size_t)1 << 12, 64) \
+	X((size_t)1 << 13, 32) \
+	X((size_t)1 << 14, 16) \
+	X((size_t)1 << 15, 8) \
+	X((size_t)1 << 16, 4) \
+	X((size_t)1 << 17, 2) \
 	X((size_t)1 << 18, 1) \
 	X((size_t)1 << 19, 1) \
 	X((size_t)1 << 20, 1)
@@ -59,6 +65,9 @@ extern "C" {
 
 /** @internal The smallest class size, in bytes. */
 #define RTE_FASTMEM_MIN_CLASS_SIZE ((size_t)1 << 3)
+
+/** @internal Entries of per-class tables indexed by a 5-bit class field. */
+#define RTE_FASTMEM_CLASS_SLOTS 32
 
 /** @internal The largest class size, in bytes. */
 #define RTE_FASTMEM_MAX_CLASS_SIZE ((size_t)1 << 20)
@@ -108,6 +117,91 @@ struct rte_fastmem_cache {
 	uint64_t reserved; /**< pads the header to one cache line */
 	void *objs[]; /**< the stack; objs[len - 1] is the top (most recently freed) */
 } __rte_cache_aligned;
+
+/**
+ * @internal
+ * Add to a statistics counter of a cache (hits only: the counters the inline cache-hit
+ * path updates). Only the owning lcore writes, so a relaxed load and a relaxed store do,
+ * never a read-modify-write; readers on other threads use relaxed loads. Compiled out,
+ * leaving the counters at 0, when fastmem is built with -Dfastmem_stats=false (then
+ * RTE_LIBRTE_FASTMEM_STATS is undefined, in the library and in applications alike,
+ * through <rte_lcoremem_config.h>).
+ */
+#ifdef RTE_LIBRTE_FASTMEM_STATS
+#define __RTE_FASTMEM_HIT_ADD(field, n) \
+	__atomic_store_n(&(field), __atomic_load_n(&(field), __ATOMIC_RELAXED) + (n), \
+			__ATOMIC_RELAXED)
+#else
+#define __RTE_FASTMEM_HIT_ADD(field, n) do { RTE_SET_USED(n); } while (0)
+#endif
+
+/**
+ * @internal
+ * Socket slots an lcore's cache-set table has: a power of two at least RTE_MAX_HEAPS, so
+ * that the socket field of a handle (5 bits) can never index past it.
+ */
+#define RTE_FASTMEM_SOCKET_SLOTS 32
+
+/**
+ * @internal
+ * Handle layout (rte_fastmem_handle_t, 32 bits), set by rte_fastmem_hlookup():
+ *  - bits 0-4: class index;
+ *  - bits 5-9: fastmem socket slot (not the EAL socket id);
+ *  - bits 10-23: offset of the class's cache in a cache set, in cache lines;
+ *  - bits 24-31: the tag RTE_FASTMEM_HANDLE_TAG, never 0, so that a zeroed handle and
+ *    most random values are invalid.
+ */
+#define RTE_FASTMEM_HANDLE_CLS_SHIFT 0
+#define RTE_FASTMEM_HANDLE_CLS_MASK 0x1fu
+#define RTE_FASTMEM_HANDLE_SIDX_SHIFT 5
+#define RTE_FASTMEM_HANDLE_SIDX_MASK 0x1fu
+#define RTE_FASTMEM_HANDLE_OFF_SHIFT 10
+#define RTE_FASTMEM_HANDLE_OFF_MASK 0x3fffu
+#define RTE_FASTMEM_HANDLE_TAG_SHIFT 24
+#define RTE_FASTMEM_HANDLE_TAG 0xa7u
+
+/** @internal The cache set of one (lcore, socket): opaque outside fastmem. */
+struct fastmem_cset;
+
+/**
+ * @internal
+ * The head of fastmem's lcore variable: the lcore's cache set per socket slot, NULL
+ * until the lcore first uses that socket, and the slot of the lcore's own socket
+ * (meaningful only once cset[own_sidx] is not NULL). Written by the owning lcore (and by
+ * rte_fastmem_deinit()); the cache-hit path reads it with plain loads.
+ */
+struct rte_fastmem_lcore_caches {
+	uint32_t own_sidx; /**< slot of the lcore's own socket */
+	uint32_t used; /**< 1 once the lcore used fastmem since init; 0 after deinit */
+	struct fastmem_cset *cset[RTE_FASTMEM_SOCKET_SLOTS]; /**< cache set per socket slot */
+};
+
+/**
+ * @internal
+ * The first 4 bytes of every slab (the slab of an object is its address rounded down to
+ * RTE_FASTMEM_SLAB_SIZE): the class index and the socket slot of its objects, read by the
+ * inline free path. Fixed while the slab holds an object.
+ */
+struct rte_fastmem_slab_id {
+	uint16_t cls; /**< class index */
+	uint16_t sidx; /**< socket slot */
+};
+
+/**
+ * @internal
+ * fastmem's lcore variable, for the inline cache-hit paths. NULL before the first
+ * rte_fastmem_init() of the process. Not API. (Variables cannot be marked
+ * __rte_experimental, which places symbols in a text section; the version map lists
+ * them under EXPERIMENTAL all the same.)
+ */
+extern RTE_LCORE_VAR_HANDLE(struct rte_fastmem_lcore_caches, __rte_fastmem_lcore_caches);
+
+/**
+ * @internal
+ * Offset of the cache of each class within a cache set, in bytes; 0 for indexes past the
+ * last class. Set by the first rte_fastmem_init(), fixed afterwards. Not API.
+ */
+extern uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 
 #ifdef __cplusplus
 }
