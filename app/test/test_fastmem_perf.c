@@ -555,8 +555,8 @@ perf_print_targets(void)
 			worst = RTE_MIN(worst, r / f);
 		}
 	if (total > 0)
-		printf("  fastmem >= 10x faster than rte_malloc: %s in %u of %u (worst %.1fx)\n",
-			slow == 0 ? "met" : "NOT met", total - slow, total, worst);
+		printf("  fastmem >= 10x faster than rte_malloc: %s (%u of %u figures; worst"
+			" %.1fx)\n", slow == 0 ? "met" : "NOT met", total - slow, total, worst);
 	/* per-lcore throughput on all lcores >= 0.9x single, fastmem, 64 B */
 	for (row = 0; row < NUM_ROWS; row++)
 		for (c = PERF_COL_FASTMEM; c <= PERF_COL_HANDLE; c++) {
