@@ -6,7 +6,11 @@
 # project does, its performance tests:
 #   lcore_var_perf_autotest  cycles per per-lcore state update with lcore variables versus
 #                            per-lcore arrays and TLS, and the resident memory they cost
-#   fastmem_perf_autotest    fastmem versus rte_mempool and rte_malloc (when built)
+#   fastmem_perf_autotest    fastmem versus rte_mempool and rte_malloc (when built), the
+#                            short version unless FASTMEM_PERF_QUICK=0
+#   fastmem_memory_perf_autotest  peak memory of a shifting workload, same comparison
+# The fastmem figures also go to a CSV (FASTMEM_PERF_CSV, default <build>/fastmem-perf.csv)
+# that devtools/perf_chart.py draws as an SVG chart beside it.
 # A test that this build of dpdk-test does not register is left out with a note.
 #
 # Environment:
@@ -22,7 +26,10 @@ cd "$top" || exit 1
 
 dir=${LCOREMEM_BUILD_PREFIX:-build}
 # Add new demonstrations here (or in LCOREMEM_PERF_TESTS): each is a dpdk-test test name.
-perf_tests=${LCOREMEM_PERF_TESTS:-lcore_var_perf_autotest fastmem_perf_autotest}
+perf_tests=${LCOREMEM_PERF_TESTS:-lcore_var_perf_autotest fastmem_perf_autotest \
+	fastmem_memory_perf_autotest}
+export FASTMEM_PERF_QUICK=${FASTMEM_PERF_QUICK:-1}
+export FASTMEM_PERF_CSV=${FASTMEM_PERF_CSV:-$top/$dir/fastmem-perf.csv}
 
 say()
 {
@@ -60,6 +67,7 @@ registered=$("$dpdk_test" "${eal_args[@]}" --file-prefix=lcoremem-main-list 2>/d
 
 failed=0
 ran=0
+rm -f "$FASTMEM_PERF_CSV"
 for t in $perf_tests; do
 	if ! grep -qx "$t" <<<"$registered"; then
 		say "$t: not registered in this build, left out"
@@ -74,6 +82,12 @@ for t in $perf_tests; do
 		failed=$((failed + 1))
 	fi
 done
+
+if [ -s "$FASTMEM_PERF_CSV" ]; then
+	say "chart of $FASTMEM_PERF_CSV: devtools/perf_chart.py"
+	/usr/bin/python3 "$top/devtools/perf_chart.py" "$FASTMEM_PERF_CSV" \
+		-o "${FASTMEM_PERF_CSV%.csv}.svg" || failed=$((failed + 1))
+fi
 
 say "main job done: $ran demonstration(s) run, $failed failed"
 [ $failed -eq 0 ] && [ $ran -gt 0 ]
