@@ -29,7 +29,10 @@ dir=${LCOREMEM_BUILD_PREFIX:-build}
 perf_tests=${LCOREMEM_PERF_TESTS:-lcore_var_perf_autotest fastmem_perf_autotest \
 	fastmem_memory_perf_autotest}
 export FASTMEM_PERF_QUICK=${FASTMEM_PERF_QUICK:-1}
-export FASTMEM_PERF_CSV=${FASTMEM_PERF_CSV:-$top/$dir/fastmem-perf.csv}
+case $dir in
+/*) export FASTMEM_PERF_CSV=${FASTMEM_PERF_CSV:-$dir/fastmem-perf.csv} ;;
+*) export FASTMEM_PERF_CSV=${FASTMEM_PERF_CSV:-$top/$dir/fastmem-perf.csv} ;;
+esac
 
 say()
 {
