@@ -27,6 +27,12 @@ COLORS = {
     'live': '#7f7f7f',
     'mempool_nospread': '#ffbb78',
 }
+# short names for the bars of the memory panel
+MEMORY_LABELS = {
+    'fastmem_slabs': 'fm slabs',
+    'mempool': 'mempools',
+    'mempool_nospread': 'no-spread',
+}
 PATTERNS = ['pairs', 'keep32', 'keep512', 'bulk32', 'cross-lcore', 'mixed']
 
 PANEL_W = 460
@@ -168,7 +174,7 @@ def chart(rows, section, title):
         values = {(r['allocator'], 'peak'): float(r['value']) / 2**20 for r in memory}
         panel_bars(out, (i % COLS) * PANEL_W, legend_h + (i // COLS) * PANEL_H,
                    'peak memory, shifting workload (4 types)', names, ['peak'], values,
-                   'MiB', False, by_group=True, labeler=lambda n: n.replace('_', ' '))
+                   'MiB', False, by_group=True, labeler=lambda n: MEMORY_LABELS.get(n, n))
     out.append('</svg>')
     return '\n'.join(out) + '\n'
 
