@@ -411,22 +411,24 @@ test_hnodev(void)
 	return TEST_SUCCESS;
 }
 
-/* Debug builds: a free with a handle of another class panics. */
+/*
+ * Debug builds: a free with a handle of another class panics. The object is allocated by
+ * the parent: the child shares EAL memory (with hugepages, the bins and slabs themselves),
+ * so it must not change any fastmem state before it dies; the check reads the slab header
+ * only.
+ */
+struct wrong_class_arg {
+	rte_fastmem_handle_t h;
+	void *obj;
+};
+
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 static void
-wrong_class_child(void *arg)
+wrong_class_child(void *p)
 {
-	rte_fastmem_handle_t h64, h128;
-	void *p;
+	struct wrong_class_arg *arg = p;
 
-	RTE_SET_USED(arg);
-	if (rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h64) != 0 ||
-			rte_fastmem_hlookup(128, 0, SOCKET_ID_ANY, &h128) != 0)
-		return; /* exit 0: the test fails, no death */
-	p = rte_fastmem_halloc(h64, 0);
-	if (p == NULL)
-		return;
-	rte_fastmem_hfree(h128, p); /* must not return */
+	rte_fastmem_hfree(arg->h, arg->obj); /* must not return */
 }
 #endif
 
@@ -434,10 +436,18 @@ static int
 test_hfree_wrong_class(void)
 {
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
-	int sig = test_run_in_child(wrong_class_child, NULL);
+	struct wrong_class_arg arg;
+	rte_fastmem_handle_t h64;
+	int sig;
 
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h64), "hlookup 64");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(128, 0, SOCKET_ID_ANY, &arg.h), "hlookup 128");
+	arg.obj = rte_fastmem_halloc(h64, 0);
+	TEST_ASSERT_NOT_NULL(arg.obj, "halloc");
+	sig = test_run_in_child(wrong_class_child, &arg);
+	rte_fastmem_hfree(h64, arg.obj);
 	TEST_ASSERT(sig > 0, "hfree with the wrong class did not abort (child: %d)", sig);
-	return TEST_SUCCESS;
+	return check_idle();
 #else
 	printf("fastmem built without RTE_LIBRTE_FASTMEM_DEBUG (-Dfastmem_debug=false): "
 			"a wrong-class hfree is undefined, not checked\n");
