@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * The shadow model of the fastmem fuzz target: what fastmem must have done, according to
+ * rte_fastmem.h, after the calls the decoder made.
+ *
+ *  - live objects: a set of intervals [ptr, ptr + class size) sorted by address; a new
+ *    object may overlap none, must be aligned to its class size, must lie inside one slab
+ *    and after the slab's 128 B header;
+ *  - contents: each object holds a pattern derived from its id over its requested size,
+ *    verified before it is freed or reallocated, and at the end of every input;
+ *  - statistics: gauges (bytes and objects in use, bytes cached, slab counts) exactly as
+ *    the model computes them, counters (allocations, frees, ENOMEM) as deltas from a
+ *    baseline taken at the start of the input, after a reset and after a reinit;
+ *  - ENOMEM: only when the bound of rte_fastmem.h does not promise success, or EAL has
+ *    no room for one more slab.
+ */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fastmem_fuzz.h"
+
+struct fz_model fz;
+
+/* Built with -Dfastmem_stats=false, fastmem counts no cache hits: the hit counters read 0
+ * and in_use, bytes_in_use, alloc_total and free_total are not meaningful (rte_fastmem.h);
+ * misses, ENOMEM counts, slab counts, cached and backing bytes still are. */
+#ifdef RTE_LIBRTE_FASTMEM_STATS
+#define FZ_HITS 1
+#else
+#define FZ_HITS 0
+#endif
+enum fz_ctx fz_cur_ctx;
+unsigned int fz_op_no;
+
+static const char * const ctx_names[FZ_N_CTX] = {
+	"main lcore", "worker lcore", "thread without lcore id"
+};
+
+void
+fz_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "\nfastmem_fuzz: MODEL MISMATCH at operation %u (%s): ", fz_op_no,
+			ctx_names[fz_cur_ctx]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	fflush(stderr);
+	abort();
+}
+
+/* --- classes --- */
+
+size_t
+fz_class_size(unsigned int cls)
+{
+	return FZ_MIN_CLASS << cls;
+}
+
+/* The class of a valid request (documented: the smallest class at least as large as both
+ * the size and the alignment, an alignment of 0 meaning RTE_CACHE_LINE_SIZE). */
+unsigned int
+fz_class_of(size_t size, size_t align)
+{
+	size_t a = align == 0 ? (size_t)RTE_CACHE_LINE_SIZE : align;
+	size_t v = RTE_MAX(size, a);
+	unsigned int cls = 0;
+
+	while (fz_class_size(cls) < v)
+		cls++;
+	return cls;
+}
+
+/* Objects per slab (documented: the first slot is lost in classes of 128 B and up). */
+unsigned int
+fz_per_slab(unsigned int cls)
+{
+	size_t cs = fz_class_size(cls);
+
+	return (unsigned int)((FZ_SLAB - RTE_ALIGN_CEIL((size_t)FZ_SLAB_HDR, cs)) / cs);
+}
+
+size_t
+fz_limit_floor(size_t limit)
+{
+	return RTE_ALIGN_FLOOR(limit, FZ_SLAB);
+}
+
+/* --- sockets --- */
+
+/* Index of a known NUMA socket id in fz.sockets[], or -1. */
+int
+fz_socket_index(int socket_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < fz.n_sockets; i++)
+		if (fz.sockets[i] == socket_id)
+			return (int)i;
+	return -1;
+}
+
+/* The socket SOCKET_ID_ANY means for the calling thread (the first socket without one). */
+int
+fz_local_socket(void)
+{
+	int s = (int)rte_socket_id();
+
+	return fz_socket_index(s) >= 0 ? s : fz.sockets[0];
+}
+
+/* --- contents --- */
+
+static inline uint64_t
+fz_word(uint32_t id, size_t j)
+{
+	uint64_t x = ((uint64_t)id + 1) * UINT64_C(0x9E3779B97F4A7C15) +
+			(uint64_t)j * UINT64_C(0xC2B2AE3D27D4EB4F);
+
+	return x ^ (x >> 31);
+}
+
+void
+fz_fill(const struct fz_obj *o)
+{
+	size_t nw = o->size / 8, j;
+	uint64_t w;
+
+	for (j = 0; j < nw; j++) {
+		w = fz_word(o->id, j);
+		memcpy(o->ptr + 8 * j, &w, 8);
+	}
+	if (o->size % 8 != 0) {
+		w = fz_word(o->id, nw);
+		memcpy(o->ptr + 8 * nw, &w, o->size % 8);
+	}
+}
+
+/* Check the first len bytes of the object's pattern. */
+void
+fz_verify(const struct fz_obj *o, size_t len, const char *when)
+{
+	size_t j, k;
+
+	for (j = 0; j * 8 < len; j++) {
+		uint64_t w = fz_word(o->id, j);
+		size_t n = RTE_MIN((size_t)8, len - j * 8);
+
+		if (likely(memcmp(o->ptr + 8 * j, &w, n) == 0))
+			continue;
+		for (k = 0; k < n; k++)
+			if (o->ptr[8 * j + k] != ((const uint8_t *)&w)[k])
+				break;
+		fz_fail("contents of object %p (id %u, size %zu, class %zu B) changed at "
+				"offset %zu (%s): 0x%02x instead of 0x%02x", (void *)o->ptr,
+				o->id, o->size, fz_class_size(o->cls), 8 * j + k, when,
+				o->ptr[8 * j + k], ((const uint8_t *)&w)[k]);
+	}
+}
+
+void
+fz_check_zero(const void *p, size_t size)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		FZ_CHECK(b[i] == 0, "RTE_FASTMEM_F_ZERO object %p of size %zu has 0x%02x at "
+				"offset %zu", p, size, b[i], i);
+}
+
+/* --- the live set --- */
+
+/* First index whose object starts at or above p. */
+static unsigned int
+lower_bound(const void *p)
+{
+	unsigned int lo = 0, hi = fz.n;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if ((uintptr_t)fz.objs[mid].ptr < (uintptr_t)p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+fz_find(const void *p)
+{
+	unsigned int i = lower_bound(p);
+
+	return i < fz.n && fz.objs[i].ptr == p ? (int)i : -1;
+}
+
+/* The documented placement of a new object of class cls requested with align. */
+void
+fz_check_new(void *p, unsigned int cls, size_t align)
+{
+	size_t cs = fz_class_size(cls);
+	uintptr_t a = (uintptr_t)p;
+	size_t off = a & (FZ_SLAB - 1);
+
+	FZ_CHECK(p != NULL, "allocation returned NULL with success");
+	FZ_CHECK(a % cs == 0, "object %p of class %zu B is not aligned to its class size",
+			p, cs);
+	FZ_CHECK(align == 0 || a % align == 0, "object %p is not aligned to %zu", p, align);
+	FZ_CHECK(off >= FZ_SLAB_HDR && off + cs <= FZ_SLAB,
+			"object %p of class %zu B overlaps a slab header or boundary (offset %zu)",
+			p, cs, off);
+}
+
+struct fz_obj *
+fz_add(void *p, size_t size, unsigned int cls, int socket_id)
+{
+	size_t cs = fz_class_size(cls);
+	unsigned int i = lower_bound(p);
+	struct fz_obj *o;
+
+	FZ_CHECK(fz.n < FZ_MAX_LIVE, "model: live set overflow");
+	if (i > 0) {
+		const struct fz_obj *prev = &fz.objs[i - 1];
+
+		FZ_CHECK((uintptr_t)prev->ptr + fz_class_size(prev->cls) <= (uintptr_t)p,
+				"new object %p (class %zu B) overlaps live object %p (class %zu B, "
+				"id %u)", p, cs, (void *)prev->ptr, fz_class_size(prev->cls),
+				prev->id);
+	}
+	if (i < fz.n) {
+		const struct fz_obj *next = &fz.objs[i];
+
+		FZ_CHECK((uintptr_t)p + cs <= (uintptr_t)next->ptr,
+				"new object %p (class %zu B) overlaps live object %p (class %zu B, "
+				"id %u)", p, cs, (void *)next->ptr, fz_class_size(next->cls),
+				next->id);
+	}
+	memmove(&fz.objs[i + 1], &fz.objs[i], (fz.n - i) * sizeof(fz.objs[0]));
+	fz.n++;
+	o = &fz.objs[i];
+	o->ptr = p;
+	o->size = size;
+	o->cls = cls;
+	o->id = fz.next_id++;
+	o->socket_id = socket_id;
+	fz.live_bytes += cs;
+	fz.live_cls[cls]++;
+	return o;
+}
+
+void
+fz_remove(unsigned int idx)
+{
+	const struct fz_obj *o = &fz.objs[idx];
+
+	fz.live_bytes -= fz_class_size(o->cls);
+	fz.live_cls[o->cls]--;
+	memmove(&fz.objs[idx], &fz.objs[idx + 1], (fz.n - idx - 1) * sizeof(fz.objs[0]));
+	fz.n--;
+}
+
+/* After rte_fastmem_deinit(): every object is gone with the memory. */
+void
+fz_forget_all(void)
+{
+	fz.n = 0;
+	fz.live_bytes = 0;
+	memset(fz.live_cls, 0, sizeof(fz.live_cls));
+}
+
+/* --- statistics --- */
+
+static unsigned int
+ctx_lcore(enum fz_ctx ctx)
+{
+	return ctx == FZ_CTX_MAIN ? rte_get_main_lcore() : FZ_WORKER_LCORE;
+}
+
+void
+fz_snapshot(struct fz_snap *s)
+{
+	unsigned int c, x;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = rte_fastmem_stats(&s->all);
+	FZ_CHECK(ret == 0, "rte_fastmem_stats() failed: %d", ret);
+	for (x = 0; x < FZ_N_CTX; x++) {
+		if (x == FZ_CTX_THREAD)
+			ret = rte_fastmem_stats_shared(&s->lc[x]);
+		else
+			ret = rte_fastmem_stats_lcore(ctx_lcore(x), &s->lc[x]);
+		FZ_CHECK(ret == 0, "lcore statistics (%s) failed: %d", ctx_names[x], ret);
+	}
+	for (c = 0; c < FZ_NCLS; c++) {
+		size_t cs = fz_class_size(c);
+
+		ret = rte_fastmem_stats_class(cs, &s->cls[c]);
+		FZ_CHECK(ret == 0, "rte_fastmem_stats_class(%zu) failed: %d", cs, ret);
+		for (x = 0; x < FZ_N_CTX; x++) {
+			if (x == FZ_CTX_THREAD)
+				ret = rte_fastmem_stats_shared_class(cs, &s->lcc[x][c]);
+			else
+				ret = rte_fastmem_stats_lcore_class(ctx_lcore(x), cs,
+						&s->lcc[x][c]);
+			FZ_CHECK(ret == 0, "class %zu statistics (%s) failed: %d", cs,
+					ctx_names[x], ret);
+		}
+	}
+}
+
+/* Start counting events from now. */
+void
+fz_rebase(void)
+{
+	fz_snapshot(&fz.base);
+	memset(fz.allocs, 0, sizeof(fz.allocs));
+	memset(fz.frees, 0, sizeof(fz.frees));
+	memset(fz.nomem, 0, sizeof(fz.nomem));
+}
+
+size_t
+fz_backing(void)
+{
+	struct rte_fastmem_stats s;
+
+	FZ_CHECK(rte_fastmem_stats(&s) == 0, "rte_fastmem_stats() failed");
+	return s.bytes_backing;
+}
+
+#define CHECK_EQ(what, got, want) \
+	FZ_CHECK((uint64_t)(got) == (uint64_t)(want), "%s: %" PRIu64 ", model says %" PRIu64, \
+			what, (uint64_t)(got), (uint64_t)(want))
+
+/* Right after rte_fastmem_stats_reset(): every event counter reads 0. */
+void
+fz_check_reset(void)
+{
+	struct fz_snap s;
+	unsigned int c, x;
+
+	fz_snapshot(&s);
+	CHECK_EQ("alloc_total after reset", s.all.alloc_total, 0);
+	CHECK_EQ("free_total after reset", s.all.free_total, 0);
+	CHECK_EQ("alloc_nomem after reset", s.all.alloc_nomem, 0);
+	for (c = 0; c < FZ_NCLS; c++) {
+		const struct rte_fastmem_class_stats *k = &s.cls[c];
+
+		FZ_CHECK(k->alloc_cache_hits + k->alloc_cache_misses + k->free_cache_hits +
+				k->free_cache_misses + k->alloc_nomem + k->slab_acquires +
+				k->slab_releases == 0,
+				"class %zu B: event counters not zero after reset", k->class_size);
+		for (x = 0; x < FZ_N_CTX; x++) {
+			const struct rte_fastmem_lcore_class_stats *l = &s.lcc[x][c];
+
+			FZ_CHECK(l->alloc_cache_hits + l->alloc_cache_misses +
+					l->free_cache_hits + l->free_cache_misses +
+					l->alloc_nomem == 0,
+					"class %zu B, %s: event counters not zero after reset",
+					k->class_size, ctx_names[x]);
+		}
+	}
+	for (x = 0; x < FZ_N_CTX; x++)
+		FZ_CHECK(s.lc[x].alloc_cache_hits + s.lc[x].alloc_cache_misses +
+				s.lc[x].free_cache_hits + s.lc[x].free_cache_misses +
+				s.lc[x].alloc_nomem == 0,
+				"%s: event counters not zero after reset", ctx_names[x]);
+}
+
+static uint64_t
+sum_ctx(uint64_t (*a)[FZ_NCLS], unsigned int c)
+{
+	uint64_t s = 0;
+	unsigned int x;
+
+	for (x = 0; x < FZ_N_CTX; x++)
+		s += a[x][c];
+	return s;
+}
+
+/* The snapshot the last fz_check_stats() compared. */
+static struct fz_snap last;
+
+/* Start counting events from the last checked snapshot (nothing happened since). */
+void
+fz_rebase_last(void)
+{
+	fz.base = last;
+	memset(fz.allocs, 0, sizeof(fz.allocs));
+	memset(fz.frees, 0, sizeof(fz.frees));
+	memset(fz.nomem, 0, sizeof(fz.nomem));
+}
+
+/* Compare every statistic with the model; with leak_check, also that nothing is held. */
+void
+fz_check_stats(bool leak_check)
+{
+	const struct fz_snap *b = &fz.base;
+	uint64_t allocs = 0, frees = 0, nomem = 0, slabs = 0, cached_bytes = 0;
+	struct fz_snap s;
+	char what[128];
+	unsigned int c, x;
+
+	fz_snapshot(&s);
+	last = s;
+	CHECK_EQ("n_classes", s.all.n_classes, FZ_NCLS);
+	if (FZ_HITS)
+		CHECK_EQ("bytes_in_use", s.all.bytes_in_use, fz.live_bytes);
+	FZ_CHECK(s.all.bytes_backing % FZ_SLAB == 0, "bytes_backing %" PRIu64
+			" is not a whole number of slabs", s.all.bytes_backing);
+	if (fz.strict)
+		FZ_CHECK(s.all.bytes_backing <= fz_limit_floor(fz.limits[0]),
+				"bytes_backing %" PRIu64 " above the limit %zu",
+				s.all.bytes_backing, fz.limits[0]);
+
+	for (c = 0; c < FZ_NCLS; c++) {
+		const struct rte_fastmem_class_stats *k = &s.cls[c], *kb = &b->cls[c];
+		size_t cs = fz_class_size(c);
+		uint64_t cached = 0, n_slabs = k->slabs_partial + k->slabs_full;
+
+		allocs += sum_ctx(fz.allocs, c);
+		frees += sum_ctx(fz.frees, c);
+		nomem += sum_ctx(fz.nomem, c);
+		CHECK_EQ("class_size", k->class_size, cs);
+		if (FZ_HITS) {
+			snprintf(what, sizeof(what), "class %zu B: in_use", cs);
+			CHECK_EQ(what, k->in_use, fz.live_cls[c]);
+			snprintf(what, sizeof(what), "class %zu B: allocations", cs);
+			CHECK_EQ(what, k->alloc_cache_hits + k->alloc_cache_misses -
+					kb->alloc_cache_hits - kb->alloc_cache_misses,
+					sum_ctx(fz.allocs, c));
+			snprintf(what, sizeof(what), "class %zu B: frees", cs);
+			CHECK_EQ(what, k->free_cache_hits + k->free_cache_misses -
+					kb->free_cache_hits - kb->free_cache_misses,
+					sum_ctx(fz.frees, c));
+		} else {
+			FZ_CHECK(k->alloc_cache_hits + k->free_cache_hits == 0,
+					"class %zu B: cache hits counted with fastmem_stats off", cs);
+		}
+		snprintf(what, sizeof(what), "class %zu B: alloc_nomem", cs);
+		CHECK_EQ(what, k->alloc_nomem - kb->alloc_nomem, sum_ctx(fz.nomem, c));
+		snprintf(what, sizeof(what), "class %zu B: slab_acquires - slab_releases", cs);
+		CHECK_EQ(what, (k->slab_acquires - kb->slab_acquires) -
+				(k->slab_releases - kb->slab_releases),
+				n_slabs - kb->slabs_partial - kb->slabs_full);
+
+		for (x = 0; x < FZ_N_CTX; x++) {
+			const struct rte_fastmem_lcore_class_stats *l = &s.lcc[x][c];
+			const struct rte_fastmem_lcore_class_stats *lb = &b->lcc[x][c];
+
+			snprintf(what, sizeof(what), "class %zu B, %s: allocations", cs,
+					ctx_names[x]);
+			if (FZ_HITS || x == FZ_CTX_THREAD)
+				CHECK_EQ(what, l->alloc_cache_hits + l->alloc_cache_misses -
+						lb->alloc_cache_hits - lb->alloc_cache_misses,
+						fz.allocs[x][c]);
+			snprintf(what, sizeof(what), "class %zu B, %s: frees", cs, ctx_names[x]);
+			if (FZ_HITS || x == FZ_CTX_THREAD)
+				CHECK_EQ(what, l->free_cache_hits + l->free_cache_misses -
+						lb->free_cache_hits - lb->free_cache_misses,
+						fz.frees[x][c]);
+			snprintf(what, sizeof(what), "class %zu B, %s: alloc_nomem", cs,
+					ctx_names[x]);
+			CHECK_EQ(what, l->alloc_nomem - lb->alloc_nomem, fz.nomem[x][c]);
+			if (x == FZ_CTX_THREAD) {
+				snprintf(what, sizeof(what), "class %zu B, %s: cache hits and "
+						"cached objects", cs, ctx_names[x]);
+				CHECK_EQ(what, l->alloc_cache_hits - lb->alloc_cache_hits +
+						l->free_cache_hits - lb->free_cache_hits +
+						l->cached, 0);
+				continue;
+			}
+			FZ_CHECK(l->cached <= l->cache_capacity, "class %zu B, %s: %" PRIu64
+					" cached objects, above the capacity %u", cs,
+					ctx_names[x], l->cached, l->cache_capacity);
+			FZ_CHECK((uint64_t)l->cache_capacity * cs <= RTE_FASTMEM_CACHE_BYTES_MAX,
+					"class %zu B: cache capacity %u above "
+					"RTE_FASTMEM_CACHE_BYTES_MAX", cs, l->cache_capacity);
+			cached += l->cached;
+		}
+		cached_bytes += cached * cs;
+		slabs += n_slabs;
+		/* every slab of a class holds at least one object out, a full one all */
+		FZ_CHECK(n_slabs <= fz.live_cls[c] + cached &&
+				k->slabs_full * fz_per_slab(c) <= fz.live_cls[c] + cached &&
+				n_slabs * fz_per_slab(c) >= fz.live_cls[c] + cached,
+				"class %zu B: %" PRIu64 " partial + %" PRIu64 " full slabs of %u "
+				"objects for %u objects in use and %" PRIu64 " cached", cs,
+				k->slabs_partial, k->slabs_full, fz_per_slab(c), fz.live_cls[c],
+				cached);
+		if (leak_check)
+			FZ_CHECK(n_slabs == 0 && cached == 0, "class %zu B: %" PRIu64 " slabs and "
+					"%" PRIu64 " cached objects left with nothing allocated",
+					cs, n_slabs, cached);
+	}
+	if (FZ_HITS) {
+		CHECK_EQ("alloc_total", s.all.alloc_total - b->all.alloc_total, allocs);
+		CHECK_EQ("free_total", s.all.free_total - b->all.free_total, frees);
+	}
+	CHECK_EQ("alloc_nomem", s.all.alloc_nomem - b->all.alloc_nomem, nomem);
+	CHECK_EQ("bytes_cached", s.all.bytes_cached, cached_bytes);
+	FZ_CHECK(slabs * FZ_SLAB <= s.all.bytes_backing, "%" PRIu64 " slabs in use, %" PRIu64
+			" B backing", slabs, s.all.bytes_backing);
+
+	for (x = 0; x < FZ_N_CTX; x++) {
+		const struct rte_fastmem_lcore_stats *l = &s.lc[x], *lb = &b->lc[x];
+		uint64_t a = 0, f = 0, e = 0, cb = 0;
+
+		for (c = 0; c < FZ_NCLS; c++) {
+			a += fz.allocs[x][c];
+			f += fz.frees[x][c];
+			e += fz.nomem[x][c];
+			cb += s.lcc[x][c].cached * fz_class_size(c);
+		}
+		snprintf(what, sizeof(what), "%s: allocations", ctx_names[x]);
+		if (FZ_HITS || x == FZ_CTX_THREAD)
+			CHECK_EQ(what, l->alloc_cache_hits + l->alloc_cache_misses -
+					lb->alloc_cache_hits - lb->alloc_cache_misses, a);
+		snprintf(what, sizeof(what), "%s: frees", ctx_names[x]);
+		if (FZ_HITS || x == FZ_CTX_THREAD)
+			CHECK_EQ(what, l->free_cache_hits + l->free_cache_misses -
+					lb->free_cache_hits - lb->free_cache_misses, f);
+		snprintf(what, sizeof(what), "%s: alloc_nomem", ctx_names[x]);
+		CHECK_EQ(what, l->alloc_nomem - lb->alloc_nomem, e);
+		snprintf(what, sizeof(what), "%s: bytes_cached", ctx_names[x]);
+		CHECK_EQ(what, l->bytes_cached, cb);
+	}
+	if (leak_check)
+		FZ_CHECK((!FZ_HITS || s.all.bytes_in_use == 0) && s.all.bytes_cached == 0,
+				"%" PRIu64 " B in use and %" PRIu64 " B cached after freeing "
+				"everything", s.all.bytes_in_use, s.all.bytes_cached);
+}
+
+/* --- ENOMEM --- */
+
+/* EAL can still give fastmem one more 2 MiB-aligned slab on the socket. */
+bool
+fz_eal_can_give_slab(int socket_id)
+{
+	struct rte_malloc_socket_stats ms;
+
+	if (rte_malloc_get_socket_stats(socket_id, &ms) != 0)
+		return false;
+	/* an aligned slab, plus room for the malloc element headers */
+	return ms.greatest_free_size >= 2 * FZ_SLAB + 64 * FZ_KIB;
+}
+
+/*
+ * An allocation of n objects of class cls on socket_id, by the current context, just
+ * failed with ENOMEM: was it allowed to? rte_fastmem.h promises success as long as
+ * used + cached + frag + 2 MiB <= limit, where cached counts the caches of the other
+ * lcores (the caller returns its own before failing). Read after the failure, the slabs
+ * of the other classes hold their used, cached and free objects and the overhead (frag);
+ * the class itself needs room for its objects in use, those the other lcores cache, and
+ * the n wanted, packed in slabs.
+ */
+bool
+fz_nomem_ok(int socket_id, unsigned int cls, unsigned int n)
+{
+	struct rte_fastmem_lcore_class_stats l;
+	struct rte_fastmem_class_stats k;
+	uint64_t other_slabs = 0, demand, need;
+	size_t limit;
+	unsigned int c, x;
+	int si = fz_socket_index(socket_id);
+
+	if (!fz.strict || si < 0)
+		return true;
+	if (!fz_eal_can_give_slab(socket_id))
+		return true;
+	limit = fz_limit_floor(fz.limits[si]);
+	for (c = 0; c < FZ_NCLS; c++) {
+		if (c == cls)
+			continue;
+		FZ_CHECK(rte_fastmem_stats_class(fz_class_size(c), &k) == 0, "class stats");
+		other_slabs += k.slabs_partial + k.slabs_full;
+	}
+	demand = (uint64_t)fz.live_cls[cls] + n;
+	for (x = FZ_CTX_MAIN; x <= FZ_CTX_WORKER; x++) {
+		if (x == fz_cur_ctx)
+			continue;
+		FZ_CHECK(rte_fastmem_stats_lcore_class(ctx_lcore(x), fz_class_size(cls), &l) == 0,
+				"lcore class stats");
+		demand += l.cached;
+	}
+	need = other_slabs + (demand + fz_per_slab(cls) - 1) / fz_per_slab(cls);
+	if (need * FZ_SLAB <= limit) {
+		fprintf(stderr, "fastmem_fuzz: ENOMEM for %u object(s) of class %zu B: %" PRIu64
+				" slabs of other classes, %" PRIu64 " objects of the class wanted "
+				"(%u per slab), limit %zu B\n", n, fz_class_size(cls), other_slabs,
+				demand, fz_per_slab(cls), fz.limits[si]);
+		rte_fastmem_dump(stderr);
+		return false;
+	}
+	return true;
+}
