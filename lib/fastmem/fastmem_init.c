@@ -499,33 +499,65 @@ err:
 	return ret;
 }
 
-int
-rte_fastmem_set_limit(int socket_id, size_t max_bytes)
+/*
+ * Check the socket argument of a socket-wide call (limits, trim): the slot of @p socket_id,
+ * or FASTMEM_ALL_SLOTS for SOCKET_ID_ANY. When fastmem is not initialized or the socket is
+ * unknown, logs, sets rte_errno and returns the negative errno.
+ */
+#define FASTMEM_ALL_SLOTS INT_MAX
+
+static int
+socket_arg(struct fastmem_state *st, int socket_id)
 {
-	struct fastmem_state *st = fastmem_state();
-	unsigned int i, n;
-	int sidx, ret = 0;
+	int sidx;
 
 	if (st == NULL) {
 		FASTMEM_LOG(DEBUG, "not initialized");
 		rte_errno = ENODEV;
 		return -ENODEV;
 	}
-	if (socket_id != SOCKET_ID_ANY) {
-		sidx = fastmem_socket_lookup(st, socket_id);
-		if (sidx < 0) {
-			FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
-			rte_errno = EINVAL;
-			return -EINVAL;
-		}
-		i = (unsigned int)sidx;
-		n = i + 1;
+	if (socket_id == SOCKET_ID_ANY)
+		return FASTMEM_ALL_SLOTS;
+	sidx = fastmem_socket_lookup(st, socket_id);
+	if (sidx < 0) {
+		FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
+		rte_errno = EINVAL;
+		return -EINVAL;
 	}
+	return sidx;
+}
+
+/*
+ * The slots [*first, *end) that the result of socket_arg() names. For FASTMEM_ALL_SLOTS,
+ * the slots in use now; call it with the state lock held when sockets set up later must
+ * get a default that the caller stores under that lock.
+ */
+static void
+socket_slots(struct fastmem_state *st, int slot, unsigned int *first, unsigned int *end)
+{
+	if (slot == FASTMEM_ALL_SLOTS) {
+		*first = 0;
+		/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
+		*end = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	} else {
+		*first = (unsigned int)slot;
+		*end = *first + 1;
+	}
+}
+
+int
+rte_fastmem_set_limit(int socket_id, size_t max_bytes)
+{
+	struct fastmem_state *st = fastmem_state();
+	unsigned int i, n;
+	int sidx, ret;
+
+	sidx = socket_arg(st, socket_id);
+	if (sidx < 0)
+		return sidx;
+	ret = 0;
 	rte_spinlock_lock(&st->lock);
-	if (socket_id == SOCKET_ID_ANY) {
-		i = 0;
-		n = st->n_sockets;
-	}
+	socket_slots(st, sidx, &i, &n);
 	/* hold the grow locks, so that no socket grows between the check and the store */
 	for (sidx = (int)i; sidx < (int)n; sidx++)
 		rte_spinlock_lock(&st->sockets[sidx].grow_lock);
@@ -558,22 +590,14 @@ rte_fastmem_get_limit(int socket_id)
 	size_t limit;
 	int sidx;
 
-	if (st == NULL) {
-		FASTMEM_LOG(DEBUG, "not initialized");
-		rte_errno = ENODEV;
+	sidx = socket_arg(st, socket_id);
+	if (sidx < 0)
 		return 0;
-	}
-	if (socket_id == SOCKET_ID_ANY) {
+	if (sidx == FASTMEM_ALL_SLOTS) {
 		rte_spinlock_lock(&st->lock);
 		limit = st->default_limit;
 		rte_spinlock_unlock(&st->lock);
 		return limit;
-	}
-	sidx = fastmem_socket_lookup(st, socket_id);
-	if (sidx < 0) {
-		FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
-		rte_errno = EINVAL;
-		return 0;
 	}
 	return FASTMEM_LOAD(&st->sockets[sidx].limit);
 }
@@ -588,25 +612,10 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	unsigned int i, n, zones = 0;
 	int sidx;
 
-	if (st == NULL) {
-		FASTMEM_LOG(DEBUG, "not initialized");
-		rte_errno = ENODEV;
-		return -ENODEV;
-	}
-	if (socket_id == SOCKET_ID_ANY) {
-		i = 0;
-		/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
-		n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	} else {
-		sidx = fastmem_socket_lookup(st, socket_id);
-		if (sidx < 0) {
-			FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
-			rte_errno = EINVAL;
-			return -EINVAL;
-		}
-		i = (unsigned int)sidx;
-		n = i + 1;
-	}
+	sidx = socket_arg(st, socket_id);
+	if (sidx < 0)
+		return sidx;
+	socket_slots(st, sidx, &i, &n);
 	for (; i < n; i++) {
 		unsigned int z;
 
@@ -625,27 +634,13 @@ rte_fastmem_set_trim_threshold(int socket_id, size_t bytes)
 	unsigned int i, n;
 	int sidx;
 
-	if (st == NULL) {
-		FASTMEM_LOG(DEBUG, "not initialized");
-		rte_errno = ENODEV;
-		return -ENODEV;
-	}
-	if (socket_id != SOCKET_ID_ANY) {
-		sidx = fastmem_socket_lookup(st, socket_id);
-		if (sidx < 0) {
-			FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
-			rte_errno = EINVAL;
-			return -EINVAL;
-		}
-		i = (unsigned int)sidx;
-		n = i + 1;
-	}
+	sidx = socket_arg(st, socket_id);
+	if (sidx < 0)
+		return sidx;
 	rte_spinlock_lock(&st->lock);
-	if (socket_id == SOCKET_ID_ANY) {
-		i = 0;
-		n = st->n_sockets;
+	socket_slots(st, sidx, &i, &n);
+	if (socket_id == SOCKET_ID_ANY)
 		st->default_trim_threshold = bytes;
-	}
 	for (sidx = (int)i; sidx < (int)n; sidx++)
 		FASTMEM_STORE(&st->sockets[sidx].trim_threshold, bytes);
 	rte_spinlock_unlock(&st->lock);
