@@ -9,8 +9,9 @@
  *  - live objects: a set of intervals [ptr, ptr + class size) sorted by address; a new
  *    object may overlap none, must be aligned to its class size, must lie inside one slab
  *    and after the slab's 128 B header;
- *  - contents: each object holds a pattern derived from its id over its requested size,
- *    verified before it is freed or reallocated, and at the end of every input;
+ *  - contents: each object holds a pattern derived from its id over its requested size
+ *    (sampled in objects above 8 KiB), verified before it is freed or reallocated, on
+ *    request, and at the end of every input;
  *  - statistics: gauges (bytes and objects in use, bytes cached, slab counts) exactly as
  *    the model computes them, counters (allocations, frees, ENOMEM) as deltas from a
  *    baseline taken at the start of the input, after a reset and after a reinit;
@@ -125,7 +126,47 @@ fz_local_socket(void)
 
 /* --- contents --- */
 
-static inline uint64_t
+/*
+ * The bytes of an object that hold its pattern: all of them up to FZ_FULL, else the first
+ * and the last FZ_EDGE bytes and FZ_MARK bytes at each 4 KiB boundary, so that filling and
+ * checking a 1 MiB object costs 2% of it while every page of it is still looked at.
+ */
+#define FZ_FULL (8 * FZ_KIB)
+#define FZ_EDGE (2 * FZ_KIB)
+#define FZ_PAGE (4 * FZ_KIB)
+#define FZ_MARK 64
+#define FZ_MAX_REGIONS (FZ_MAX_SIZE / FZ_PAGE + 2)
+
+/* The loops over object contents are the target's hot spots: no coverage feedback in them
+ * (it would only slow libFuzzer down). */
+#if defined(__clang__) && __clang_major__ >= 13
+#define FZ_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define FZ_NO_COVERAGE
+#endif
+
+struct fz_region {
+	size_t a, b; /* [a, b) */
+};
+
+FZ_NO_COVERAGE static unsigned int
+regions(size_t size, struct fz_region *r)
+{
+	unsigned int n = 0;
+	size_t off;
+
+	if (size <= FZ_FULL) {
+		r[n++] = (struct fz_region){ 0, size };
+		return n;
+	}
+	r[n++] = (struct fz_region){ 0, FZ_EDGE };
+	for (off = FZ_PAGE; off + FZ_MARK <= size - FZ_EDGE; off += FZ_PAGE)
+		r[n++] = (struct fz_region){ off, off + FZ_MARK };
+	r[n++] = (struct fz_region){ size - FZ_EDGE, size };
+	return n;
+}
+
+FZ_NO_COVERAGE static inline uint64_t
 fz_word(uint32_t id, size_t j)
 {
 	uint64_t x = ((uint64_t)id + 1) * UINT64_C(0x9E3779B97F4A7C15) +
@@ -134,53 +175,77 @@ fz_word(uint32_t id, size_t j)
 	return x ^ (x >> 31);
 }
 
-void
+/* The pattern byte at offset off. */
+FZ_NO_COVERAGE static inline uint8_t
+fz_byte(uint32_t id, size_t off)
+{
+	return (uint8_t)(fz_word(id, off / 8) >> (8 * (off % 8)));
+}
+
+FZ_NO_COVERAGE void
 fz_fill(const struct fz_obj *o)
 {
-	size_t nw = o->size / 8, j;
-	uint64_t w;
+	static struct fz_region r[FZ_MAX_REGIONS];
+	unsigned int n = regions(o->size, r), i;
+	size_t off;
 
-	for (j = 0; j < nw; j++) {
-		w = fz_word(o->id, j);
-		memcpy(o->ptr + 8 * j, &w, 8);
-	}
-	if (o->size % 8 != 0) {
-		w = fz_word(o->id, nw);
-		memcpy(o->ptr + 8 * nw, &w, o->size % 8);
+	for (i = 0; i < n; i++) {
+		for (off = r[i].a; off < r[i].b && off % 8 != 0; off++)
+			o->ptr[off] = fz_byte(o->id, off);
+		for (; off + 8 <= r[i].b; off += 8) {
+			uint64_t w = fz_word(o->id, off / 8);
+
+			memcpy(o->ptr + off, &w, 8);
+		}
+		for (; off < r[i].b; off++)
+			o->ptr[off] = fz_byte(o->id, off);
 	}
 }
 
-/* Check the first len bytes of the object's pattern. */
-void
+/* Check the pattern in the first len bytes of the object (of its sampled bytes). */
+FZ_NO_COVERAGE void
 fz_verify(const struct fz_obj *o, size_t len, const char *when)
 {
-	size_t j, k;
+	static struct fz_region r[FZ_MAX_REGIONS];
+	unsigned int n = regions(o->size, r), i;
+	size_t off, end;
 
-	for (j = 0; j * 8 < len; j++) {
-		uint64_t w = fz_word(o->id, j);
-		size_t n = RTE_MIN((size_t)8, len - j * 8);
+	for (i = 0; i < n; i++) {
+		end = RTE_MIN(r[i].b, len);
+		for (off = r[i].a; off < end; off++) {
+			uint64_t w;
 
-		if (likely(memcmp(o->ptr + 8 * j, &w, n) == 0))
-			continue;
-		for (k = 0; k < n; k++)
-			if (o->ptr[8 * j + k] != ((const uint8_t *)&w)[k])
-				break;
-		fz_fail("contents of object %p (id %u, size %zu, class %zu B) changed at "
-				"offset %zu (%s): 0x%02x instead of 0x%02x", (void *)o->ptr,
-				o->id, o->size, fz_class_size(o->cls), 8 * j + k, when,
-				o->ptr[8 * j + k], ((const uint8_t *)&w)[k]);
+			if (off % 8 == 0 && off + 8 <= end) {
+				memcpy(&w, o->ptr + off, 8);
+				if (likely(w == fz_word(o->id, off / 8))) {
+					off += 7;
+					continue;
+				}
+			}
+			if (unlikely(o->ptr[off] != fz_byte(o->id, off)))
+				fz_fail("contents of object %p (id %u, size %zu, class %zu B) "
+						"changed at offset %zu (%s): 0x%02x instead of "
+						"0x%02x", (void *)o->ptr, o->id, o->size,
+						fz_class_size(o->cls), off, when, o->ptr[off],
+						fz_byte(o->id, off));
+		}
 	}
 }
 
-void
+/* The sampled bytes of the first size bytes at p read as zeros. */
+FZ_NO_COVERAGE void
 fz_check_zero(const void *p, size_t size)
 {
+	static struct fz_region r[FZ_MAX_REGIONS];
 	const uint8_t *b = p;
-	size_t i;
+	unsigned int n = regions(size, r), i;
+	size_t off;
 
-	for (i = 0; i < size; i++)
-		FZ_CHECK(b[i] == 0, "RTE_FASTMEM_F_ZERO object %p of size %zu has 0x%02x at "
-				"offset %zu", p, size, b[i], i);
+	for (i = 0; i < n; i++)
+		for (off = r[i].a; off < r[i].b; off++)
+			if (unlikely(b[off] != 0))
+				fz_fail("RTE_FASTMEM_F_ZERO object %p of size %zu has 0x%02x at "
+						"offset %zu", p, size, b[off], off);
 }
 
 /* --- the live set --- */
