@@ -13,9 +13,9 @@
  * on_worker (lcore 1) and on_thread (a new thread without lcore id). Every input ends with
  * all its objects freed, both lcore caches flushed, the limits back to unlimited,
  * automatic trimming off, and a check that every statistic agrees with the model and that
- * no slab is left in a bin; then everything is trimmed, so that the next input starts with
- * no backing memory but the bytes reserved with rte_fastmem_reserve(); fastmem is
- * reinitialized between inputs when those exceed FZ_REINIT_BACKING.
+ * no slab is left in a bin; then everything is trimmed, and fastmem reinitialized when the
+ * input reserved memory (a trim keeps that), so that every input starts from the same
+ * state: no backing memory, no limit, counters at their baseline.
  *
  * Input encoding
  * --------------
@@ -117,7 +117,6 @@
 #define FZ_MAX_OPS 4096
 #define FZ_MAX_BULK 512
 #define FZ_MAX_FREE_BULK 64
-#define FZ_REINIT_BACKING (64 * FZ_MIB) /* reserved memory that makes end_input() reinit */
 #define FZ_ERRNO_SENTINEL 0x7e7e /* no errno has this value */
 
 /* Sets of errno values. */
@@ -1445,8 +1444,8 @@ run_ops(struct fz_in *in, unsigned int max_ops)
 }
 
 /* End of an input: free everything, flush, unlimit, trim, and check that nothing is held.
- * Trimming makes the next input start with no backing memory (but the reserved bytes), so
- * that its limits are not refused for memory an earlier input had fastmem reserve. */
+ * The next input starts with no backing memory, so that its limits are not refused for
+ * memory an earlier input had fastmem take. */
 static void
 end_input(void)
 {
@@ -1487,7 +1486,7 @@ end_input(void)
 		FZ_CHECK(fz.reserved == 0 ? backing == 0 : backing >= fz.reserved,
 				"%zu B of backing memory left after a trim with nothing held, "
 				"%zu B reserved", backing, fz.reserved);
-	if (backing > FZ_REINIT_BACKING) {
+	if (backing > 0) {
 		rte_fastmem_deinit();
 		ret = rte_fastmem_init();
 		FZ_CHECK(ret == 0, "rte_fastmem_init() = %d", ret);

@@ -161,8 +161,12 @@ def seeds():
     s['aligned'] = sum([alloc(n, a) for n, a in ((1, 1), (1, 8), (3, 16), (5, 32), (8, 4096),
                                                    (100, 1 << 16), (1, MIB), (MIB, MIB))], []) + \
         STATS + free_bulk(8)
-    s['zero'] = bulk(32, 200) + free_bulk(32) + bulk(32, 200, 0, ZERO) + \
-        alloc(4000, 0, ZERO) + alloc(MIB, 0, ZERO) + alloc(0, 0, ZERO) + verify() + STATS
+    # zeroing is only seen on reused (dirty) memory: fill, free, allocate again
+    s['zero'] = bulk(32, 200) + free_bulk(32) + bulk(32, 200, 0, ZERO) + free_bulk(32) + \
+        alloc(4000) + free(0) + alloc(4000, 0, ZERO) + free(0) + alloc(MIB) + free(0) + \
+        alloc(MIB, 0, ZERO) + free(0) + alloc_socket(300) + free(0) + \
+        alloc_socket(300, 0, ZERO) + alloc(0, 0, ZERO) + hlookup(5000) + halloc(0) + \
+        hfree(0) + halloc(0, ZERO) + verify() + STATS
     s['invalid'] = [0] + special_size(2) + [0, 0] + [0] + special_size(4) + [0, 0] + \
         sum([[0] + size(64) + bad_align(i) + [0] for i in range(12)], []) + \
         [0] + size(64) + [0, 0xe0] + [0] + size(64) + [0, 0xff] + \
