@@ -633,6 +633,9 @@ __rte_fastmem_hcache(rte_fastmem_handle_t h)
 	struct fastmem_cset *cs;
 	uint32_t off;
 
+#ifdef __RTE_FASTMEM_CHECKED
+	return NULL; /* every object goes through the checks, out of line */
+#endif
 	if (unlikely(lcore_id >= RTE_MAX_LCORE ||
 			(h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG ||
 			__rte_fastmem_lcore_caches == NULL))
@@ -720,11 +723,11 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
 	if (unlikely(c == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return __rte_fastmem_halloc_bulk(h, ptrs, n, flags);
 	len = c->len;
-	if (unlikely(n > len))
+	if (unlikely(n > len || ptrs == NULL))
 		return __rte_fastmem_halloc_bulk(h, ptrs, n, flags);
-	for (i = 0; i < n; i++)
-		ptrs[i] = c->objs[len - 1 - i];
-	__atomic_store_n(&c->len, len - n, __ATOMIC_RELAXED);
+	len -= n;
+	memcpy(ptrs, &c->objs[len], (size_t)n * sizeof(void *));
+	__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
 	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
@@ -786,7 +789,6 @@ static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n)
 {
 	struct rte_fastmem_cache *c;
-	unsigned int i;
 	uint32_t len;
 
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
@@ -798,8 +800,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n)
 	len = c->len;
 	if (unlikely(n > c->cap - len))
 		goto slow;
-	for (i = 0; i < n; i++)
-		c->objs[len + i] = ptrs[i];
+	memcpy(&c->objs[len], ptrs, (size_t)n * sizeof(void *));
 	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 	return;
@@ -843,6 +844,9 @@ __rte_fastmem_acache(size_t size, size_t align, unsigned int flags)
 	struct fastmem_cset *cs;
 	unsigned int cls;
 
+#ifdef __RTE_FASTMEM_CHECKED
+	return NULL; /* every object goes through the checks, out of line */
+#endif
 	if (unlikely(lcore_id >= RTE_MAX_LCORE || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
 			(align & (align - 1)) != 0 || align > RTE_FASTMEM_MAX_CLASS_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0 || __rte_fastmem_lcore_caches == NULL))
@@ -895,6 +899,9 @@ __rte_fastmem_free_lcore(void)
 	unsigned int lcore_id = rte_lcore_id();
 	const struct rte_fastmem_lcore_caches *lc;
 
+#ifdef __RTE_FASTMEM_CHECKED
+	return NULL; /* every object goes through the checks, out of line */
+#endif
 	if (unlikely(lcore_id >= RTE_MAX_LCORE || __rte_fastmem_lcore_caches == NULL))
 		return NULL;
 	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
@@ -943,11 +950,11 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 	if (unlikely(c == NULL))
 		return __rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
 	len = c->len;
-	if (unlikely(n > len || n == 0))
+	if (unlikely(n > len || n == 0 || ptrs == NULL))
 		return __rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
-	for (i = 0; i < n; i++)
-		ptrs[i] = c->objs[len - 1 - i];
-	__atomic_store_n(&c->len, len - n, __ATOMIC_RELAXED);
+	len -= n;
+	memcpy(ptrs, &c->objs[len], (size_t)n * sizeof(void *));
+	__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
 	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
@@ -973,20 +980,51 @@ static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
 	const struct rte_fastmem_lcore_caches *lc = __rte_fastmem_free_lcore();
+	const struct rte_fastmem_slab_id *id, *prev;
+	struct rte_fastmem_cache *c;
+	struct fastmem_cset *cs;
+	uintptr_t diff = 0;
 	unsigned int i;
+	uint32_t len;
 
-	if (unlikely(lc == NULL)) {
-		__rte_fastmem_free_bulk(ptrs, n);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (ptrs[i] == NULL)
+	/*
+	 * Inline only the common case: no NULL entry, every object of one class and socket
+	 * (one header load per slab, not per object: objects of one slab share it), and room
+	 * for all of them in the cache; then one copy of the pointers. Anything else goes
+	 * out of line, which handles mixed classes run by run.
+	 */
+	if (unlikely(lc == NULL || n == 0 || ptrs[0] == NULL))
+		goto slow;
+	id = (const struct rte_fastmem_slab_id *)RTE_PTR_ALIGN_FLOOR(ptrs[0],
+			RTE_FASTMEM_SLAB_SIZE);
+	/* all in the slab of the first (branch-free, vectorizes)? */
+	for (i = 1; i < n; i++)
+		diff |= (uintptr_t)ptrs[i] ^ (uintptr_t)ptrs[0];
+	prev = id;
+	for (i = 1; diff >= RTE_FASTMEM_SLAB_SIZE && i < n; i++) {
+		const struct rte_fastmem_slab_id *s = (const struct rte_fastmem_slab_id *)
+				RTE_PTR_ALIGN_FLOOR(ptrs[i], RTE_FASTMEM_SLAB_SIZE);
+
+		if (likely(s == prev))
 			continue;
-		if (unlikely(__rte_fastmem_free_hit(lc, ptrs[i]) < 0)) {
-			__rte_fastmem_free_bulk(ptrs + i, n - i);
-			return;
-		}
+		if (unlikely(ptrs[i] == NULL || s->cls != id->cls || s->sidx != id->sidx))
+			goto slow;
+		prev = s;
 	}
+	cs = lc->cset[id->sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
+	if (unlikely(cs == NULL))
+		goto slow;
+	c = (struct rte_fastmem_cache *)RTE_PTR_ADD(cs,
+			__rte_fastmem_cache_off[id->cls & (RTE_FASTMEM_CLASS_SLOTS - 1)]);
+	len = c->len;
+	if (unlikely(n > c->cap - len))
+		goto slow;
+	memcpy(&c->objs[len], ptrs, (size_t)n * sizeof(void *));
+	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
+	return;
+slow:
+	__rte_fastmem_free_bulk(ptrs, n);
 }
 
 /*
