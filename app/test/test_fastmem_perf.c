@@ -275,7 +275,7 @@ static bool
 perf_available(unsigned int table, unsigned int row, enum perf_col col,
 		const struct perf_ctx *ctx, const struct perf_cfg *cfg, bool handle_ok)
 {
-	if (!perf_col_built(col) || (col == PERF_COL_HANDLE && !handle_ok))
+	if (col == PERF_COL_HANDLE && !handle_ok)
 		return false;
 	if (table == TABLE_MIXED)
 		return row == PERF_PAT_MIXED && perf_col_general(col);
@@ -698,9 +698,8 @@ perf_main(bool quick)
 		(unsigned int)(cfg.run_cycles * 1000 / rte_get_tsc_hz()),
 		rte_get_tsc_hz() / 1000000, cfg.n_lcores,
 		rte_eal_has_hugepages() ? "hugepages" : "no hugepages");
-	printf("mempool cache %u; fastmem alignment %d; handle column %s\n",
-		RTE_MEMPOOL_CACHE_MAX_SIZE, PERF_ALIGN,
-		perf_col_built(PERF_COL_HANDLE) ? "built" : "n/a (no handle API in this build)");
+	printf("mempool cache %u; fastmem alignment %d\n", RTE_MEMPOOL_CACHE_MAX_SIZE,
+		PERF_ALIGN);
 	if (cfg.n_lcores < 2)
 		printf("note: one lcore only, so no cross-lcore row and no all-lcores tables\n");
 
@@ -718,12 +717,10 @@ perf_main(bool quick)
 		/* each table starts from an empty fastmem, so memory does not pile up */
 		if (perf_fastmem_restart() != 0)
 			goto out;
-#ifdef FASTMEM_PERF_HAVE_HANDLE
 		handle_ok = rte_fastmem_hlookup(ctx.size, PERF_ALIGN, SOCKET_ID_ANY, &ctx.h) == 0;
 		if (!handle_ok)
 			printf("note: rte_fastmem_hlookup(%zu) failed: %s\n", ctx.size,
 				rte_strerror(rte_errno));
-#endif
 		if (table != TABLE_MIXED)
 			ctx.mp = perf_mempool_for(ctx.size, &cfg);
 

@@ -15,10 +15,7 @@
  * stable so that a profiler can be pointed at them (valgrind --toggle-collect=perf_run_*).
  *
  * Adding an allocator means a column id, a name, and one case in each of perf_alloc(),
- * perf_free(), perf_alloc_bulk() and perf_free_bulk(). The handle column of fastmem
- * (rte_fastmem_halloc()/rte_fastmem_hfree()) is compiled in when rte_fastmem.h declares
- * the handle API (app/test/meson.build checks and sets FASTMEM_PERF_HAVE_HANDLE in
- * test_fastmem_perf_config.h); without it the column prints "n/a".
+ * perf_free(), perf_alloc_bulk() and perf_free_bulk().
  */
 
 #include <errno.h>
@@ -35,7 +32,6 @@
 
 #include <rte_fastmem.h>
 
-#include "test_fastmem_perf_config.h"
 
 /* The allocators. */
 enum perf_col {
@@ -76,12 +72,6 @@ enum perf_pat {
  */
 #define PERF_CSV_HEADER "section,lcores,size,pattern,allocator,value,unit,ratio_to_single"
 
-#ifdef FASTMEM_PERF_HAVE_HANDLE
-typedef rte_fastmem_handle_t perf_handle_t;
-#else
-typedef uint32_t perf_handle_t;
-#endif
-
 /* One step of the mixed pattern: free the object in slot, allocate size into it. */
 struct perf_mixed_step {
 	uint16_t size;
@@ -92,7 +82,7 @@ struct perf_mixed_step {
 struct perf_ctx {
 	size_t size;                        /* object size */
 	struct rte_mempool *mp;             /* the mempool of this size, or NULL */
-	perf_handle_t h;                    /* the fastmem handle of this size */
+	rte_fastmem_handle_t h;                   /* the fastmem handle of this size */
 	const struct perf_mixed_step *mixed; /* PERF_MIXED_STEPS steps */
 };
 
@@ -121,18 +111,6 @@ static const unsigned int perf_pat_objs[PERF_NUM_PATS] = {
 	[PERF_PAT_MIXED] = 1,
 };
 
-/* Whether this build can time the column at all. */
-static inline bool
-perf_col_built(enum perf_col col)
-{
-#ifdef FASTMEM_PERF_HAVE_HANDLE
-	RTE_SET_USED(col);
-	return true;
-#else
-	return col != PERF_COL_HANDLE;
-#endif
-}
-
 /* Whether the column serves objects of any size (the mixed pattern). */
 static inline bool
 perf_col_general(enum perf_col col)
@@ -160,11 +138,7 @@ perf_alloc(enum perf_col col, const struct perf_ctx *c, size_t size)
 	case PERF_COL_FASTMEM:
 		return rte_fastmem_alloc(size, PERF_ALIGN, 0);
 	case PERF_COL_HANDLE:
-#ifdef FASTMEM_PERF_HAVE_HANDLE
 		return rte_fastmem_halloc(c->h, 0);
-#else
-		return NULL;
-#endif
 	case PERF_COL_MEMPOOL:
 		return rte_mempool_get(c->mp, &p) == 0 ? p : NULL;
 	case PERF_COL_RTE_MALLOC:
@@ -184,9 +158,7 @@ perf_free(enum perf_col col, const struct perf_ctx *c, void *p)
 		rte_fastmem_free(p);
 		break;
 	case PERF_COL_HANDLE:
-#ifdef FASTMEM_PERF_HAVE_HANDLE
 		rte_fastmem_hfree(c->h, p);
-#endif
 		break;
 	case PERF_COL_MEMPOOL:
 		rte_mempool_put(c->mp, p);
@@ -212,11 +184,7 @@ perf_alloc_bulk(enum perf_col col, const struct perf_ctx *c, void **objs, unsign
 	case PERF_COL_FASTMEM:
 		return rte_fastmem_alloc_bulk(objs, n, c->size, PERF_ALIGN, 0);
 	case PERF_COL_HANDLE:
-#ifdef FASTMEM_PERF_HAVE_HANDLE
 		return rte_fastmem_halloc_bulk(c->h, objs, n, 0);
-#else
-		return -ENOTSUP;
-#endif
 	case PERF_COL_MEMPOOL:
 		return rte_mempool_get_bulk(c->mp, objs, n);
 	default:
@@ -242,9 +210,7 @@ perf_free_bulk(enum perf_col col, const struct perf_ctx *c, void **objs, unsigne
 		rte_fastmem_free_bulk(objs, n);
 		break;
 	case PERF_COL_HANDLE:
-#ifdef FASTMEM_PERF_HAVE_HANDLE
 		rte_fastmem_hfree_bulk(c->h, objs, n);
-#endif
 		break;
 	case PERF_COL_MEMPOOL:
 		rte_mempool_put_bulk(c->mp, objs, n);

@@ -84,10 +84,6 @@ test_fastmem_profile(void)
 
 	if (pat < 0 || col < 0)
 		return TEST_FAILED;
-	if (!perf_col_built(col)) {
-		printf("fastmem_profile: %s is not built (no handle API)\n", perf_col_names[col]);
-		return TEST_SKIPPED;
-	}
 	if (pat == PERF_PAT_MIXED && !perf_col_general(col)) {
 		printf("fastmem_profile: mixed sizes need a general allocator, not %s\n",
 			perf_col_names[col]);
@@ -111,13 +107,11 @@ test_fastmem_profile(void)
 		printf("rte_fastmem_init() failed\n");
 		return TEST_FAILED;
 	}
-#ifdef FASTMEM_PERF_HAVE_HANDLE
 	if (col == PERF_COL_HANDLE &&
 			rte_fastmem_hlookup(ctx.size, PERF_ALIGN, SOCKET_ID_ANY, &ctx.h) != 0) {
 		printf("rte_fastmem_hlookup(%zu) failed: %s\n", ctx.size, rte_strerror(rte_errno));
 		goto out;
 	}
-#endif
 	if (col == PERF_COL_MEMPOOL) {
 		ctx.mp = perf_mempool_create("fmprof_mp",
 				RTE_MEMPOOL_CACHE_MAX_SIZE * 3 / 2 + PERF_MAX_KEEP + 64, ctx.size);
