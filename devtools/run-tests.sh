@@ -17,14 +17,17 @@
 #   asan     AddressSanitizer + UndefinedBehaviorSanitizer build; the fast tests
 #            (ASAN_SKIP tests skip themselves)
 #   tsan     ThreadSanitizer build; the tests of the meson suite 'tsan' (none is fine)
+#   fuzz     devtools/run-fuzz.sh: the fastmem libFuzzer target for LCOREMEM_FUZZ_SECONDS
+#            (skipped, and counted as skipped, when clang or its fuzzer runtime is missing)
 # Every test result is read back from meson's JSON test logs and added up at the end.
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
-#   LCOREMEM_STAGES        stages to run (default "checks normal install asan tsan")
+#   LCOREMEM_STAGES        stages to run (default "checks normal install asan tsan fuzz")
 #   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 #   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
+#   LCOREMEM_FUZZ_SECONDS  how long the fuzz stage fuzzes (default 60)
 #   CI                     "true" under CI: no questions asked, more diagnostics printed
 
 set -u -o pipefail
@@ -33,7 +36,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
 prefix=${LCOREMEM_BUILD_PREFIX:-build}
-stages=${LCOREMEM_STAGES:-checks normal install asan tsan}
+stages=${LCOREMEM_STAGES:-checks normal install asan tsan fuzz}
 jobs=${LCOREMEM_TEST_JOBS:-2}
 ci=${CI:-false}
 python=/usr/bin/python3
@@ -305,6 +308,27 @@ stage_tsan()
 		run_suite "$dir" tsan tsan --timeout-multiplier 5
 }
 
+stage_fuzz()
+{
+	local log=$results/fuzz.log rc
+	say "fuzz: devtools/run-fuzz.sh ${LCOREMEM_FUZZ_SECONDS:-60}"
+	if ! command -v clang >/dev/null ||
+			! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
+			>/dev/null 2>&1; then
+		echo "clang or libFuzzer (libclang-rt-14-dev) missing: fuzzing skipped"
+		record_step "fastmem fuzzing" SKIP
+		return
+	fi
+	LCOREMEM_FUZZ_BUILD=$prefix-fuzz bash "$top/devtools/run-fuzz.sh" \
+		"${LCOREMEM_FUZZ_SECONDS:-60}" </dev/null >"$log" 2>&1
+	rc=$?
+	tail -n 5 "$log"
+	case $rc in
+	0) record_step "fastmem fuzzing" OK "$log" ;;
+	*) record_step "fastmem fuzzing" FAIL "$log" ;;
+	esac
+}
+
 stage_setup()
 {
 	if [ "${LCOREMEM_SKIP_SETUP:-0}" = 1 ]; then
@@ -346,7 +370,7 @@ fi
 
 for stage in $stages; do
 	case $stage in
-	checks | normal | install | asan | tsan) timed "$stage" "stage_$stage" ;;
+	checks | normal | install | asan | tsan | fuzz) timed "$stage" "stage_$stage" ;;
 	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
 	esac
 done
