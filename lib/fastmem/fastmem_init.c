@@ -23,6 +23,7 @@
 #include <rte_memzone.h>
 #include <rte_spinlock.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
 RTE_LOG_REGISTER(fastmem_logtype, lib.fastmem, INFO);
@@ -288,6 +289,7 @@ fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
 		 * ours alone. */
 		*prevp = zone->zone_next;
 		s->n_zones--;
+		fastmem_dbg_zone_release(zone);
 		if (rte_memzone_free(mz) != 0) {
 			/* cannot happen to a memzone fastmem reserved; keep the zone in use */
 			FASTMEM_LOG(ERR, "cannot free memzone %s, keeping it", mz->name);
@@ -426,6 +428,7 @@ rte_fastmem_deinit(void)
 			struct fastmem_slab *next = zone->zone_next;
 			const struct rte_memzone *mz = zone->mz;
 
+			fastmem_dbg_zone_release(zone);
 			if (rte_memzone_free(mz) != 0)
 				FASTMEM_LOG(ERR, "cannot free memzone %s", mz->name);
 			zone = next;

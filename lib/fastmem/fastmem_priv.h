@@ -186,7 +186,7 @@ struct fastmem_slab {
 	const struct rte_memzone *mz; /* first slab of a zone: the memzone; else NULL */
 	struct fastmem_slab *zone_next; /* first slab of a zone: next zone of the socket */
 	struct fastmem_slab *zone; /* first slab of the zone holding this slab */
-	uint64_t pad0;
+	uint64_t *dbg_map; /* debug builds: allocation bitmap (fastmem_debug.h); else NULL */
 
 	/* Line 1. Under the lock of the bin holding the slab (or of the pool). */
 	void *free_head; /* free list, threaded through the first 8 bytes of free objects */

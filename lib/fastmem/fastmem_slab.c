@@ -14,6 +14,7 @@
 #include <rte_common.h>
 #include <rte_spinlock.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
 static_assert(sizeof(struct fastmem_slab) == FASTMEM_SLAB_HDR, "slab header size");
@@ -142,6 +143,7 @@ fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx, const struct rte_m
 	((struct fastmem_slab *)base)->zone_next = s->zones;
 	s->zones = base;
 	s->n_zones++;
+	fastmem_dbg_zone_cut(base, n_slabs);
 
 	rte_spinlock_lock(&s->pool_lock);
 	/* pushed last to first, so the pool hands out the zone in address order */
@@ -167,6 +169,7 @@ bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_slab *slab)
 	slab->n_out = 0;
 	slab->bump = slab->first;
 	slab->where = FASTMEM_SLAB_PARTIAL;
+	fastmem_dbg_slab_adopt(slab);
 	slab_list_push(&bin->partial, slab);
 	FASTMEM_COUNT(&bin->slabs_partial, 1);
 	FASTMEM_COUNT(&bin->slab_acquires, 1);
@@ -186,10 +189,12 @@ bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
 			void *obj = slab->free_head;
 
 			if (obj != NULL) {
-				slab->free_head = *(void **)obj;
+				slab->free_head = fastmem_link_get(obj);
+				fastmem_dbg_link_pop(slab, obj, slab->free_head);
 			} else {
 				obj = RTE_PTR_ADD(slab, slab->bump);
 				slab->bump += slab->obj_size;
+				fastmem_dbg_fresh(obj, slab->obj_size);
 			}
 			slab->n_out++;
 			objs[got++] = obj;
@@ -281,7 +286,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		struct fastmem_slab *slab = FASTMEM_SLAB_OF(obj);
 
 		FASTMEM_ASSERT(slab->cls == cls && slab->sidx == sidx && slab->n_out > 0);
-		*(void **)obj = slab->free_head;
+		fastmem_link_set(obj, slab->free_head);
 		slab->free_head = obj;
 		if (slab->where == FASTMEM_SLAB_FULL) {
 			slab_list_remove(&bin->full, slab);

@@ -16,6 +16,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
 #define FASTMEM_X_SIZE(size, cap) size,
@@ -152,6 +153,7 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 		count_nomem(st, (unsigned int)sidx, (unsigned int)cls);
 		return fail_null(ENOMEM, "no memory");
 	}
+	fastmem_dbg_alloc(obj, size);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		memset(obj, 0, size);
 	return obj;
@@ -194,6 +196,8 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 		count_nomem(st, (unsigned int)sidx, (unsigned int)cls);
 		return fail_int(ENOMEM, "no memory");
 	}
+	for (i = 0; i < n; i++)
+		fastmem_dbg_alloc(ptrs[i], size);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
 			memset(ptrs[i], 0, size);
@@ -205,6 +209,23 @@ __rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
 {
 	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+}
+
+/* The debug and sanitizer hook of a free, for each object of an array (NULL skipped). */
+static void
+dbg_free_n(struct fastmem_state *st, void * const *ptrs, unsigned int n)
+{
+#ifdef FASTMEM_CHECKED
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (ptrs[i] != NULL)
+			fastmem_dbg_free(st, ptrs[i]);
+#else
+	RTE_SET_USED(st);
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+#endif
 }
 
 void
@@ -219,6 +240,7 @@ __rte_fastmem_free(void *ptr)
 		fail_null(ENODEV, "not initialized");
 		return;
 	}
+	fastmem_dbg_free(st, ptr);
 	fastmem_free_n(st, &ptr, 1);
 }
 
@@ -234,6 +256,7 @@ __rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		fail_null(ENODEV, "not initialized");
 		return;
 	}
+	dbg_free_n(st, ptrs, n);
 	fastmem_free_n(st, ptrs, n);
 }
 
@@ -255,14 +278,19 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	if (unlikely(cls < 0))
 		return fail_null(-cls, what);
 	slab = FASTMEM_SLAB_OF(ptr);
-	if ((unsigned int)cls == slab->cls)
+	if ((unsigned int)cls == slab->cls) {
+		fastmem_dbg_resize(ptr, size);
 		return ptr;
+	}
 	obj = alloc_one_retry(st, slab->sidx, (unsigned int)cls);
 	if (unlikely(obj == NULL)) {
 		count_nomem(st, slab->sidx, (unsigned int)cls);
 		return fail_null(ENOMEM, "no memory");
 	}
+	fastmem_dbg_alloc(obj, size);
+	fastmem_dbg_resize(ptr, slab->obj_size); /* the copy reads the whole old object */
 	memcpy(obj, ptr, RTE_MIN(size, (size_t)slab->obj_size));
+	fastmem_dbg_free(st, ptr);
 	fastmem_free_n(st, &ptr, 1);
 	return obj;
 }
@@ -385,6 +413,7 @@ __rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags)
 		count_nomem(st, sidx, cls);
 		return fail_null(ENOMEM, "no memory");
 	}
+	fastmem_dbg_alloc(obj, fastmem_layout.class_size[cls]);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		memset(obj, 0, fastmem_layout.class_size[cls]);
 	return obj;
@@ -410,6 +439,8 @@ __rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
 		count_nomem(st, sidx, cls);
 		return fail_int(ENOMEM, "no memory");
 	}
+	for (i = 0; i < n; i++)
+		fastmem_dbg_alloc(ptrs[i], fastmem_layout.class_size[cls]);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
 			memset(ptrs[i], 0, fastmem_layout.class_size[cls]);
@@ -436,8 +467,10 @@ __rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
 {
 	struct fastmem_state *st = hfree_begin(h);
 
-	if (likely(st != NULL) && ptr != NULL)
+	if (likely(st != NULL) && ptr != NULL) {
+		fastmem_dbg_free(st, ptr);
 		fastmem_free_n(st, &ptr, 1);
+	}
 }
 
 void
@@ -445,8 +478,10 @@ __rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void * const *ptrs, unsigned in
 {
 	struct fastmem_state *st = hfree_begin(h);
 
-	if (likely(st != NULL) && ptrs != NULL && n > 0)
+	if (likely(st != NULL) && ptrs != NULL && n > 0) {
+		dbg_free_n(st, ptrs, n);
 		fastmem_free_n(st, ptrs, n);
+	}
 }
 
 void

@@ -137,6 +137,22 @@ struct rte_fastmem_cache {
 
 /**
  * @internal
+ * Defined in checked builds, where the inline cache-hit paths of rte_fastmem.h are compiled
+ * out and every call goes to fastmem's out-of-line functions, which check each object:
+ * debug builds (RTE_LIBRTE_FASTMEM_DEBUG, meson option fastmem_debug) and applications
+ * built with AddressSanitizer (poisoning of free objects). Undefined in production builds,
+ * whose inline code this leaves unchanged.
+ */
+#if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(__SANITIZE_ADDRESS__)
+#define __RTE_FASTMEM_CHECKED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define __RTE_FASTMEM_CHECKED 1
+#endif
+#endif
+
+/**
+ * @internal
  * Socket slots an lcore's cache-set table has: a power of two at least RTE_MAX_HEAPS, so
  * that the socket field of a handle (5 bits) can never index past it.
  */

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Checked builds: debug checks and AddressSanitizer poisoning. fastmem_debug.h describes
+ * what is checked and where the hooks are; in a production build this file is empty.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_debug.h>
+#include <rte_log.h>
+#include <rte_spinlock.h>
+
+#include "fastmem_debug.h"
+#include "fastmem_priv.h"
+
+#ifdef FASTMEM_CHECKED
+
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+
+#define POISON_WORD (0x0101010101010101ULL * FASTMEM_DBG_POISON)
+
+/* One line naming the fault, then the panic. */
+static void __rte_noreturn __rte_format_printf(2, 3)
+dbg_fail(const char *kind, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rte_log(RTE_LOG_ERR, fastmem_logtype, "FASTMEM: debug check: %s: %s\n", kind, msg);
+	rte_panic("fastmem debug check: %s\n", kind);
+}
+
+static int
+slab_socket_id(const struct fastmem_slab *slab)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	if (st == NULL || slab->sidx >= FASTMEM_MAX_SOCKETS)
+		return -1;
+	return st->sockets[slab->sidx].socket_id;
+}
+
+static uint64_t *
+slab_map(struct fastmem_slab *slab)
+{
+	return slab->dbg_map;
+}
+
+/* Slot index of a slot-aligned object of a slab in a class. */
+static uint32_t
+slot_of(const struct fastmem_slab *slab, const void *obj)
+{
+	return (uint32_t)((RTE_PTR_DIFF(obj, slab) - slab->first) / slab->obj_size);
+}
+
+/* Fill a free object with the pattern. */
+static void
+poison_fill(void *obj, size_t size)
+{
+	FASTMEM_UNPOISON(obj, size);
+	memset(obj, FASTMEM_DBG_POISON, size);
+	FASTMEM_POISON(obj, size);
+}
+
+/* The slab holding ptr when ptr lies in a zone of some socket, else NULL. Nothing is read
+ * at ptr: only the zone lists, under each socket's grow lock. */
+static struct fastmem_slab *
+zone_slab_of(struct fastmem_state *st, const void *ptr)
+{
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	struct fastmem_slab *found = NULL;
+	unsigned int sidx;
+
+	for (sidx = 0; sidx < n && found == NULL; sidx++) {
+		struct fastmem_socket *s = &st->sockets[sidx];
+		const struct fastmem_slab *z;
+
+		rte_spinlock_lock(&s->grow_lock);
+		for (z = s->zones; z != NULL; z = z->zone_next) {
+			if ((uintptr_t)ptr >= (uintptr_t)z && (uintptr_t)ptr <
+					(uintptr_t)z + (size_t)z->zone_slabs * FASTMEM_SLAB_SIZE) {
+				found = FASTMEM_SLAB_OF(ptr);
+				break;
+			}
+		}
+		rte_spinlock_unlock(&s->grow_lock);
+	}
+	return found;
+}
+
+static void
+dbg_check_free(struct fastmem_state *st, void *ptr)
+{
+	struct fastmem_slab *slab = zone_slab_of(st, ptr);
+	struct fastmem_bin *bin;
+	size_t off, size;
+	uint32_t idx, bump;
+	uint64_t bit, old;
+
+	if (slab == NULL)
+		dbg_fail("free of a foreign pointer", "%p is in no memory zone of fastmem", ptr);
+	if (slab->cls >= FASTMEM_NUM_CLASSES)
+		dbg_fail("free in a free slab", "%p: its slab %p (socket %d) holds no object",
+			ptr, (void *)slab, slab_socket_id(slab));
+	size = slab->obj_size;
+	off = RTE_PTR_DIFF(ptr, slab);
+	if (off < slab->first || (off - slab->first) % size != 0 ||
+			(off - slab->first) / size >= slab->n_objs)
+		dbg_fail("free of an interior pointer", "%p is not the start of an object: "
+			"%zu B into a %zu B slot (class %zu B, slab %p, socket %d)", ptr,
+			off < slab->first ? off : (off - slab->first) % size, size, size,
+			(void *)slab, slab_socket_id(slab));
+	idx = slot_of(slab, ptr);
+	bin = &st->sockets[slab->sidx].bins[slab->cls];
+	rte_spinlock_lock(&bin->lock);
+	bump = slab->bump;
+	rte_spinlock_unlock(&bin->lock);
+	if (off >= bump)
+		dbg_fail("free of a never-allocated object", "%p (class %zu B, slab %p, "
+			"socket %d) lies past the used part of its slab", ptr, size,
+			(void *)slab, slab_socket_id(slab));
+	bit = UINT64_C(1) << (idx % 64);
+	old = __atomic_fetch_and(&slab_map(slab)[idx / 64], ~bit, __ATOMIC_RELAXED);
+	if ((old & bit) == 0)
+		dbg_fail("double free", "%p (class %zu B, slab %p, socket %d) is not allocated",
+			ptr, size, (void *)slab, slab_socket_id(slab));
+}
+
+static void
+dbg_check_alloc(void *obj)
+{
+	struct fastmem_slab *slab = FASTMEM_SLAB_OF(obj);
+	size_t size = slab->obj_size, i;
+	const uint64_t *w = obj;
+	uint32_t idx = slot_of(slab, obj);
+	uint64_t bit, old;
+
+	FASTMEM_UNPOISON(obj, size);
+	for (i = 0; i < size / sizeof(uint64_t); i++) {
+		if (unlikely(w[i] != POISON_WORD)) {
+			const uint8_t *b = (const uint8_t *)&w[i];
+			size_t j = 0;
+
+			while (b[j] == FASTMEM_DBG_POISON)
+				j++;
+			dbg_fail("write after free", "%p (class %zu B, slab %p, socket %d): "
+				"byte %zu is 0x%02x, not 0x%02x, since it was freed", obj, size,
+				(void *)slab, slab_socket_id(slab), i * sizeof(uint64_t) + j,
+				b[j], FASTMEM_DBG_POISON);
+		}
+	}
+	bit = UINT64_C(1) << (idx % 64);
+	old = __atomic_fetch_or(&slab_map(slab)[idx / 64], bit, __ATOMIC_RELAXED);
+	if ((old & bit) != 0)
+		dbg_fail("object allocated twice", "%p (class %zu B, slab %p, socket %d) is "
+			"already allocated: a free list is corrupt", obj, size, (void *)slab,
+			slab_socket_id(slab));
+	FASTMEM_POISON(obj, size);
+}
+
+#endif /* RTE_LIBRTE_FASTMEM_DEBUG */
+
+/* The bytes of an object of class csize the caller may use when it asked for size. */
+static size_t
+usable(size_t size, size_t csize)
+{
+	if (size == 0)
+		return 1; /* a unique object: one byte, so that its double free is seen */
+	return size < csize ? size : csize;
+}
+
+void
+fastmem_dbg_alloc(void *obj, size_t size)
+{
+	size_t csize = FASTMEM_SLAB_OF(obj)->obj_size;
+
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	dbg_check_alloc(obj);
+#endif
+	FASTMEM_UNPOISON(obj, usable(size, csize));
+	RTE_SET_USED(csize);
+	RTE_SET_USED(size);
+}
+
+#ifdef FASTMEM_ASAN
+/* An instrumented read of the first byte: ASan reports a free of a poisoned (free)
+ * object as a use-after-poison here. */
+static void
+asan_touch(const void *ptr)
+{
+	(void)*(const volatile uint8_t *)ptr;
+}
+#endif
+
+void
+fastmem_dbg_free(struct fastmem_state *st, void *ptr)
+{
+	size_t csize;
+
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	dbg_check_free(st, ptr);
+#else
+	RTE_SET_USED(st);
+#endif
+#ifdef FASTMEM_ASAN
+	asan_touch(ptr);
+#endif
+	csize = FASTMEM_SLAB_OF(ptr)->obj_size;
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	poison_fill(ptr, csize);
+#endif
+	FASTMEM_POISON(ptr, csize);
+}
+
+void
+fastmem_dbg_resize(void *obj, size_t size)
+{
+	size_t csize = FASTMEM_SLAB_OF(obj)->obj_size;
+
+	FASTMEM_POISON(obj, csize);
+	FASTMEM_UNPOISON(obj, usable(size, csize));
+	RTE_SET_USED(size);
+}
+
+void
+fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_slabs; i++) {
+		struct fastmem_slab *slab = RTE_PTR_ADD(zone, (size_t)i * FASTMEM_SLAB_SIZE);
+
+		FASTMEM_POISON(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR),
+			FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR);
+	}
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	{
+		uint64_t *maps = calloc(n_slabs, FASTMEM_DBG_MAP_BYTES);
+
+		if (maps == NULL)
+			rte_panic("fastmem debug: no memory for the bitmaps of a zone of %u slabs\n",
+				n_slabs);
+		for (i = 0; i < n_slabs; i++)
+			((struct fastmem_slab *)RTE_PTR_ADD(zone, (size_t)i *
+				FASTMEM_SLAB_SIZE))->dbg_map =
+				RTE_PTR_ADD(maps, (size_t)i * FASTMEM_DBG_MAP_BYTES);
+	}
+#endif
+}
+
+void
+fastmem_dbg_slab_adopt(struct fastmem_slab *slab)
+{
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	memset(slab_map(slab), 0, RTE_ALIGN_CEIL(slab->n_objs, 64) / 8);
+#else
+	RTE_SET_USED(slab);
+#endif
+}
+
+void
+fastmem_dbg_fresh(void *obj, size_t size)
+{
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	poison_fill(obj, size);
+#else
+	RTE_SET_USED(obj);
+	RTE_SET_USED(size);
+#endif
+}
+
+void
+fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next)
+{
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	size_t off = RTE_PTR_DIFF(next, slab);
+
+	if (next != NULL && (FASTMEM_SLAB_OF(next) != slab || off < slab->first ||
+			(off - slab->first) % slab->obj_size != 0 || off >= slab->bump))
+		dbg_fail("write after free", "%p (class %zu B, slab %p, socket %d): its free-list "
+			"link was overwritten with %p", obj, (size_t)slab->obj_size,
+			(void *)slab, slab_socket_id(slab), next);
+	fastmem_link_set(obj, (void *)(uintptr_t)POISON_WORD);
+#else
+	RTE_SET_USED(slab);
+	RTE_SET_USED(obj);
+	RTE_SET_USED(next);
+#endif
+}
+
+void
+fastmem_dbg_zone_release(struct fastmem_slab *zone)
+{
+	FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	free(zone->dbg_map); /* the zone's side table starts with its first slab's bitmap */
+	zone->dbg_map = NULL;
+#endif
+}
+
+#endif /* FASTMEM_CHECKED */
