@@ -559,6 +559,7 @@ fz_check_stats(bool leak_check)
 					"RTE_FASTMEM_CACHE_BYTES_MAX", cs, l->cache_capacity);
 			cached += l->cached;
 		}
+		cached += k->xfer_cached; /* the bin's transfer cache */
 		cached_bytes += cached * cs;
 		slabs += n_slabs;
 		/* every slab of a class holds at least one object out, a full one all */

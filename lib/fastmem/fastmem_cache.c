@@ -245,7 +245,7 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 {
 	unsigned int lcore_id = rte_lcore_id();
 	struct rte_fastmem_cache *c = NULL;
-	unsigned int got, i, len, need;
+	unsigned int got, len, need;
 	bool shared;
 
 	if (likely(lcore_id < RTE_MAX_LCORE))
@@ -268,8 +268,7 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 			fastmem_bin_free(st, sidx, cls, objs + len, got, false);
 			return -ENOMEM; /* the cache is untouched */
 		}
-		for (i = 0; i < len; i++)
-			objs[i] = c->objs[len - 1 - i];
+		memcpy(objs, c->objs, (size_t)len * sizeof(void *));
 		FASTMEM_STORE(&c->len, 0);
 		__RTE_FASTMEM_HIT_ADD(c->alloc_hits, len);
 		FASTMEM_COUNT(&c->alloc_misses, need);
@@ -286,8 +285,7 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 			return -ENOMEM; /* what was had stays in the cache */
 		FASTMEM_COUNT(&c->alloc_misses, need);
 	}
-	for (i = 0; i < n; i++)
-		objs[i] = c->objs[len - 1 - i];
+	memcpy(objs, &c->objs[len - n], (size_t)n * sizeof(void *));
 	FASTMEM_STORE(&c->len, len - n);
 	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n - need);
 	return 0;
@@ -295,19 +293,46 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 
 /* --- free --- */
 
-/* The cache is full: the oldest batch goes back to the bin. */
+/*
+ * Push n objects of the cache's class and socket. When they do not all fit, the oldest
+ * objects (of the cache, then of objs) go to the bin, at least a batch, in one drain.
+ */
 static void
-cache_drain(struct fastmem_state *st, struct rte_fastmem_cache *c)
+cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *objs,
+		unsigned int n)
 {
 	uint32_t len = c->len;
-	uint32_t batch = c->batch;
+	uint32_t out, direct;
 
-	fastmem_bin_free(st, c->sidx, c->cls, c->objs, batch, false);
-	memmove(c->objs, c->objs + batch, (size_t)(len - batch) * sizeof(void *));
-	FASTMEM_STORE(&c->len, len - batch);
+	if (likely(n <= c->cap - len)) {
+		memcpy(&c->objs[len], objs, (size_t)n * sizeof(void *));
+		FASTMEM_STORE(&c->len, len + n);
+		__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
+		return;
+	}
+	out = RTE_MAX(len + n - c->cap, c->batch);
+	out = RTE_MIN(out, len + n);
+	if (out <= len) {
+		fastmem_bin_drain(st, c->sidx, c->cls, c->objs, out);
+		memmove(c->objs, c->objs + out, (size_t)(len - out) * sizeof(void *));
+		len -= out;
+		direct = 0;
+	} else {
+		/* the whole cache, and the oldest of objs straight after it */
+		direct = out - len;
+		fastmem_bin_drain(st, c->sidx, c->cls, c->objs, len);
+		fastmem_bin_drain(st, c->sidx, c->cls, objs, direct);
+		len = 0;
+	}
+	memcpy(&c->objs[len], objs + direct, (size_t)(n - direct) * sizeof(void *));
+	FASTMEM_STORE(&c->len, len + n - direct);
+	/* a drain makes a miss of the free that caused it, and of what went straight */
+	FASTMEM_COUNT(&c->free_misses, RTE_MAX(direct, 1u));
+	__RTE_FASTMEM_HIT_ADD(c->free_hits, n - RTE_MAX(direct, 1u));
 }
 
-/* Free n objects (NULL entries skipped) of any classes and sockets. */
+/* Free n objects (NULL entries skipped) of any classes and sockets: run by run, a run
+ * being objects of one class and socket (one slab header load per slab met). */
 void
 fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 {
@@ -315,43 +340,33 @@ fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 	unsigned int i = 0;
 
 	while (i < n) {
-		void *obj = objs[i];
-		const struct fastmem_slab *slab;
+		const struct fastmem_slab *slab, *prev;
 		struct rte_fastmem_cache *c = NULL;
-		unsigned int j;
+		unsigned int j, sidx, cls;
 
-		if (obj == NULL) {
+		if (objs[i] == NULL) {
 			i++;
 			continue;
 		}
-		slab = FASTMEM_SLAB_OF(obj);
-		if (likely(lcore_id < RTE_MAX_LCORE))
-			c = fastmem_cache_get(st, lcore_id, slab->sidx, slab->cls);
-		if (likely(c != NULL)) {
-			uint32_t len = c->len;
-
-			if (likely(len < c->cap)) {
-				c->objs[len] = obj;
-				FASTMEM_STORE(&c->len, len + 1);
-				__RTE_FASTMEM_HIT_ADD(c->free_hits, 1);
-			} else {
-				cache_drain(st, c);
-				len = c->len;
-				c->objs[len] = obj;
-				FASTMEM_STORE(&c->len, len + 1);
-				FASTMEM_COUNT(&c->free_misses, 1);
-			}
-			i++;
-			continue;
-		}
-		/* no cache: a run of objects of the same slab class and socket in one go */
+		slab = FASTMEM_SLAB_OF(objs[i]);
+		sidx = slab->sidx;
+		cls = slab->cls;
+		prev = slab;
 		for (j = i + 1; j < n && objs[j] != NULL; j++) {
 			const struct fastmem_slab *s2 = FASTMEM_SLAB_OF(objs[j]);
 
-			if (s2->sidx != slab->sidx || s2->cls != slab->cls)
+			if (s2 == prev)
+				continue;
+			if (s2->sidx != sidx || s2->cls != cls)
 				break;
+			prev = s2;
 		}
-		fastmem_bin_free(st, slab->sidx, slab->cls, objs + i, j - i, true);
+		if (likely(lcore_id < RTE_MAX_LCORE))
+			c = fastmem_cache_get(st, lcore_id, sidx, cls);
+		if (likely(c != NULL))
+			cache_put(st, c, objs + i, j - i);
+		else /* no cache: straight to the bin */
+			fastmem_bin_free(st, sidx, cls, objs + i, j - i, true);
 		i = j;
 	}
 }

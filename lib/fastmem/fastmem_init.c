@@ -417,8 +417,10 @@ rte_fastmem_deinit(void)
 	/* From here on every call sees "not initialized". */
 	__atomic_store_n(&fastmem_state_ptr, NULL, __ATOMIC_RELEASE);
 
-	/* Phase 1: every lcore's caches, of every socket. No cache lives in a zone. */
+	/* Phase 1: every lcore's caches, of every socket, and the transfer caches of the
+	 * bins. No cache lives in a zone. */
 	fastmem_lcore_teardown();
+	fastmem_xfer_teardown(st);
 
 	/* Phase 2: every zone of every socket. */
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {

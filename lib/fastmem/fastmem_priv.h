@@ -18,6 +18,9 @@
  *         is in exactly one place: the free-slab pool of its socket, or the bin of the
  *         class it serves (partial list: has free objects; full list: has none).
  * bin:    per (socket, class): the slabs serving that class, under a spinlock.
+ * xfer:   per bin, its transfer cache: a stack of up to FASTMEM_XFER_BATCHES cache batches
+ *         of free objects of the bin's class, under the bin lock; a layer between the
+ *         lcore caches and the slabs (see "Transfer caches" below).
  * pool:   per socket: slabs with no object out, under a spinlock; any class may take one.
  *         A zone counts its slabs in the pool (zone_pooled): all of them means it is free.
  * cache:  per (lcore, socket, class): struct rte_fastmem_cache, a bounded LIFO stack of
@@ -31,15 +34,16 @@
  * An allocation is satisfied in this order:
  *  1. the calling lcore's cache of (socket, class): pop; no lock, no atomic RMW;
  *  2. the bin of (socket, class): on a cache miss, the cache is refilled with a batch of
- *     objects taken, under the bin lock, from the bin's partial slabs (free list first,
- *     then never-used space at the slab's bump offset);
+ *     objects taken, under the bin lock, from the bin's transfer cache first, then from
+ *     its partial slabs (free list first, then never-used space at the bump offset);
  *  3. the socket's free-slab pool: when the bin has no partial slab, a free slab is moved
  *     from the pool to the bin (pool lock nested in the bin lock) and assigned the class;
  *  4. a new zone: when the pool is empty, the bin lock is dropped and the socket grows
  *     by one zone under the grow lock, within the socket's limit; then back to 2.
  *     When growth fails, bin and pool are looked at once more (frees may have come in
  *     meanwhile); then the lcore returns all its own cached objects of the socket to
- *     the bins (which may free whole slabs) and tries 1-4 once more before ENOMEM.
+ *     the bins (which may free whole slabs), empties the transfer caches of the socket
+ *     into their slabs, and tries 1-4 once more before ENOMEM.
  * Threads without an lcore id skip 1 and take objects one call at a time from 2.
  *
  * The inline fast path
@@ -59,26 +63,49 @@
  *
  * Cache sizing
  * ------------
- * Capacity 512 objects for the classes up to 512 B, then as many as fit 256 KiB (256 of
- * 1 KiB ... 4 of 64 KiB, 2 of 128 KiB, 1 above); refill and drain move half a cache. The
- * RFC had 64, the first version of this file 256 (bytes-bounded at 128 KiB). Measured at
- * 64 B on one lcore (TSC cycles per object, 2-CPU shared VM, rte_mempool with cache 512
- * as the reference; alloc+free pairs / keep 32 / keep 512):
+ * Capacity 512 objects, or as many as fit RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB) when that
+ * is fewer (256 of 4 KiB ... 16 of 64 KiB, 1 of 1 MiB); refill and drain move half a
+ * cache. The RFC had 64, the first version of this file 256 (bytes-bounded at 128 KiB),
+ * the second 512 bytes-bounded at 256 KiB. Measured at 64 B on one lcore (TSC cycles per
+ * object, 2-CPU shared VM, rte_mempool with cache 512 as the reference; alloc+free pairs
+ * / keep 32 / keep 512):
  *   capacity 256: handle 9.6 / 9.8 / 12.0-12.6, alloc/free 13.7 / 12.8 / 14.9,
  *                 mempool 12.0 / 11.2 / 11.1 (keep 512 misses 1 in 1000);
  *   capacity 512: handle 9.9 / 9.0 / 9.0, alloc/free 10.4 / 10.5 / 10.6,
  *                 mempool 12.0 / 11.2 / 11.2 (keep 512: no miss in steady state).
  * 512 is the smallest power of two for which a burst of 512 (a typical rx/tx burst
- * multiple and the mempool cache size) fits entirely; the price is at most 512 x class
- * size of idle objects per (lcore, socket, class), about 0.5 MiB for the seven small
- * classes together, and 4 KiB of pointers per small class in each cache set. Adaptive
- * sizing (start small, grow while missing, as UMA buckets do) was not needed to reach
- * the targets and is not done: the capacity is per cache (rte_fastmem_cache::cap), so it
- * could be added in the slow path alone without touching the inline path.
+ * multiple and the mempool cache size) fits entirely. The large classes were bounded at
+ * 256 KiB (4 objects of 64 KiB, refilled 2 at a time) until that measured 5x mempool for
+ * keep 32 of 64 KiB and 2.5x for keep 512 of 4 KiB, and scaled to 0.1-0.2x on 2 lcores
+ * (bin lock round trips every 2 objects); at 1 MiB with the transfer caches: 1.6x and
+ * 0.8x, and 1.0x on 2 lcores. The price: at most 1 MiB of idle objects per (lcore, socket,
+ * class), about 11 MiB for all classes together in the worst case (about 1 MiB for the
+ * classes up to 1 KiB), and 40 KiB of pointers per cache set. Adaptive sizing (start
+ * small, grow while missing, as UMA buckets do) is not done: the capacity is per cache
+ * (rte_fastmem_cache::cap), so it could be added in the slow path alone.
+ *
+ * Transfer caches
+ * ---------------
+ * Each bin has a transfer cache (tcmalloc's transfer cache, UMA's bucket cache): an
+ * array of FASTMEM_XFER_BATCHES x (capacity / 2) pointers, a stack under the bin lock.
+ * A drained batch is copied there (fastmem_bin_drain()) while it has room, the rest goes
+ * to the slabs; a refill takes from it first. An object freed on one lcore and allocated
+ * on another thus moves as a pointer: no free-list link written into it, no slab header
+ * written, nothing cold to read under the lock; it measured 3x -> 1.1x mempool at 64 B
+ * cross-lcore. Objects in a transfer cache are "cached" (statistics: bytes_cached and
+ * rte_fastmem_class_stats::xfer_cached; the ENOMEM bound of rte_fastmem.h), they keep
+ * their slabs, and leave only through a refill or fastmem_xfer_flush() (run by
+ * rte_fastmem_cache_flush() for every socket, and by the ENOMEM retry for its socket),
+ * which returns them to their slabs in chunks, each taken under the bin lock and freed
+ * with fastmem_bin_free() after it. The array is allocated with rte_zmalloc() by the
+ * first drain into the bin, with no lock held (installed under the bin lock; a loser
+ * frees its copy; when the allocation fails, xfer_nomem makes drains go to the slabs),
+ * and freed at deinit (phase 1). Lock rules: the transfer cache is under its bin lock
+ * only; no other lock is taken while holding it for it.
  *
  * A free goes the other way: push on the cache; when the cache is full, a batch (the
- * oldest half) goes back to the slabs under the bin lock. A slab that gets back its last
- * object leaves the bin for the pool *before the bin lock is released*: there is no moment
+ * oldest half) goes to the bin's transfer cache, or when that is full back to the slabs,
+ * under the bin lock. A slab that gets back its last object leaves the bin for the pool *before the bin lock is released*: there is no moment
  * in which a slab is in neither the pool nor a bin, which is what makes the ENOMEM bound
  * of rte_fastmem.h exact (no allocator ever fails because a slab is "in transit").
  *
@@ -149,6 +176,8 @@ extern int fastmem_logtype;
 #define FASTMEM_NUM_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_CLASS_NONE UINT16_MAX
 #define FASTMEM_SIDX_NONE UINT32_MAX
+/* Transfer cache of a bin: this many lcore-cache batches of the class. */
+#define FASTMEM_XFER_BATCHES 4
 
 /* The slab of an object. */
 #define FASTMEM_SLAB_OF(p) \
@@ -226,6 +255,13 @@ struct fastmem_bin {
 	uint64_t base_sh_allocs;
 	uint64_t base_sh_frees;
 	uint64_t base_sh_nomem;
+	/* Transfer cache (see "Transfer caches" above): under lock, except xfer_len, which
+	 * is written under lock (relaxed store) and read relaxed by statistics. xfer is
+	 * allocated (rte_zmalloc) by the first drain into the bin, freed at deinit. */
+	void **xfer; /* xfer_cap free objects of the bin's class and socket, a stack */
+	uint32_t xfer_len;
+	uint32_t xfer_cap; /* FASTMEM_XFER_BATCHES cache batches; 0 until xfer is set */
+	uint32_t xfer_nomem; /* 1: allocating xfer failed, drains go to the slabs */
 } __rte_cache_aligned;
 
 /* A socket: a NUMA socket or an external heap. */
@@ -339,6 +375,10 @@ unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsi
 void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void * const *objs, unsigned int n, bool shared);
 void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
+void fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void * const *objs, unsigned int n);
+unsigned int fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx);
+void fastmem_xfer_teardown(struct fastmem_state *st);
 bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
 		size_t keep_free);
 

@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_spinlock.h>
 
 #include "fastmem_debug.h"
@@ -210,6 +213,22 @@ bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
 	return got;
 }
 
+/* Take up to n objects from the bin's transfer cache: the most recently drained first. */
+static unsigned int
+xfer_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
+{
+	uint32_t len = bin->xfer_len;
+
+	FASTMEM_LOCK_ASSERT(&bin->lock);
+	if (len == 0 || n == 0)
+		return 0;
+	n = RTE_MIN(n, len);
+	len -= n;
+	memcpy(objs, &bin->xfer[len], (size_t)n * sizeof(void *));
+	FASTMEM_STORE(&bin->xfer_len, len);
+	return n;
+}
+
 /*
  * Allocate between min and max objects of (sidx, cls) from the bin, growing the socket
  * when the bin and the pool have nothing. Returns the number allocated: at least min,
@@ -231,6 +250,10 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	for (;;) {
 		struct fastmem_slab *slab;
 
+		/* the transfer cache first: objects lcores drained, not yet in their slabs */
+		got += xfer_take_locked(bin, objs + got, max - got);
+		if (got >= max)
+			break;
 		got += bin_take_locked(bin, objs + got, max - got);
 		if (got >= min)
 			break;
@@ -312,6 +335,106 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	rte_spinlock_unlock(&bin->lock);
 	if (released)
 		pool_auto_trim(s); /* grow lock: never with a bin lock held */
+}
+
+/* --- transfer caches (bin lock) --- */
+
+/*
+ * A batch drained from an lcore cache (n objects of (sidx, cls)): into the bin's transfer
+ * cache as far as it has room, one copy of the pointers and no object touched; the rest
+ * back to the slabs. The transfer cache is allocated here on first use, with no lock held.
+ */
+void
+fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void * const *objs, unsigned int n)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	void **fresh = NULL;
+	uint32_t len, k;
+
+	/* racy peek, decided again under the lock */
+	if (unlikely(__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL) &&
+			!FASTMEM_LOAD(&bin->xfer_nomem)) {
+		size_t bytes = (size_t)FASTMEM_XFER_BATCHES *
+				RTE_MAX(fastmem_layout.cache_cap[cls] / 2, 1u) * sizeof(void *);
+
+		/* never in fastmem's own zones: deinit frees these before any zone */
+		fresh = rte_zmalloc_socket("fastmem_xfer", bytes, RTE_CACHE_LINE_SIZE,
+				(int)rte_socket_id());
+		if (fresh == NULL)
+			fresh = rte_zmalloc("fastmem_xfer", bytes, RTE_CACHE_LINE_SIZE);
+	}
+	rte_spinlock_lock(&bin->lock);
+	if (fresh != NULL && bin->xfer == NULL) {
+		__atomic_store_n(&bin->xfer, fresh, __ATOMIC_RELAXED);
+		bin->xfer_cap = (uint32_t)(FASTMEM_XFER_BATCHES *
+				RTE_MAX(fastmem_layout.cache_cap[cls] / 2, 1u));
+		fresh = NULL;
+	} else if (bin->xfer == NULL) {
+		FASTMEM_STORE(&bin->xfer_nomem, 1);
+	}
+	len = bin->xfer_len;
+	k = RTE_MIN(n, bin->xfer_cap - len);
+	if (k > 0) {
+		memcpy(&bin->xfer[len], objs, (size_t)k * sizeof(void *));
+		FASTMEM_STORE(&bin->xfer_len, len + k);
+	}
+	rte_spinlock_unlock(&bin->lock);
+	if (unlikely(fresh != NULL))
+		rte_free(fresh); /* another lcore set it first */
+	if (k < n)
+		fastmem_bin_free(st, sidx, cls, objs + k, n - k, false);
+}
+
+/*
+ * Return every object of the transfer caches of socket slot sidx to the slabs (which may
+ * give slabs back to the pool); returns the number of objects returned. Objects drained
+ * by other lcores meanwhile may stay.
+ */
+unsigned int
+fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	void *objs[64];
+	unsigned int c, got, total = 0, rounds;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		struct fastmem_bin *bin = &s->bins[c];
+
+		if (FASTMEM_LOAD(&bin->xfer_len) == 0)
+			continue;
+		/* bounded: what other lcores drain meanwhile is theirs to leave */
+		rounds = FASTMEM_LOAD(&bin->xfer_len) / RTE_DIM(objs) + 1;
+		while (rounds-- > 0) {
+			rte_spinlock_lock(&bin->lock);
+			got = xfer_take_locked(bin, objs, RTE_DIM(objs));
+			rte_spinlock_unlock(&bin->lock);
+			if (got == 0)
+				break;
+			fastmem_bin_free(st, sidx, c, objs, got, false);
+			total += got;
+		}
+	}
+	return total;
+}
+
+/* Deinit: free the transfer caches of every socket; their objects are forgotten. */
+void
+fastmem_xfer_teardown(struct fastmem_state *st)
+{
+	unsigned int sidx, c;
+
+	for (sidx = 0; sidx < st->n_sockets; sidx++)
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
+
+			rte_free(bin->xfer);
+			bin->xfer = NULL;
+			bin->xfer_len = 0;
+			bin->xfer_cap = 0;
+			bin->xfer_nomem = 0;
+		}
 }
 
 /* Count an allocation call of a thread without lcore id that failed with ENOMEM. */

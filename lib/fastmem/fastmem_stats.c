@@ -37,6 +37,8 @@ struct fastmem_sum {
 	int64_t bytes_in_use;
 	uint64_t cached; /* objects in caches */
 	uint64_t bytes_cached;
+	uint64_t xfer; /* objects in the bins' transfer caches */
+	uint64_t bytes_xfer;
 	uint64_t slab_acquires;
 	uint64_t slab_releases;
 	uint64_t slabs_partial;
@@ -125,6 +127,10 @@ sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 					FASTMEM_LOAD(&b->base_acquires);
 			sum->slab_releases += FASTMEM_LOAD(&b->slab_releases) -
 					FASTMEM_LOAD(&b->base_releases);
+			/* cached, but in no lcore's cache */
+			sum->xfer += FASTMEM_LOAD(&b->xfer_len);
+			sum->bytes_xfer += (uint64_t)FASTMEM_LOAD(&b->xfer_len) *
+					fastmem_layout.class_size[c];
 			sum->slabs_partial += FASTMEM_LOAD(&b->slabs_partial);
 			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
 		}
@@ -195,7 +201,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	for (sidx = 0; sidx < n; sidx++)
 		stats->bytes_backing += FASTMEM_LOAD(&st->sockets[sidx].backing);
 	stats->bytes_in_use = clamp0(sum.bytes_in_use);
-	stats->bytes_cached = sum.bytes_cached;
+	stats->bytes_cached = sum.bytes_cached + sum.bytes_xfer;
 	stats->alloc_total = sum.alloc_hits + sum.alloc_misses;
 	stats->free_total = sum.free_hits + sum.free_misses;
 	stats->alloc_nomem = sum.alloc_nomem;
@@ -230,6 +236,7 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	stats->slab_releases = sum.slab_releases;
 	stats->slabs_partial = sum.slabs_partial;
 	stats->slabs_full = sum.slabs_full;
+	stats->xfer_cached = sum.xfer;
 	return 0;
 }
 

@@ -98,10 +98,13 @@ static bool
 flush_own(struct fastmem_state *st, unsigned int sidx)
 {
 	unsigned int lcore_id = rte_lcore_id();
+	unsigned int n = 0;
 
-	if (lcore_id >= RTE_MAX_LCORE)
-		return false;
-	return fastmem_lcore_flush(st, lcore_id, sidx) > 0;
+	if (lcore_id < RTE_MAX_LCORE)
+		n = fastmem_lcore_flush(st, lcore_id, sidx);
+	/* and the socket's transfer caches, which count as cached too */
+	n += fastmem_xfer_flush(st, sidx);
+	return n > 0;
 }
 
 static void *
@@ -320,9 +323,16 @@ rte_fastmem_cache_flush(void)
 	struct fastmem_state *st = fastmem_state();
 	unsigned int lcore_id = rte_lcore_id();
 
-	if (st == NULL || lcore_id >= RTE_MAX_LCORE)
+	unsigned int sidx, n;
+
+	if (st == NULL)
 		return;
-	fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
+	if (lcore_id < RTE_MAX_LCORE)
+		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
+	/* the transfer caches of every socket, after the lcore's own caches went there */
+	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	for (sidx = 0; sidx < n; sidx++)
+		fastmem_xfer_flush(st, sidx);
 }
 
 /* --- handles --- */

@@ -78,10 +78,13 @@
  * @endcode
  * where used(s) is the bytes (counted at class size) of objects of socket s held by the
  * application; cached(s) the bytes in the caches of socket s of the lcores other than the
- * caller (before failing, an allocation on an lcore returns everything its own caches of
- * socket s hold to the bins and tries once more), at most the sum over those lcores and
- * over the classes of capacity x class size (each
- * cache holds at most RTE_FASTMEM_CACHE_BYTES_MAX bytes; capacities are reported in
+ * caller, and in the transfer caches of socket s that those lcores drained into after
+ * the caller emptied them (before failing, an allocation on an lcore returns everything
+ * its own caches of socket s hold to the bins, empties the socket's transfer caches into
+ * their slabs, and tries once more): at most the sum over the classes of capacity x class
+ * size x (number of other lcores + 2), as each lcore cache holds at most
+ * RTE_FASTMEM_CACHE_BYTES_MAX bytes, and each transfer cache (one per socket and class)
+ * twice that (capacities are reported in
  * rte_fastmem_lcore_class_stats::cache_capacity); and frag(s) the free bytes in slabs of
  * socket s assigned to classes other than @c c, plus the per-slab overhead. A slab keeps
  * its 128 B header in its first bytes, so in classes of 128 B and up the first object
@@ -127,7 +130,12 @@ extern "C" {
 /** The size of a slab, and the alignment of backing memory, in bytes. */
 #define RTE_FASTMEM_SLAB_SIZE ((size_t)2 << 20)
 
-/** The most bytes of objects a single lcore cache (one lcore, socket and class) holds. */
+/**
+ * The most bytes of objects a single lcore cache (one lcore, socket and class) holds; a
+ * class's cache holds 512 objects or as many as fit this, whichever is fewer. An lcore
+ * thus keeps at most about 11 MiB of free objects per socket it uses (all 18 classes
+ * full), and each socket at most twice this per class in its transfer caches.
+ */
 #define RTE_FASTMEM_CACHE_BYTES_MAX ((size_t)1 << 20)
 
 /**
@@ -245,8 +253,8 @@ rte_fastmem_get_limit(int socket_id);
  *
  * What stays:
  *  - a memzone with at least one slab assigned to a size class, even if only one object
- *    of it is in use or sitting in an lcore cache. Objects in caches keep their slabs: to
- *    get everything back, make every lcore that used fastmem call
+ *    of it is in use or sitting in an lcore cache or a transfer cache. Objects in caches
+ *    keep their slabs: to get everything back, make every lcore that used fastmem call
  *    rte_fastmem_cache_flush() first (e.g. with rte_eal_mp_remote_launch());
  *  - the bytes asked for with rte_fastmem_reserve(): the socket keeps at least that much
  *    backing memory, so that a trim never undoes a reservation made to keep memzone
@@ -505,10 +513,11 @@ rte_fastmem_virt2iova(const void *ptr);
 
 /**
  * Return the objects in the calling lcore's caches (every socket, every class) to the
- * bins, so that fully free slabs go back to their socket's pool.
+ * bins, and then the objects in the bins' transfer caches (where lcore caches drain, every
+ * socket) to their slabs, so that fully free slabs go back to their socket's pool.
  *
- * Thread safety: MT-safe; acts on the calling thread's caches only. No effect in a thread
- * without an lcore id (it has no cache).
+ * Thread safety: MT-safe; acts on the calling thread's caches and the shared transfer
+ * caches. A thread without an lcore id has no cache: it empties the transfer caches only.
  */
 __rte_experimental
 void
@@ -1040,7 +1049,8 @@ slow:
 struct rte_fastmem_stats {
 	uint64_t bytes_backing; /**< backing memory reserved from EAL, all sockets */
 	uint64_t bytes_in_use; /**< bytes (at class size) of objects held by the application */
-	uint64_t bytes_cached; /**< bytes (at class size) of objects in lcore caches */
+	/** bytes (at class size) of objects in lcore caches and in the bins' transfer caches */
+	uint64_t bytes_cached;
 	uint64_t alloc_total; /**< objects allocated */
 	uint64_t free_total; /**< objects freed */
 	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
@@ -1060,6 +1070,9 @@ struct rte_fastmem_class_stats {
 	uint64_t slab_releases; /**< slabs returned to the free-slab pool */
 	uint64_t slabs_partial; /**< slabs with free objects, now */
 	uint64_t slabs_full; /**< slabs with no free object, now */
+	/** free objects in the bins' transfer caches (between the lcore caches and the
+	 * slabs), now; counted in rte_fastmem_stats::bytes_cached, in no lcore's stats */
+	uint64_t xfer_cached;
 };
 
 /**

@@ -33,9 +33,10 @@ extern "C" {
  * The size classes: the one place they are defined.
  *
  * X(size, cache_capacity) for every class, in increasing size. The cache capacity is the
- * number of free objects an lcore keeps per (socket, class): 512 for the classes up to
- * 512 B, then as many as fit 256 KiB, and at least one. Refills and drains move half a
- * cache. fastmem_priv.h ("Cache sizing") has the measurements behind these numbers.
+ * number of free objects an lcore keeps per (socket, class): 512, or as many as fit
+ * RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB) when that is fewer (from 4 KiB up), and at least
+ * one. Refills and drains move half a cache. fastmem_priv.h ("Cache sizing") has the
+ * measurements behind these numbers.
  *
  * Finer spacing (e.g. quarter-power steps) can be had by changing this table together
  * with rte_fastmem_class_of() below; fastmem checks at init that the two agree.
@@ -48,16 +49,16 @@ extern "C" {
 	X((size_t)1 << 7, 512) \
 	X((size_t)1 << 8, 512) \
 	X((size_t)1 << 9, 512) \
-	X((size_t)1 << 10, 256) \
-	X((size_t)1 << 11, 128) \
-	X((size_t)1 << 12, 64) \
-	X((size_t)1 << 13, 32) \
-	X((size_t)1 << 14, 16) \
-	X((size_t)1 << 15, 8) \
-	X((size_t)1 << 16, 4) \
-	X((size_t)1 << 17, 2) \
-	X((size_t)1 << 18, 1) \
-	X((size_t)1 << 19, 1) \
+	X((size_t)1 << 10, 512) \
+	X((size_t)1 << 11, 512) \
+	X((size_t)1 << 12, 256) \
+	X((size_t)1 << 13, 128) \
+	X((size_t)1 << 14, 64) \
+	X((size_t)1 << 15, 32) \
+	X((size_t)1 << 16, 16) \
+	X((size_t)1 << 17, 8) \
+	X((size_t)1 << 18, 4) \
+	X((size_t)1 << 19, 2) \
 	X((size_t)1 << 20, 1)
 
 /** @internal Number of size classes. */
