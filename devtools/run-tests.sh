@@ -14,8 +14,12 @@
 #            if any stress test is registered, for a short bounded time
 #   install  `meson install` of the libraries into a scratch prefix, then a small application
 #            built against the installed pkg-config module libdpdk-lcoremem, and run
+#   debug    fastmem debug build (-Dfastmem_debug=true: allocation bitmaps, poisoning, the
+#            inline fast path compiled out); the fast tests, fastmem_debug_autotest's death
+#            tests of the debug checks among them
 #   asan     AddressSanitizer + UndefinedBehaviorSanitizer build; the fast tests
-#            (ASAN_SKIP tests skip themselves)
+#            (ASAN_SKIP tests skip themselves), fastmem_debug_autotest's ASan death tests
+#            among them
 #   tsan     ThreadSanitizer build; the tests of the meson suite 'tsan' (none is fine)
 #   fuzz     devtools/run-fuzz.sh: the fastmem libFuzzer target for LCOREMEM_FUZZ_SECONDS
 #            (skipped, and counted as skipped, when clang or its fuzzer runtime is missing)
@@ -23,7 +27,7 @@
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
-#   LCOREMEM_STAGES        stages to run (default "checks normal install asan tsan fuzz")
+#   LCOREMEM_STAGES        stages to run (default "checks normal install debug asan tsan fuzz")
 #   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 #   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
@@ -36,7 +40,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
 prefix=${LCOREMEM_BUILD_PREFIX:-build}
-stages=${LCOREMEM_STAGES:-checks normal install asan tsan fuzz}
+stages=${LCOREMEM_STAGES:-checks normal install debug asan tsan fuzz}
 jobs=${LCOREMEM_TEST_JOBS:-2}
 ci=${CI:-false}
 python=/usr/bin/python3
@@ -284,6 +288,15 @@ EOF
 	fi
 }
 
+# fastmem's debug checks: the fast tests must pass with every check on (no false alarm),
+# and fastmem_debug_autotest checks that misuse is caught.
+stage_debug()
+{
+	local dir=$prefix-debug
+	configure_and_build "$dir" -Dbuildtype=debugoptimized -Dfastmem_debug=true || return
+	run_suite "$dir" fast-tests debug --timeout-multiplier 2
+}
+
 stage_asan()
 {
 	local dir=$prefix-asan
@@ -370,7 +383,7 @@ fi
 
 for stage in $stages; do
 	case $stage in
-	checks | normal | install | asan | tsan | fuzz) timed "$stage" "stage_$stage" ;;
+	checks | normal | install | debug | asan | tsan | fuzz) timed "$stage" "stage_$stage" ;;
 	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
 	esac
 done
