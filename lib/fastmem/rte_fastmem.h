@@ -807,7 +807,8 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n)
 	if (unlikely(c == NULL))
 		goto slow;
 	len = c->len;
-	if (unlikely(n > c->cap - len))
+	/* a NULL array (with n == 0) must not reach memcpy() */
+	if (unlikely(n > c->cap - len || ptrs == NULL))
 		goto slow;
 	memcpy(&c->objs[len], ptrs, (size_t)n * sizeof(void *));
 	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
