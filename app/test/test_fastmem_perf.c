@@ -47,6 +47,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_lcore_var.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
@@ -101,7 +102,11 @@ struct perf_pair {
 	unsigned int producer, consumer; /* lcore ids */
 };
 
-/* An lcore's state; written by the lcore during a run, read by main after the join. */
+/*
+ * An lcore's state; written by the lcore during a run, read by main after the join. An
+ * lcore variable, so that each lcore's state sits with its other per-lcore data rather
+ * than in a padded [RTE_MAX_LCORE] array.
+ */
 struct perf_lcore {
 	void *objs[PERF_MAX_KEEP];
 	uint64_t cycles;
@@ -110,7 +115,8 @@ struct perf_lcore {
 	struct perf_pair *pair;
 } __rte_cache_aligned;
 
-static struct perf_lcore perf_lcore_state[RTE_MAX_LCORE];
+static RTE_LCORE_VAR_HANDLE(struct perf_lcore, perf_lcore_state);
+RTE_LCORE_VAR_INIT(perf_lcore_state);
 static struct perf_pair cross_pairs[RTE_MAX_LCORE / 2];
 static unsigned int cross_num_pairs; /* rings created */
 
@@ -128,7 +134,7 @@ static int
 perf_lcore_main(void *arg)
 {
 	struct perf_job *job = arg;
-	struct perf_lcore *me = &perf_lcore_state[rte_lcore_id()];
+	struct perf_lcore *me = RTE_LCORE_VAR(perf_lcore_state);
 	uint64_t start;
 
 	if (me->role == ROLE_IDLE)
@@ -164,7 +170,7 @@ perf_set_roles(unsigned int row, bool all)
 	unsigned int lcore, i = 0, n = 0;
 
 	RTE_LCORE_FOREACH(lcore) {
-		struct perf_lcore *l = &perf_lcore_state[lcore];
+		struct perf_lcore *l = RTE_LCORE_VAR_LCORE(lcore, perf_lcore_state);
 
 		l->role = ROLE_IDLE;
 		l->pair = NULL;
@@ -190,10 +196,12 @@ perf_set_roles(unsigned int row, bool all)
 	}
 	/* a producer left without a consumer (odd lcore count) sits out */
 	if (row == ROW_CROSS && n % 2 == 1) {
-		RTE_LCORE_FOREACH(lcore)
-			if (perf_lcore_state[lcore].role == ROLE_PRODUCER &&
-					perf_lcore_state[lcore].pair->consumer == RTE_MAX_LCORE)
-				perf_lcore_state[lcore].role = ROLE_IDLE;
+		RTE_LCORE_FOREACH(lcore) {
+			struct perf_lcore *l = RTE_LCORE_VAR_LCORE(lcore, perf_lcore_state);
+
+			if (l->role == ROLE_PRODUCER && l->pair->consumer == RTE_MAX_LCORE)
+				l->role = ROLE_IDLE;
+		}
 		n--;
 	}
 	return n;
@@ -217,7 +225,7 @@ perf_launch(struct perf_job *job, double *per_obj, uint64_t *longest)
 	for (k = 0; k < cross_num_pairs; k++)
 		cross_pairs[k].abort = 0;
 	if (job->participants == 1 &&
-			perf_lcore_state[rte_get_main_lcore()].role == ROLE_SOLO) {
+			RTE_LCORE_VAR_LCORE(rte_get_main_lcore(), perf_lcore_state)->role == ROLE_SOLO) {
 		perf_lcore_main(job);
 	} else {
 		rte_eal_mp_remote_launch(perf_lcore_main, job, CALL_MAIN);
@@ -225,7 +233,7 @@ perf_launch(struct perf_job *job, double *per_obj, uint64_t *longest)
 	}
 	*longest = 0;
 	RTE_LCORE_FOREACH(lcore) {
-		struct perf_lcore *l = &perf_lcore_state[lcore];
+		struct perf_lcore *l = RTE_LCORE_VAR_LCORE(lcore, perf_lcore_state);
 		uint64_t cycles = l->cycles;
 
 		if (l->role == ROLE_IDLE)
@@ -236,7 +244,8 @@ perf_launch(struct perf_job *job, double *per_obj, uint64_t *longest)
 		if (l->role == ROLE_CONSUMER)
 			continue;
 		if (l->role == ROLE_PRODUCER)
-			cycles = RTE_MAX(cycles, perf_lcore_state[l->pair->consumer].cycles);
+			cycles = RTE_MAX(cycles,
+				RTE_LCORE_VAR_LCORE(l->pair->consumer, perf_lcore_state)->cycles);
 		sum += (double)cycles / (double)objs;
 		n++;
 	}
