@@ -396,7 +396,8 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
  * @param ptrs
  *   Array of at least @p n entries receiving the objects.
  * @param n
- *   Number of objects; 0 succeeds and does nothing.
+ *   Number of objects; 0 succeeds and does nothing, once the other arguments are found
+ *   valid (a bad size, alignment, flag or socket still fails).
  * @param size
  *   Object size, as in rte_fastmem_alloc().
  * @param align
@@ -422,7 +423,8 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
  * @param ptrs
  *   Array of at least @p n entries receiving the objects; may be NULL when @p n is 0.
  * @param n
- *   Number of objects; 0 succeeds and does nothing.
+ *   Number of objects; 0 succeeds and does nothing, once the other arguments are found
+ *   valid (a bad size, alignment, flag or socket still fails).
  * @param size
  *   Object size, as in rte_fastmem_alloc().
  * @param align
@@ -447,8 +449,8 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
  * Thread safety: MT-safe. Any thread may free any object, whichever thread allocated it.
  *
  * @param ptr
- *   An object from fastmem, or NULL (a no-op). When fastmem is not initialized, a no-op
- *   with rte_errno set to @c ENODEV.
+ *   An object from fastmem, or NULL (always a no-op, rte_errno untouched). A non-NULL
+ *   @p ptr when fastmem is not initialized is a no-op with rte_errno set to @c ENODEV.
  */
 __rte_experimental
 static inline void
