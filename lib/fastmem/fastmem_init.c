@@ -34,6 +34,18 @@ struct fastmem_layout fastmem_layout;
 /* Serializes init and deinit within the process. */
 static rte_spinlock_t fastmem_init_lock = RTE_SPINLOCK_INITIALIZER;
 
+void
+fastmem_lifecycle_lock(void)
+{
+	rte_spinlock_lock(&fastmem_init_lock);
+}
+
+void
+fastmem_lifecycle_unlock(void)
+{
+	rte_spinlock_unlock(&fastmem_init_lock);
+}
+
 #define FASTMEM_STATE_MZ "fastmem_state"
 
 /* --- layout of the caches, from the class table --- */

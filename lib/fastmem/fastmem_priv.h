@@ -364,6 +364,14 @@ int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
 int fastmem_local_sidx(struct fastmem_state *st);
 int fastmem_grow(struct fastmem_state *st, struct fastmem_socket *s);
 rte_iova_t fastmem_iova_slow(const void *ptr);
+/*
+ * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
+ * down the state. Code inside fastmem that may run concurrently with them, unlike the
+ * application's calls (telemetry queries), holds it too, so that the state cannot be
+ * freed under it. Never taken on allocation or free paths.
+ */
+void fastmem_lifecycle_lock(void);
+void fastmem_lifecycle_unlock(void);
 size_t fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
 		unsigned int *n_zones);
 

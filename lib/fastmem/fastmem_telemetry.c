@@ -16,9 +16,8 @@
  * backing figures have no public getter yet, so they are read from the shared state
  * the way rte_fastmem_dump() reads them. Before rte_fastmem_init() (and after
  * rte_fastmem_deinit()) every command answers {"initialized": 0, ...} instead of failing.
- * Like every other fastmem function, a command must not run concurrently with
- * rte_fastmem_deinit(); an application that tears fastmem down while telemetry clients
- * may be connected should do so after it has stopped serving them.
+ * Unlike the application's calls, a query may overlap rte_fastmem_init() or
+ * rte_fastmem_deinit(): it holds the lifecycle lock those take (see TEL_LOCKED below).
  *
  * Replies keep to two levels of nesting (a dict whose values may be dicts or arrays of
  * numbers), the most DPDK 22.11's telemetry encodes.
@@ -135,7 +134,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 		return 0;
 
 	st = fastmem_state();
-	if (st == NULL) /* deinitialized meanwhile: not supported, but don't crash */
+	if (st == NULL) /* deinitialized before the lock was taken */
 		return 0;
 	/* SIZE_MAX means no limit */
 	tel_add_dict_u64(d, "default_limit", rte_fastmem_get_limit(SOCKET_ID_ANY));
@@ -332,19 +331,41 @@ tel_lcore_list(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/*
+ * Queries arrive on EAL's telemetry thread at any time, also while the application runs
+ * rte_fastmem_init() or rte_fastmem_deinit() (which the public statistics functions need
+ * not tolerate): each query holds the lifecycle lock, so the state it reads stays.
+ */
+#define TEL_LOCKED(fn) \
+static int \
+fn ## _locked(const char *cmd, const char *params, struct rte_tel_data *d) \
+{ \
+	int ret; \
+	fastmem_lifecycle_lock(); \
+	ret = fn(cmd, params, d); \
+	fastmem_lifecycle_unlock(); \
+	return ret; \
+}
+
+TEL_LOCKED(tel_info)
+TEL_LOCKED(tel_stats)
+TEL_LOCKED(tel_class)
+TEL_LOCKED(tel_lcore)
+TEL_LOCKED(tel_lcore_list)
+
 RTE_INIT(fastmem_telemetry_init)
 {
-	rte_telemetry_register_cmd("/fastmem/info", tel_info,
+	rte_telemetry_register_cmd("/fastmem/info", tel_info_locked,
 			"Returns fastmem's size classes, and limits and backing bytes per socket. "
 			"Takes no parameters");
-	rte_telemetry_register_cmd("/fastmem/stats", tel_stats,
+	rte_telemetry_register_cmd("/fastmem/stats", tel_stats_locked,
 			"Returns fastmem's global statistics. Takes no parameters");
-	rte_telemetry_register_cmd("/fastmem/class", tel_class,
+	rte_telemetry_register_cmd("/fastmem/class", tel_class_locked,
 			"Returns the statistics of one fastmem size class. "
 			"Parameters: int class_size");
-	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore,
+	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore_locked,
 			"Returns the fastmem statistics of one lcore, class by class. "
 			"Parameters: int lcore_id");
-	rte_telemetry_register_cmd("/fastmem/lcore_list", tel_lcore_list,
+	rte_telemetry_register_cmd("/fastmem/lcore_list", tel_lcore_list_locked,
 			"Returns the lcore ids with fastmem statistics. Takes no parameters");
 }
