@@ -638,6 +638,7 @@ rte_fastmem_trim(int socket_id, size_t *released)
 
 		total += fastmem_trim_socket(&st->sockets[i], 0, false, &z);
 		zones += z;
+		fastmem_xfer_release(st, i);
 	}
 	if (released != NULL)
 		*released = total;

@@ -100,7 +100,7 @@
  * with fastmem_bin_free() after it. The array is allocated with rte_zmalloc() by the
  * first drain into the bin, with no lock held (installed under the bin lock; a loser
  * frees its copy; when the allocation fails, xfer_nomem makes drains go to the slabs),
- * and freed at deinit (phase 1). Lock rules: the transfer cache is under its bin lock
+ * and freed at deinit (phase 1), or by rte_fastmem_trim() when it is empty. Lock rules: the transfer cache is under its bin lock
  * only; no other lock is taken while holding it for it.
  *
  * A free goes the other way: push on the cache; when the cache is full, a batch (the
@@ -386,6 +386,7 @@ void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsign
 void fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void * const *objs, unsigned int n);
 unsigned int fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx);
+void fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx);
 void fastmem_xfer_teardown(struct fastmem_state *st);
 bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
 		size_t keep_free);

@@ -351,11 +351,13 @@ fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	struct fastmem_socket *s = &st->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
 	void **fresh = NULL;
+	bool tried = false;
 	uint32_t len, k;
 
 	/* racy peek, decided again under the lock */
 	if (unlikely(__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL) &&
 			!FASTMEM_LOAD(&bin->xfer_nomem)) {
+		tried = true;
 		size_t bytes = (size_t)FASTMEM_XFER_BATCHES *
 				RTE_MAX(fastmem_layout.cache_cap[cls] / 2, 1u) * sizeof(void *);
 
@@ -371,7 +373,8 @@ fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		bin->xfer_cap = (uint32_t)(FASTMEM_XFER_BATCHES *
 				RTE_MAX(fastmem_layout.cache_cap[cls] / 2, 1u));
 		fresh = NULL;
-	} else if (bin->xfer == NULL) {
+	} else if (bin->xfer == NULL && tried) {
+		/* not when trim freed the array after our peek: no allocation was tried */
 		FASTMEM_STORE(&bin->xfer_nomem, 1);
 	}
 	len = bin->xfer_len;
@@ -417,6 +420,32 @@ fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
 		}
 	}
 	return total;
+}
+
+/*
+ * Trim: free the arrays of the empty transfer caches of socket slot sidx, so that the EAL
+ * heap memory they took can go back too; a later drain allocates them again.
+ */
+void
+fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx)
+{
+	unsigned int c;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
+		void **xfer = NULL;
+
+		if (__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL)
+			continue;
+		rte_spinlock_lock(&bin->lock);
+		if (bin->xfer_len == 0) {
+			xfer = bin->xfer;
+			__atomic_store_n(&bin->xfer, NULL, __ATOMIC_RELAXED);
+			bin->xfer_cap = 0;
+		}
+		rte_spinlock_unlock(&bin->lock);
+		rte_free(xfer);
+	}
 }
 
 /* Deinit: free the transfer caches of every socket; their objects are forgotten. */
