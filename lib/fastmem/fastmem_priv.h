@@ -97,17 +97,18 @@
  * their slabs, and leave only through a refill or fastmem_xfer_flush() (run by
  * rte_fastmem_cache_flush() for every socket, and by the ENOMEM retry for its socket),
  * which returns them to their slabs in chunks, each taken under the bin lock and freed
- * with fastmem_bin_free() after it. The array is allocated with rte_zmalloc() by the
- * first drain into the bin, with no lock held (installed under the bin lock; a loser
- * frees its copy; when the allocation fails, xfer_nomem makes drains go to the slabs),
- * and freed at deinit (phase 1), or by rte_fastmem_trim() when it is empty. Lock rules: the transfer cache is under its bin lock
- * only; no other lock is taken while holding it for it.
+ * with fastmem_bin_free() after it. The array is allocated with rte_zmalloc() by the first
+ * drain into the bin, with no lock held (installed under the bin lock; a loser frees its
+ * copy; when the allocation fails, xfer_nomem makes drains go to the slabs), and freed at
+ * deinit (phase 1), or by rte_fastmem_trim() when it is empty. Lock rules: the transfer cache
+ * is under its bin lock only; no other lock is taken while holding it for it.
  *
  * A free goes the other way: push on the cache; when the cache is full, a batch (the
  * oldest half) goes to the bin's transfer cache, or when that is full back to the slabs,
- * under the bin lock. A slab that gets back its last object leaves the bin for the pool *before the bin lock is released*: there is no moment
- * in which a slab is in neither the pool nor a bin, which is what makes the ENOMEM bound
- * of rte_fastmem.h exact (no allocator ever fails because a slab is "in transit").
+ * under the bin lock. A slab that gets back its last object leaves the bin for the pool
+ * *before the bin lock is released*: there is no moment in which a slab is in neither the
+ * pool nor a bin, which is what makes the ENOMEM bound of rte_fastmem.h exact (no allocator
+ * ever fails because a slab is "in transit").
  *
  * Giving memory back (rte_fastmem_trim(), and the automatic trim of a free that returned
  * a slab to the pool, with no lock held): under the grow lock, each zone whose slabs are
