@@ -258,8 +258,9 @@ static uint64_t
 perf_calibrate(struct perf_job *job, const struct perf_cfg *cfg)
 {
 	uint64_t iters = job->row == ROW_CROSS ? PERF_CROSS_BURST * 4 : 4;
-	uint64_t longest;
+	uint64_t longest, again;
 	double per_obj;
+	unsigned int k;
 
 	/* first use: backing memory, page faults, pool fills; not to be timed */
 	job->iters = job->row == ROW_CROSS ? PERF_WARMUP_OBJS :
@@ -273,6 +274,18 @@ perf_calibrate(struct perf_job *job, const struct perf_cfg *cfg)
 		if (longest >= cfg->run_cycles / 8 || iters >= (UINT64_C(1) << 40))
 			break;
 		iters *= 8;
+	}
+	/*
+	 * Twice more at the same length, keeping the fastest: a single slow launch (an lcore
+	 * woken late, the previous column's aftermath, a neighbour on a shared machine) must
+	 * not set the length of every timed run. It did: the cross-lcore column calibrated
+	 * first in its row sometimes got 200-8000 objects per run instead of 150000, and the
+	 * fixed cost of starting a pair read as 2-80x mempool per object at 4 KiB.
+	 */
+	for (k = 0; k < 2; k++) {
+		if (perf_launch(job, &per_obj, &again) != 0)
+			return 0;
+		longest = RTE_MIN(longest, again);
 	}
 	iters = (uint64_t)((double)iters * (double)cfg->run_cycles / (double)RTE_MAX(longest, 1u));
 	if (job->row == ROW_CROSS)
@@ -305,7 +318,7 @@ perf_measure_table(unsigned int table, const struct perf_ctx *ctx, const struct 
 	bool avail[PERF_NUM_COLS];
 	double best[PERF_NUM_COLS];
 	struct perf_job job;
-	unsigned int row, r;
+	unsigned int row, r, k;
 	int c;
 
 	for (row = 0; row < NUM_ROWS; row++) {
@@ -332,11 +345,17 @@ perf_measure_table(unsigned int table, const struct perf_ctx *ctx, const struct 
 				best[c] = VAL_FAIL;
 			}
 		}
+		/*
+		 * Each round starts at the next column, so that no column is always timed right
+		 * after the same other one (libc's cross-lcore frees of 4 KiB objects leave the
+		 * machine slow for a while).
+		 */
 		for (r = 0; r < cfg->runs; r++) {
-			for (c = 0; c < PERF_NUM_COLS; c++) {
+			for (k = 0; k < PERF_NUM_COLS; k++) {
 				uint64_t longest;
 				double v;
 
+				c = (int)((k + r) % PERF_NUM_COLS);
 				if (!avail[c])
 					continue;
 				job.col = c;
