@@ -988,6 +988,26 @@ rte_fastmem_free(void *ptr)
 		__rte_fastmem_free(ptr);
 }
 
+/**
+ * @internal
+ * Copy @p n pointers (n >= 1) from @p src to @p dst and return the OR of every source
+ * pointer XOR the first: below RTE_FASTMEM_SLAB_SIZE when all share the first's slab.
+ * One pass, branch-free (vectorizes).
+ */
+static inline uintptr_t
+__rte_fastmem_copy_slab_diff(void **__rte_restrict dst, void * const *__rte_restrict src,
+		unsigned int n)
+{
+	uintptr_t first = (uintptr_t)src[0], diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		dst[i] = src[i];
+		diff |= (uintptr_t)src[i] ^ first;
+	}
+	return diff;
+}
+
 __rte_experimental
 static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
@@ -996,34 +1016,21 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	const struct rte_fastmem_slab_id *id, *prev;
 	struct rte_fastmem_cache *c;
 	struct fastmem_cset *cs;
-	uintptr_t diff = 0;
 	unsigned int i;
 	uint32_t len;
 
 	/*
 	 * Inline only the common case: no NULL entry, every object of one class and socket
 	 * (one header load per slab, not per object: objects of one slab share it), and room
-	 * for all of them in the cache; then one copy of the pointers. Anything else goes
-	 * out of line, which handles mixed classes run by run.
+	 * for all of them in the cache. The pointers are copied above the top of the cache
+	 * of the first object's class while checking that they share its slab, in one pass;
+	 * the length is updated only once they all belong there. Anything else goes out of
+	 * line, which handles mixed classes run by run.
 	 */
 	if (unlikely(lc == NULL || n == 0 || ptrs[0] == NULL))
 		goto slow;
 	id = (const struct rte_fastmem_slab_id *)RTE_PTR_ALIGN_FLOOR(ptrs[0],
 			RTE_FASTMEM_SLAB_SIZE);
-	/* all in the slab of the first (branch-free, vectorizes)? */
-	for (i = 1; i < n; i++)
-		diff |= (uintptr_t)ptrs[i] ^ (uintptr_t)ptrs[0];
-	prev = id;
-	for (i = 1; diff >= RTE_FASTMEM_SLAB_SIZE && i < n; i++) {
-		const struct rte_fastmem_slab_id *s = (const struct rte_fastmem_slab_id *)
-				RTE_PTR_ALIGN_FLOOR(ptrs[i], RTE_FASTMEM_SLAB_SIZE);
-
-		if (likely(s == prev))
-			continue;
-		if (unlikely(ptrs[i] == NULL || s->cls != id->cls || s->sidx != id->sidx))
-			goto slow;
-		prev = s;
-	}
 	cs = lc->cset[id->sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
 	if (unlikely(cs == NULL))
 		goto slow;
@@ -1032,7 +1039,22 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	len = c->len;
 	if (unlikely(n > c->cap - len))
 		goto slow;
-	memcpy(&c->objs[len], ptrs, (size_t)n * sizeof(void *));
+	if (unlikely(__rte_fastmem_copy_slab_diff(&c->objs[len], ptrs, n) >=
+			RTE_FASTMEM_SLAB_SIZE)) {
+		/* several slabs: each must be of the first one's class and socket */
+		prev = id;
+		for (i = 1; i < n; i++) {
+			const struct rte_fastmem_slab_id *s = (const struct rte_fastmem_slab_id *)
+					RTE_PTR_ALIGN_FLOOR(ptrs[i], RTE_FASTMEM_SLAB_SIZE);
+
+			if (likely(s == prev))
+				continue;
+			if (unlikely(ptrs[i] == NULL || s->cls != id->cls ||
+					s->sidx != id->sidx))
+				goto slow;
+			prev = s;
+		}
+	}
 	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 	return;
