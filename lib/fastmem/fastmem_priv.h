@@ -100,8 +100,8 @@
  * with fastmem_bin_free() after it. The array is allocated with rte_zmalloc() by the first
  * drain into the bin, with no lock held (installed under the bin lock; a loser frees its
  * copy; when the allocation fails, xfer_nomem makes drains go to the slabs), and freed at
- * deinit (phase 1), or by rte_fastmem_trim() when it is empty. Lock rules: the transfer cache
- * is under its bin lock only; no other lock is taken while holding it for it.
+ * deinit (phase 1), or by rte_fastmem_trim() once its bin holds no slab. Lock rules: the
+ * transfer cache is under its bin lock only; no other lock is taken while holding it for it.
  *
  * A free goes the other way: push on the cache; when the cache is full, a batch (the
  * oldest half) goes to the bin's transfer cache, or when that is full back to the slabs,
@@ -116,11 +116,15 @@
  * linked for this), leaves the zone list and is freed with rte_memzone_free(). Once out of
  * the pool, its slabs are in no list and hold no object, so nobody can reach them; growth
  * waits on the grow lock and sees backing and the zone list change together. The bytes of
- * rte_fastmem_reserve() (reserved) are never trimmed. Bins and caches are not involved.
+ * rte_fastmem_reserve() (reserved) are never trimmed. Lcore caches are not involved; an
+ * explicit trim then takes each bin lock of the socket, one at a time and with no other
+ * lock held, to free the transfer-cache arrays of the bins left without slabs.
  *
- * Lock order (outer first): state lock -> grow lock -> pool lock, and bin lock -> pool
- * lock. The grow lock is never taken with a bin lock held. No lock is held while calling
- * out to EAL other than the grow lock (memzone reservation).
+ * Lock order (outer first): lifecycle lock -> state lock -> grow lock -> pool lock, and
+ * bin lock -> pool lock; the stats lock is innermost. The grow lock is never taken with a
+ * bin lock held. No lock is held while calling out to EAL other than the grow lock
+ * (memzone reservation and release) and the lifecycle lock (rte_fastmem_init() and
+ * rte_fastmem_deinit(), which telemetry queries also hold, see fastmem_lifecycle_lock()).
  *
  * Teardown (rte_fastmem_deinit()) is order-independent: cache memory never lives in
  * fastmem's own slabs, and the phases are global: (1) every lcore's caches are emptied
@@ -291,7 +295,7 @@ struct fastmem_socket {
 /* The shared state, in an EAL memzone. */
 struct fastmem_state {
 	rte_spinlock_t lock; /* socket table, limits */
-	rte_spinlock_t stats_lock; /* statistics baselines */
+	rte_spinlock_t stats_lock; /* statistics baselines: moved by reset, read by readers */
 	/* Sockets in use: slots [0, n_sockets) are set up. Written under lock with a
 	 * release store after the slot is filled; read with acquire (pairs). */
 	uint32_t n_sockets;

@@ -423,8 +423,11 @@ fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
 }
 
 /*
- * Trim: free the arrays of the empty transfer caches of socket slot sidx, so that the EAL
- * heap memory they took can go back too; a later drain allocates them again.
+ * Trim: free the arrays of the empty transfer caches of the bins of socket slot sidx that
+ * hold no slab any more, so that the EAL heap memory they took can go back too; a later
+ * drain allocates them again. Bins still serving their class keep theirs, so that a trim
+ * does not put an rte_zmalloc() on their next drain. A bin whose array could not be
+ * allocated gets another try.
  */
 void
 fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx)
@@ -435,14 +438,16 @@ fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx)
 		struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
 		void **xfer = NULL;
 
-		if (__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL)
+		if (__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL &&
+				!FASTMEM_LOAD(&bin->xfer_nomem))
 			continue;
 		rte_spinlock_lock(&bin->lock);
-		if (bin->xfer_len == 0) {
+		if (bin->xfer_len == 0 && bin->partial == NULL && bin->full == NULL) {
 			xfer = bin->xfer;
 			__atomic_store_n(&bin->xfer, NULL, __ATOMIC_RELAXED);
 			bin->xfer_cap = 0;
 		}
+		FASTMEM_STORE(&bin->xfer_nomem, 0);
 		rte_spinlock_unlock(&bin->lock);
 		rte_free(xfer);
 	}

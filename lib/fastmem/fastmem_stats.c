@@ -51,7 +51,13 @@ class_match(unsigned int cls, unsigned int want)
 	return want == ALL || want == cls;
 }
 
-/* Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all. */
+/*
+ * Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all.
+ *
+ * Counters are read against their reset baselines under the stats lock, which
+ * rte_fastmem_stats_reset() holds while it moves the baselines: read unlocked, a reset
+ * between the load of a counter and that of its baseline would make the difference wrap.
+ */
 static void
 sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
 		struct fastmem_sum *sum)
@@ -59,6 +65,7 @@ sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	unsigned int l, sidx, c;
 
+	rte_spinlock_lock(&st->stats_lock);
 	for (l = 0; l < RTE_MAX_LCORE; l++) {
 		struct fastmem_lcore *lc;
 
@@ -99,15 +106,20 @@ sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
 			}
 		}
 	}
+	rte_spinlock_unlock(&st->stats_lock);
 }
 
-/* Sum the bins of one class or all: shared-path counters and slab counts. */
+/*
+ * Sum the bins of one class or all: shared-path counters and slab counts; under the
+ * stats lock, as sum_caches().
+ */
 static void
 sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 {
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	unsigned int sidx, c;
 
+	rte_spinlock_lock(&st->stats_lock);
 	for (sidx = 0; sidx < n; sidx++) {
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 			const struct fastmem_bin *b = &st->sockets[sidx].bins[c];
@@ -135,6 +147,7 @@ sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
 		}
 	}
+	rte_spinlock_unlock(&st->stats_lock);
 }
 
 static uint64_t

@@ -265,8 +265,8 @@ rte_fastmem_get_limit(int socket_id);
  * Cost: takes the socket's grow lock (as growth does), and for each memzone the lock of
  * the free-slab pool, held for the time it takes to unlink the memzone's slabs (at most 64).
  * It touches no lcore cache, so it never blocks an allocation or free served by a cache;
- * it takes each bin lock of the socket once, briefly, to free the bin's transfer cache
- * when that is empty (EAL heap memory; the next drain into the bin allocates it again).
+ * it takes each bin lock of the socket once, briefly, to free the transfer cache (EAL
+ * heap memory) of the bins left without slabs; their next drain allocates it again.
  * Allocations that need a slab from the pool wait for the pool lock; allocations that
  * need to grow the socket wait for the grow lock, which is held while EAL frees the
  * memzones (this takes a system call per hugepage). A memzone being released cannot hand
