@@ -468,6 +468,51 @@ test_free_bulk_mixed(void)
 	return test_fastmem_check_idle();
 }
 
+/*
+ * The inline rte_fastmem_free_bulk() copies the pointers into the cache of the first one's
+ * class before it knows they all belong there: arrays that span slabs of one class must be
+ * taken, arrays with another class or a NULL in a later slab must leave that cache's
+ * length alone and go out of line.
+ */
+static int
+test_free_bulk_slabs(void)
+{
+	/* enough 4 KiB objects (511 a slab) to hold objects of at least two slabs */
+	static void *objs[1100];
+	void *ptrs[3];
+	unsigned int i, other = 0;
+
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc(4096, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u failed", i);
+		if (other == 0 && RTE_PTR_ALIGN_FLOOR(objs[i], RTE_FASTMEM_SLAB_SIZE) !=
+				RTE_PTR_ALIGN_FLOOR(objs[0], RTE_FASTMEM_SLAB_SIZE))
+			other = i;
+	}
+	TEST_ASSERT(other != 0, "all objects in one slab");
+	/* two slabs, one class */
+	ptrs[0] = objs[0];
+	ptrs[1] = objs[other];
+	rte_fastmem_free_bulk(ptrs, 2);
+	objs[0] = objs[other] = NULL;
+	/* two slabs, the second of another class */
+	ptrs[0] = objs[1];
+	ptrs[1] = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT_NOT_NULL(ptrs[1], "alloc(64) failed");
+	rte_fastmem_free_bulk(ptrs, 2);
+	objs[1] = NULL;
+	/* a NULL after an object of another slab: both objects freed, the NULL skipped */
+	ptrs[0] = objs[2];
+	ptrs[1] = objs[other + 1];
+	ptrs[2] = NULL;
+	rte_fastmem_free_bulk(ptrs, 3);
+	objs[2] = objs[other + 1] = NULL;
+	for (i = 0; i < RTE_DIM(objs); i++)
+		rte_fastmem_free(objs[i]);
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
 static int
 test_cache_flush(void)
 {
@@ -1391,6 +1436,7 @@ test_err_free_null(void)
 	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
 	rte_fastmem_free(NULL);
 	rte_fastmem_free_bulk(nulls, RTE_DIM(nulls));
+	rte_fastmem_free_bulk(NULL, RTE_DIM(nulls)); /* a NULL array, on every path */
 	return err_unchanged(&s);
 }
 
@@ -1518,6 +1564,7 @@ static struct unit_test_suite functional_suite = {
 		TEST_CASE_ST(fm_init, fm_deinit, test_virt2iova),
 		TEST_CASE_ST(fm_init, fm_deinit, test_bulk),
 		TEST_CASE_ST(fm_init, fm_deinit, test_free_bulk_mixed),
+		TEST_CASE_ST(fm_init, fm_deinit, test_free_bulk_slabs),
 		TEST_CASE_ST(fm_init, fm_deinit, test_cache_flush),
 		TEST_CASE_ST(fm_init, fm_deinit, test_slabs_move_between_classes),
 		TEST_CASE_ST(fm_init, fm_deinit, test_limit_and_reserve),

@@ -337,11 +337,23 @@ test_herrors(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, NULL), -EINVAL, "NULL h");
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "rte_errno %d", rte_errno);
 
-	/* not handles: 0, a wrong tag, a bad class, a socket slot not set up */
+	/*
+	 * not handles: 0, a wrong tag, a bad class, a socket slot not set up; with an object
+	 * in the cache of the good handle, so that a bad value that reached that cache would
+	 * be served inline
+	 */
 	{
 		rte_fastmem_handle_t bad[] = { 0, good ^ 0x01000000u, good | 0x1fu,
 			good | (0x1fu << 5), UINT32_MAX };
+		void *warm = rte_fastmem_halloc(good, 0);
 		unsigned int i;
+
+		TEST_ASSERT_NOT_NULL(warm, "halloc(good)");
+		rte_fastmem_hfree(good, warm);
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_halloc(good | 0x1fu, RTE_FASTMEM_F_ZERO),
+				"halloc of a bad class with F_ZERO");
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "bad class: rte_errno %d", rte_errno);
 
 		for (i = 0; i < RTE_DIM(bad); i++) {
 			void *arr[2];

@@ -465,7 +465,7 @@ rte_fastmem_free(void *ptr);
  * Thread safety: MT-safe, as rte_fastmem_free().
  *
  * @param ptrs
- *   Array of @p n objects; may be NULL when @p n is 0.
+ *   Array of @p n objects, or NULL (a no-op, whatever @p n).
  * @param n
  *   Number of entries; 0 is a no-op.
  */
@@ -642,6 +642,7 @@ __rte_fastmem_hcache(rte_fastmem_handle_t h)
 {
 	unsigned int lcore_id = rte_lcore_id();
 	const struct rte_fastmem_lcore_caches *lc;
+	struct rte_fastmem_cache *c;
 	struct fastmem_cset *cs;
 	uint32_t off;
 
@@ -657,7 +658,12 @@ __rte_fastmem_hcache(rte_fastmem_handle_t h)
 	if (unlikely(cs == NULL))
 		return NULL;
 	off = (h >> RTE_FASTMEM_HANDLE_OFF_SHIFT) & RTE_FASTMEM_HANDLE_OFF_MASK;
-	return (struct rte_fastmem_cache *)RTE_PTR_ADD(cs, (size_t)off * RTE_CACHE_LINE_SIZE);
+	c = (struct rte_fastmem_cache *)RTE_PTR_ADD(cs, (size_t)off * RTE_CACHE_LINE_SIZE);
+	/* a class field that disagrees with the cache (a forged handle) fails out of line;
+	 * the compare reads the line the caller reads len from anyway */
+	if (unlikely(c->cls != (h & RTE_FASTMEM_HANDLE_CLS_MASK)))
+		return NULL;
+	return c;
 }
 
 /** @internal The class size of a handle's objects. */
@@ -1027,7 +1033,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	 * the length is updated only once they all belong there. Anything else goes out of
 	 * line, which handles mixed classes run by run.
 	 */
-	if (unlikely(lc == NULL || n == 0 || ptrs[0] == NULL))
+	if (unlikely(lc == NULL || n == 0 || ptrs == NULL || ptrs[0] == NULL))
 		goto slow;
 	id = (const struct rte_fastmem_slab_id *)RTE_PTR_ALIGN_FLOOR(ptrs[0],
 			RTE_FASTMEM_SLAB_SIZE);
