@@ -37,6 +37,9 @@ static_assert(offsetof(struct fastmem_slab, cls) == offsetof(struct rte_fastmem_
 		offsetof(struct fastmem_slab, sidx) == offsetof(struct rte_fastmem_slab_id, sidx),
 		"slab id");
 static_assert(RTE_MAX_HEAPS <= RTE_FASTMEM_SOCKET_SLOTS, "socket field of handles");
+static_assert(RTE_ALIGN_CEIL(sizeof(struct fastmem_lcore), RTE_CACHE_LINE_SIZE) <=
+		RTE_MAX_LCORE_VAR, "RTE_MAX_LCORE_VAR (meson option max_lcore_var) is too small "
+		"for fastmem's per-lcore state");
 static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_CLASS_SLOTS, "class field of handles");
 
 /* Offsets of the caches in a cache set, for the inline paths; a copy of

@@ -362,8 +362,9 @@ fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 				RTE_MAX(fastmem_layout.cache_cap[cls] / 2, 1u) * sizeof(void *);
 
 		/* never in fastmem's own zones: deinit frees these before any zone */
+		/* on the bin's NUMA socket (an external heap's memory is not for it) */
 		fresh = rte_zmalloc_socket("fastmem_xfer", bytes, RTE_CACHE_LINE_SIZE,
-				(int)rte_socket_id());
+				s->external ? (int)rte_socket_id() : s->socket_id);
 		if (fresh == NULL)
 			fresh = rte_zmalloc("fastmem_xfer", bytes, RTE_CACHE_LINE_SIZE);
 	}

@@ -62,15 +62,16 @@ static void
 sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
 		struct fastmem_sum *sum)
 {
+	/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	unsigned int first = lcore_id == ALL ? 0 : lcore_id;
+	unsigned int end = lcore_id == ALL ? RTE_MAX_LCORE : lcore_id + 1;
 	unsigned int l, sidx, c;
 
 	rte_spinlock_lock(&st->stats_lock);
-	for (l = 0; l < RTE_MAX_LCORE; l++) {
+	for (l = first; l < end; l++) {
 		struct fastmem_lcore *lc;
 
-		if (lcore_id != ALL && l != lcore_id)
-			continue;
 		lc = fastmem_lcore_get(l);
 		if (!FASTMEM_LOAD(&lc->used))
 			continue;

@@ -140,11 +140,13 @@ struct rte_fastmem_cache {
  * @internal
  * Defined in checked builds, where the inline cache-hit paths of rte_fastmem.h are compiled
  * out and every call goes to fastmem's out-of-line functions, which check each object:
- * debug builds (RTE_LIBRTE_FASTMEM_DEBUG, meson option fastmem_debug) and applications
- * built with AddressSanitizer (poisoning of free objects). Undefined in production builds,
- * whose inline code this leaves unchanged.
+ * debug builds (RTE_LIBRTE_FASTMEM_DEBUG, meson option fastmem_debug), and builds where
+ * the library or the application uses AddressSanitizer (poisoning of free objects;
+ * RTE_LIBRTE_FASTMEM_ASAN records the library's). Undefined in production builds, whose
+ * inline code this leaves unchanged.
  */
-#if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(__SANITIZE_ADDRESS__)
+#if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(RTE_LIBRTE_FASTMEM_ASAN) || \
+	defined(__SANITIZE_ADDRESS__)
 #define __RTE_FASTMEM_CHECKED 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
