@@ -170,46 +170,70 @@ class_index(size_t class_size)
 	return fastmem_layout.class_size[c] == class_size ? (int)c : -1;
 }
 
-/* Common checks: initialized, non-NULL output. */
-static struct fastmem_state *
-stats_begin(const void *out, int *ret)
-{
-	struct fastmem_state *st = fastmem_state();
-
-	*ret = 0;
-	if (st == NULL)
-		*ret = -ENODEV;
-	else if (out == NULL)
-		*ret = -EINVAL;
-	if (*ret != 0) {
-		FASTMEM_LOG(DEBUG, "%s", *ret == -ENODEV ? "not initialized" : "NULL output");
-		rte_errno = -*ret;
-		return NULL;
-	}
-	return st;
-}
+/* What stats_query() checks and sums. */
+#define Q_LCORE 1u /* one lcore: check lcore_id */
+#define Q_CLASS 2u /* one class: check class_size */
+#define Q_CACHES 4u /* sum the lcore caches */
+#define Q_BINS 8u /* sum the shared bins */
 
 static int
-stats_einval(const char *what)
+stats_fail(int err, const char *what)
 {
 	FASTMEM_LOG(DEBUG, "%s", what);
-	rte_errno = EINVAL;
-	return -EINVAL;
+	rte_errno = err;
+	return -err;
+}
+
+/*
+ * Common part of the stats readers: check the library is initialized, out is not NULL
+ * and, as flags ask, lcore_id and class_size are valid; then sum the caches and/or bins
+ * of that lcore (or all) and that class (or all) into *sum. *cls, when not NULL, receives
+ * the class index. Returns 0, or a negative errno also set in rte_errno.
+ */
+static int
+stats_query(const void *out, unsigned int flags, unsigned int lcore_id, size_t class_size,
+		struct fastmem_sum *sum, unsigned int *cls)
+{
+	struct fastmem_state *st = fastmem_state();
+	unsigned int lc = ALL, c = ALL;
+	int ci;
+
+	if (st == NULL)
+		return stats_fail(ENODEV, "not initialized");
+	if (out == NULL)
+		return stats_fail(EINVAL, "NULL output");
+	if (flags & Q_LCORE) {
+		if (lcore_id >= RTE_MAX_LCORE)
+			return stats_fail(EINVAL, "bad lcore id");
+		lc = lcore_id;
+	}
+	if (flags & Q_CLASS) {
+		ci = class_index(class_size);
+		if (ci < 0)
+			return stats_fail(EINVAL, "not a class size");
+		c = (unsigned int)ci;
+	}
+	memset(sum, 0, sizeof(*sum));
+	if (flags & Q_CACHES)
+		sum_caches(st, lc, c, sum);
+	if (flags & Q_BINS)
+		sum_bins(st, c, sum);
+	if (cls != NULL)
+		*cls = c;
+	return 0;
 }
 
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
-	struct fastmem_sum sum = { 0 };
-	struct fastmem_state *st;
+	struct fastmem_state *st = fastmem_state();
+	struct fastmem_sum sum;
 	unsigned int sidx, n;
 	int ret;
 
-	st = stats_begin(stats, &ret);
-	if (st == NULL)
+	ret = stats_query(stats, Q_CACHES | Q_BINS, 0, 0, &sum, NULL);
+	if (ret != 0)
 		return ret;
-	sum_caches(st, ALL, ALL, &sum);
-	sum_bins(st, ALL, &sum);
 	memset(stats, 0, sizeof(*stats));
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (sidx = 0; sidx < n; sidx++)
@@ -226,18 +250,12 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 int
 rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
 {
-	struct fastmem_sum sum = { 0 };
-	struct fastmem_state *st;
-	int ret, c;
+	struct fastmem_sum sum;
+	int ret;
 
-	st = stats_begin(stats, &ret);
-	if (st == NULL)
+	ret = stats_query(stats, Q_CLASS | Q_CACHES | Q_BINS, 0, class_size, &sum, NULL);
+	if (ret != 0)
 		return ret;
-	c = class_index(class_size);
-	if (c < 0)
-		return stats_einval("not a class size");
-	sum_caches(st, ALL, (unsigned int)c, &sum);
-	sum_bins(st, (unsigned int)c, &sum);
 	memset(stats, 0, sizeof(*stats));
 	stats->class_size = class_size;
 	stats->in_use = clamp0(sum.in_use);
@@ -254,101 +272,76 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	return 0;
 }
 
-static void
-fill_lcore(const struct fastmem_sum *sum, struct rte_fastmem_lcore_stats *stats)
+/* Fill lcore stats (flags without Q_CLASS) from a query. */
+static int
+stats_lcore_query(unsigned int flags, unsigned int lcore_id,
+		struct rte_fastmem_lcore_stats *stats)
 {
+	struct fastmem_sum sum;
+	int ret;
+
+	ret = stats_query(stats, flags, lcore_id, 0, &sum, NULL);
+	if (ret != 0)
+		return ret;
 	memset(stats, 0, sizeof(*stats));
-	stats->alloc_cache_hits = sum->alloc_hits;
-	stats->alloc_cache_misses = sum->alloc_misses;
-	stats->free_cache_hits = sum->free_hits;
-	stats->free_cache_misses = sum->free_misses;
-	stats->alloc_nomem = sum->alloc_nomem;
-	stats->bytes_cached = sum->bytes_cached;
+	stats->alloc_cache_hits = sum.alloc_hits;
+	stats->alloc_cache_misses = sum.alloc_misses;
+	stats->free_cache_hits = sum.free_hits;
+	stats->free_cache_misses = sum.free_misses;
+	stats->alloc_nomem = sum.alloc_nomem;
+	stats->bytes_cached = sum.bytes_cached;
+	return 0;
 }
 
-static void
-fill_lcore_class(const struct fastmem_sum *sum, unsigned int cap,
+/* Fill lcore-class stats (flags with Q_CLASS) from a query; the capacity is that of an
+ * lcore cache when the caches are summed, else 0.
+ */
+static int
+stats_lcore_class_query(unsigned int flags, unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
 {
+	struct fastmem_sum sum;
+	unsigned int c;
+	int ret;
+
+	ret = stats_query(stats, flags, lcore_id, class_size, &sum, &c);
+	if (ret != 0)
+		return ret;
 	memset(stats, 0, sizeof(*stats));
-	stats->alloc_cache_hits = sum->alloc_hits;
-	stats->alloc_cache_misses = sum->alloc_misses;
-	stats->free_cache_hits = sum->free_hits;
-	stats->free_cache_misses = sum->free_misses;
-	stats->alloc_nomem = sum->alloc_nomem;
-	stats->cached = sum->cached;
-	stats->cache_capacity = cap;
+	stats->alloc_cache_hits = sum.alloc_hits;
+	stats->alloc_cache_misses = sum.alloc_misses;
+	stats->free_cache_hits = sum.free_hits;
+	stats->free_cache_misses = sum.free_misses;
+	stats->alloc_nomem = sum.alloc_nomem;
+	stats->cached = sum.cached;
+	stats->cache_capacity = (flags & Q_CACHES) ? fastmem_layout.cache_cap[c] : 0;
+	return 0;
 }
 
 int
 rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
-	struct fastmem_sum sum = { 0 };
-	struct fastmem_state *st;
-	int ret;
-
-	st = stats_begin(stats, &ret);
-	if (st == NULL)
-		return ret;
-	if (lcore_id >= RTE_MAX_LCORE)
-		return stats_einval("bad lcore id");
-	sum_caches(st, lcore_id, ALL, &sum);
-	fill_lcore(&sum, stats);
-	return 0;
+	return stats_lcore_query(Q_LCORE | Q_CACHES, lcore_id, stats);
 }
 
 int
 rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
 {
-	struct fastmem_sum sum = { 0 };
-	struct fastmem_state *st;
-	int ret, c;
-
-	st = stats_begin(stats, &ret);
-	if (st == NULL)
-		return ret;
-	if (lcore_id >= RTE_MAX_LCORE)
-		return stats_einval("bad lcore id");
-	c = class_index(class_size);
-	if (c < 0)
-		return stats_einval("not a class size");
-	sum_caches(st, lcore_id, (unsigned int)c, &sum);
-	fill_lcore_class(&sum, fastmem_layout.cache_cap[c], stats);
-	return 0;
+	return stats_lcore_class_query(Q_LCORE | Q_CLASS | Q_CACHES, lcore_id, class_size,
+			stats);
 }
 
 int
 rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
 {
-	struct fastmem_sum sum = { 0 };
-	struct fastmem_state *st;
-	int ret;
-
-	st = stats_begin(stats, &ret);
-	if (st == NULL)
-		return ret;
-	sum_bins(st, ALL, &sum);
-	fill_lcore(&sum, stats);
-	return 0;
+	return stats_lcore_query(Q_BINS, 0, stats);
 }
 
 int
 rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
 {
-	struct fastmem_sum sum = { 0 };
-	struct fastmem_state *st;
-	int ret, c;
-
-	st = stats_begin(stats, &ret);
-	if (st == NULL)
-		return ret;
-	c = class_index(class_size);
-	if (c < 0)
-		return stats_einval("not a class size");
-	sum_bins(st, (unsigned int)c, &sum);
-	fill_lcore_class(&sum, 0, stats);
-	return 0;
+	return stats_lcore_class_query(Q_CLASS | Q_BINS, 0, class_size, stats);
 }
 
 void
