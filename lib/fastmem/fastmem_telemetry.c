@@ -144,15 +144,20 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* Add the hit, miss and ENOMEM counters that every statistics struct has, from *(s). */
+#define TEL_COUNTERS(d, s) do { \
+	tel_add_dict_u64(d, "alloc_cache_hits", (s)->alloc_cache_hits); \
+	tel_add_dict_u64(d, "alloc_cache_misses", (s)->alloc_cache_misses); \
+	tel_add_dict_u64(d, "free_cache_hits", (s)->free_cache_hits); \
+	tel_add_dict_u64(d, "free_cache_misses", (s)->free_cache_misses); \
+	tel_add_dict_u64(d, "alloc_nomem", (s)->alloc_nomem); \
+} while (0)
+
 /* Add the counters common to struct rte_fastmem_lcore_stats and the shared path. */
 static void
 tel_lcore_fields(struct rte_tel_data *d, const struct rte_fastmem_lcore_stats *ls)
 {
-	tel_add_dict_u64(d, "alloc_cache_hits", ls->alloc_cache_hits);
-	tel_add_dict_u64(d, "alloc_cache_misses", ls->alloc_cache_misses);
-	tel_add_dict_u64(d, "free_cache_hits", ls->free_cache_hits);
-	tel_add_dict_u64(d, "free_cache_misses", ls->free_cache_misses);
-	tel_add_dict_u64(d, "alloc_nomem", ls->alloc_nomem);
+	TEL_COUNTERS(d, ls);
 	tel_add_dict_u64(d, "bytes_cached", ls->bytes_cached);
 }
 
@@ -220,11 +225,7 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	tel_add_dict_u64(d, "class_size", cs.class_size);
 	tel_add_dict_u64(d, "in_use", cs.in_use);
 	tel_add_dict_u64(d, "cached", cached);
-	tel_add_dict_u64(d, "alloc_cache_hits", cs.alloc_cache_hits);
-	tel_add_dict_u64(d, "alloc_cache_misses", cs.alloc_cache_misses);
-	tel_add_dict_u64(d, "free_cache_hits", cs.free_cache_hits);
-	tel_add_dict_u64(d, "free_cache_misses", cs.free_cache_misses);
-	tel_add_dict_u64(d, "alloc_nomem", cs.alloc_nomem);
+	TEL_COUNTERS(d, &cs);
 	tel_add_dict_u64(d, "slab_acquires", cs.slab_acquires);
 	tel_add_dict_u64(d, "slab_releases", cs.slab_releases);
 	tel_add_dict_u64(d, "slabs_partial", cs.slabs_partial);
@@ -268,11 +269,7 @@ tel_lcore_classes(struct rte_tel_data *d, unsigned int lcore_id)
 		if (cd == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(cd);
-		tel_add_dict_u64(cd, "alloc_cache_hits", s.alloc_cache_hits);
-		tel_add_dict_u64(cd, "alloc_cache_misses", s.alloc_cache_misses);
-		tel_add_dict_u64(cd, "free_cache_hits", s.free_cache_hits);
-		tel_add_dict_u64(cd, "free_cache_misses", s.free_cache_misses);
-		tel_add_dict_u64(cd, "alloc_nomem", s.alloc_nomem);
+		TEL_COUNTERS(cd, &s);
 		tel_add_dict_u64(cd, "cached", s.cached);
 		tel_add_dict_u64(cd, "cache_capacity", s.cache_capacity);
 		snprintf(key, sizeof(key), "class_%zu", sizes[c]);
