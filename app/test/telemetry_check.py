@@ -141,6 +141,9 @@ def check_initialized(f, exp, replies):
             'sum of info.backing_bytes')
     f.check(backing.get(sock_key, 0) > 0, f'no backing memory on {sock_key}: {backing}')
     f.check(backing.get(sock_key, 0) <= exp['limit'], 'backing memory above the limit')
+    trimmed = info.get('trimmed_bytes', {})
+    f.check(isinstance(trimmed.get(sock_key), int) and trimmed[sock_key] >= 0,
+            f'info.trimmed_bytes.{sock_key}: {trimmed}')
 
     stats = replies['/fastmem/stats']
     for key, val in exp['stats'].items():

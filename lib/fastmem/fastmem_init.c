@@ -119,7 +119,6 @@ socket_setup(struct fastmem_state *st, unsigned int sidx, int socket_id, bool ex
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		rte_spinlock_init(&s->bins[c].lock);
 		s->bins[c].cls = (uint16_t)c;
-		s->bins[c].sidx = (uint16_t)sidx;
 	}
 }
 
@@ -300,7 +299,6 @@ fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
 		/* No list holds the zone's slabs any more and no object of it is out: it is
 		 * ours alone. */
 		*prevp = zone->zone_next;
-		s->n_zones--;
 		fastmem_dbg_zone_release(zone);
 		if (rte_memzone_free(mz) != 0) {
 			/* cannot happen to a memzone fastmem reserved; keep the zone in use */

@@ -240,7 +240,6 @@ struct fastmem_slab {
 struct fastmem_bin {
 	rte_spinlock_t lock;
 	uint16_t cls;
-	uint16_t sidx;
 	/* Under lock. Invariant: every slab on partial has n_out < n_objs and n_out > 0
 	 * except transiently inside a locked section; every slab on full has n_out ==
 	 * n_objs. Slabs with n_out == 0 are in the pool, never here. */
@@ -278,12 +277,11 @@ struct fastmem_socket {
 
 	rte_spinlock_t grow_lock; /* serializes zone reservation and limit changes */
 	struct fastmem_slab *zones; /* under grow lock: first slab of each zone */
-	uint32_t n_zones; /* under grow lock */
 	uint32_t zone_seq; /* under grow lock: for memzone names */
 
 	size_t reserved; /* under grow lock: bytes of rte_fastmem_reserve(); trim keeps these */
 	size_t trim_threshold; /* auto trim above this many free bytes; SIZE_MAX: off; relaxed */
-	uint64_t trimmed; /* under grow lock, read relaxed: bytes of zones trimmed */
+	uint64_t trimmed; /* under grow lock, read relaxed: bytes of zones released */
 
 	rte_spinlock_t pool_lock __rte_cache_aligned;
 	struct fastmem_slab *pool; /* under pool_lock: free slabs, linked by next/prev */

@@ -145,7 +145,6 @@ fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx, const struct rte_m
 	((struct fastmem_slab *)base)->zone_slabs = n_slabs;
 	((struct fastmem_slab *)base)->zone_next = s->zones;
 	s->zones = base;
-	s->n_zones++;
 	fastmem_dbg_zone_cut(base, n_slabs);
 
 	rte_spinlock_lock(&s->pool_lock);

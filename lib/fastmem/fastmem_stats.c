@@ -421,9 +421,10 @@ rte_fastmem_dump(FILE *f)
 		const struct fastmem_socket *s = &st->sockets[sidx];
 		size_t limit = FASTMEM_LOAD(&s->limit);
 
-		fprintf(f, "  socket %d%s: backing %zu B, free slabs %u, limit ", s->socket_id,
-				s->external ? " (external heap)" : "",
-				FASTMEM_LOAD(&s->backing), FASTMEM_LOAD(&s->pool_count));
+		fprintf(f, "  socket %d%s: backing %zu B, trimmed %" PRIu64 " B, free slabs %u, "
+				"limit ", s->socket_id, s->external ? " (external heap)" : "",
+				FASTMEM_LOAD(&s->backing), FASTMEM_LOAD(&s->trimmed),
+				FASTMEM_LOAD(&s->pool_count));
 		if (limit == SIZE_MAX)
 			fprintf(f, "none\n");
 		else

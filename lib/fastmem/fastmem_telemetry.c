@@ -5,7 +5,8 @@
 /*
  * Telemetry commands.
  *
- *   /fastmem/info           initialized or not, classes, limits and backing per socket
+ *   /fastmem/info           initialized or not, classes; limit, backing and trimmed bytes
+ *                           per socket
  *   /fastmem/stats          struct rte_fastmem_stats, and the threads without an lcore id
  *   /fastmem/class,<size>   struct rte_fastmem_class_stats of one class
  *   /fastmem/lcore,<id>     struct rte_fastmem_lcore_stats of one lcore, class by class
@@ -75,10 +76,17 @@ tel_param(const char *params, unsigned long *val)
 	return 0;
 }
 
+/* The per-socket figures of /fastmem/info. */
+enum tel_socket_field {
+	TEL_SOCKET_LIMIT,
+	TEL_SOCKET_BACKING,
+	TEL_SOCKET_TRIMMED,
+};
+
 /* Add a dict of per-socket values as a container; false when it cannot be had. */
 static bool
 tel_socket_dict(struct rte_tel_data *d, const char *name, struct fastmem_state *st,
-		bool backing)
+		enum tel_socket_field field)
 {
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	struct rte_tel_data *sd = rte_tel_data_alloc();
@@ -91,11 +99,21 @@ tel_socket_dict(struct rte_tel_data *d, const char *name, struct fastmem_state *
 		const struct fastmem_socket *s = &st->sockets[sidx];
 		char key[32];
 
+		uint64_t v;
+
 		snprintf(key, sizeof(key), "socket_%d", s->socket_id);
-		if (backing)
-			tel_add_dict_u64(sd, key, FASTMEM_LOAD(&s->backing));
-		else
-			tel_add_dict_u64(sd, key, rte_fastmem_get_limit(s->socket_id));
+		switch (field) {
+		case TEL_SOCKET_LIMIT:
+			v = rte_fastmem_get_limit(s->socket_id);
+			break;
+		case TEL_SOCKET_BACKING:
+			v = FASTMEM_LOAD(&s->backing);
+			break;
+		default:
+			v = FASTMEM_LOAD(&s->trimmed);
+			break;
+		}
+		tel_add_dict_u64(sd, key, v);
 	}
 	if (rte_tel_data_add_dict_container(d, name, sd, 0) != 0) {
 		rte_tel_data_free(sd);
@@ -138,8 +156,9 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 		return 0;
 	/* SIZE_MAX means no limit */
 	tel_add_dict_u64(d, "default_limit", rte_fastmem_get_limit(SOCKET_ID_ANY));
-	if (!tel_socket_dict(d, "limit", st, false) ||
-			!tel_socket_dict(d, "backing_bytes", st, true))
+	if (!tel_socket_dict(d, "limit", st, TEL_SOCKET_LIMIT) ||
+			!tel_socket_dict(d, "backing_bytes", st, TEL_SOCKET_BACKING) ||
+			!tel_socket_dict(d, "trimmed_bytes", st, TEL_SOCKET_TRIMMED))
 		return -ENOMEM;
 	return 0;
 }
@@ -353,8 +372,8 @@ TEL_LOCKED(tel_lcore_list)
 RTE_INIT(fastmem_telemetry_init)
 {
 	rte_telemetry_register_cmd("/fastmem/info", tel_info_locked,
-			"Returns fastmem's size classes, and limits and backing bytes per socket. "
-			"Takes no parameters");
+			"Returns fastmem's size classes, and limits, backing bytes and trimmed bytes "
+			"per socket. Takes no parameters");
 	rte_telemetry_register_cmd("/fastmem/stats", tel_stats_locked,
 			"Returns fastmem's global statistics. Takes no parameters");
 	rte_telemetry_register_cmd("/fastmem/class", tel_class_locked,
