@@ -69,8 +69,8 @@ heap_allocated(int socket)
 	return st.heap_allocsz_bytes;
 }
 
-static int
-fm_init(void)
+int
+test_fm_setup(void)
 {
 	int ret = rte_fastmem_init();
 
@@ -81,8 +81,8 @@ fm_init(void)
 	return TEST_SUCCESS;
 }
 
-static void
-fm_deinit(void)
+void
+test_fm_teardown(void)
 {
 	rte_fastmem_deinit();
 }
@@ -983,7 +983,7 @@ ext_setup(void)
 		ext_heap_destroy();
 		return TEST_FAILED;
 	}
-	if (fm_init() != TEST_SUCCESS) {
+	if (test_fm_setup() != TEST_SUCCESS) {
 		ext_heap_destroy();
 		return TEST_FAILED;
 	}
@@ -1556,21 +1556,21 @@ static struct unit_test_suite lifecycle_suite = {
 static struct unit_test_suite functional_suite = {
 	.suite_name = "fastmem functional",
 	.unit_test_cases = {
-		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_every_class),
-		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_alignment),
-		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_zero_flag),
-		TEST_CASE_ST(fm_init, fm_deinit, test_alloc_socket),
-		TEST_CASE_ST(fm_init, fm_deinit, test_realloc),
-		TEST_CASE_ST(fm_init, fm_deinit, test_virt2iova),
-		TEST_CASE_ST(fm_init, fm_deinit, test_bulk),
-		TEST_CASE_ST(fm_init, fm_deinit, test_free_bulk_mixed),
-		TEST_CASE_ST(fm_init, fm_deinit, test_free_bulk_slabs),
-		TEST_CASE_ST(fm_init, fm_deinit, test_cache_flush),
-		TEST_CASE_ST(fm_init, fm_deinit, test_slabs_move_between_classes),
-		TEST_CASE_ST(fm_init, fm_deinit, test_limit_and_reserve),
-		TEST_CASE_ST(fm_init, fm_deinit, test_bulk_all_or_nothing),
-		TEST_CASE_ST(fm_init, fm_deinit, test_stats),
-		TEST_CASE_ST(fm_init, fm_deinit, test_dump),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_every_class),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_alignment),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_zero_flag),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_socket),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_realloc),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_virt2iova),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_bulk),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_mixed),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_slabs),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_flush),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_slabs_move_between_classes),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_limit_and_reserve),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_bulk_all_or_nothing),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_stats),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_dump),
 		TEST_CASES_END()
 	}
 };
@@ -1587,20 +1587,20 @@ static struct unit_test_suite ext_heap_suite = {
 static struct unit_test_suite error_suite = {
 	.suite_name = "fastmem error table",
 	.unit_test_cases = {
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_alloc_zero),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_too_big),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_align_not_pow2),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_align_too_big),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_bad_socket),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_before_init),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_init_twice),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_deinit_live),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_free_null),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_bulk_zero),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_reserve),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_limit_below_usage),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_bad_flags),
-		TEST_CASE_ST(fm_init, fm_deinit, test_err_bad_args),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_alloc_zero),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_too_big),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_align_not_pow2),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_align_too_big),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_socket),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_before_init),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_init_twice),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_deinit_live),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_free_null),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bulk_zero),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_reserve),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_limit_below_usage),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_flags),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_args),
 		TEST_CASES_END()
 	}
 };

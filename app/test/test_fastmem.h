@@ -5,7 +5,7 @@
 #ifndef TEST_FASTMEM_H
 #define TEST_FASTMEM_H
 
-/* Shared between test_fastmem.c and test_fastmem_concurrent.c. */
+/* Helpers shared by the fastmem test files, defined in test_fastmem.c. */
 
 #include "test.h"
 
@@ -18,5 +18,14 @@ extern struct unit_test_suite fastmem_concurrent_suite;
  * Prints what is wrong; returns TEST_SUCCESS or TEST_FAILED.
  */
 int test_fastmem_check_idle(void);
+
+/**
+ * Test case setup: rte_fastmem_init(), printing why it failed.
+ * Returns TEST_SUCCESS or TEST_FAILED.
+ */
+int test_fm_setup(void);
+
+/** Test case teardown: rte_fastmem_deinit(). */
+void test_fm_teardown(void);
 
 #endif /* TEST_FASTMEM_H */

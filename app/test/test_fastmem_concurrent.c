@@ -394,24 +394,6 @@ fail:
 }
 
 static int
-conc_setup(void)
-{
-	int ret = rte_fastmem_init();
-
-	if (ret != 0) {
-		printf("rte_fastmem_init() failed: %d\n", ret);
-		return TEST_FAILED;
-	}
-	return TEST_SUCCESS;
-}
-
-static void
-conc_teardown(void)
-{
-	rte_fastmem_deinit();
-}
-
-static int
 test_concurrent_stress(void)
 {
 	unsigned int lcore_id, i;
@@ -819,9 +801,9 @@ struct unit_test_suite fastmem_concurrent_suite = {
 	.setup = NULL,
 	.teardown = NULL,
 	.unit_test_cases = {
-		TEST_CASE_ST(conc_setup, conc_teardown, test_concurrent_stress),
-		TEST_CASE_ST(conc_setup, conc_teardown, test_concurrent_register_churn),
-		TEST_CASE_ST(conc_setup, conc_teardown, test_concurrent_churn_at_limit),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_concurrent_stress),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_concurrent_register_churn),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_concurrent_churn_at_limit),
 		TEST_CASES_END()
 	}
 };

@@ -36,6 +36,7 @@
 #include <rte_fastmem.h>
 
 #include "test.h"
+#include "test_fastmem.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_ASAN 1
@@ -124,24 +125,6 @@ addr_str(const void *p)
 
 	snprintf(b, sizeof(addr_buf[0]), "%p", p);
 	return b;
-}
-
-static int
-fm_init(void)
-{
-	int ret = rte_fastmem_init();
-
-	if (ret != 0) {
-		printf("rte_fastmem_init() failed: %d\n", ret);
-		return TEST_FAILED;
-	}
-	return TEST_SUCCESS;
-}
-
-static void
-fm_deinit(void)
-{
-	rte_fastmem_deinit();
 }
 
 /* Plain use crosses every checked path without a false alarm, in every build. */
@@ -479,8 +462,8 @@ skip_asan(void)
 
 static struct unit_test_suite fastmem_debug_suite = {
 	.suite_name = "fastmem checked builds",
-	.setup = fm_init,
-	.teardown = fm_deinit,
+	.setup = test_fm_setup,
+	.teardown = test_fm_teardown,
 	.unit_test_cases = {
 		TEST_CASE(test_clean_use),
 		TEST_CASE(test_debug_double_free),

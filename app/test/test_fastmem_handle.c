@@ -30,24 +30,6 @@
 
 static void *objs[N_OBJS];
 
-static int
-fm_init(void)
-{
-	int ret = rte_fastmem_init();
-
-	if (ret != 0) {
-		printf("rte_fastmem_init() failed: %d\n", ret);
-		return TEST_FAILED;
-	}
-	return TEST_SUCCESS;
-}
-
-static void
-fm_deinit(void)
-{
-	rte_fastmem_deinit();
-}
-
 /* Everything freed: after the caller's caches are flushed, nothing is in use. */
 static int
 check_idle(void)
@@ -486,16 +468,16 @@ static struct unit_test_suite fastmem_handle_suite = {
 	.suite_name = "fastmem handles",
 	.unit_test_cases = {
 		TEST_CASE(test_hnodev),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hlookup_classes),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hlookup_sockets),
-		TEST_CASE_ST(fm_init, fm_deinit, test_halloc_hfree),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hbulk),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hzero),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hmix),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hnonlcore),
-		TEST_CASE_ST(fm_init, fm_deinit, test_herrors),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hnomem),
-		TEST_CASE_ST(fm_init, fm_deinit, test_hfree_wrong_class),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hlookup_classes),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hlookup_sockets),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_halloc_hfree),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hbulk),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hzero),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hmix),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hnonlcore),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_herrors),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hnomem),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hfree_wrong_class),
 		TEST_CASES_END()
 	}
 };

@@ -44,6 +44,7 @@
 #include <rte_fastmem.h>
 
 #include "test.h"
+#include "test_fastmem.h"
 
 #define MIB ((size_t)1 << 20)
 #define SLAB (2 * MIB)
@@ -115,24 +116,6 @@ flush_all(void)
 	rte_eal_mp_wait_lcore();
 }
 
-static int
-fm_init(void)
-{
-	int ret = rte_fastmem_init();
-
-	if (ret != 0) {
-		printf("rte_fastmem_init: %s\n", rte_strerror(-ret));
-		return TEST_FAILED;
-	}
-	return TEST_SUCCESS;
-}
-
-static void
-fm_deinit(void)
-{
-	rte_fastmem_deinit();
-}
-
 /* Allocate n 1 MiB objects on a socket with its limit raised by n slabs first, so that
  * the socket grows by exactly one zone of n slabs. */
 static int
@@ -185,7 +168,7 @@ test_trim_errors(void)
 		"threshold before init");
 	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "rte_errno %d", rte_errno);
 
-	TEST_ASSERT_SUCCESS(fm_init(), "init");
+	TEST_ASSERT_SUCCESS(test_fm_setup(), "init");
 	/* nothing to trim: 0 memzones, 0 bytes; released may be NULL */
 	TEST_ASSERT_EQUAL(rte_fastmem_trim(SOCKET_ID_ANY, &rel), 0, "trim of nothing");
 	TEST_ASSERT_EQUAL(rel, 0, "released %zu", rel);
@@ -206,7 +189,7 @@ test_trim_errors(void)
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "rte_errno %d", rte_errno);
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_trim_threshold(socket, SIZE_MAX), "threshold off");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_trim_threshold(SOCKET_ID_ANY, SIZE_MAX), "off");
-	fm_deinit();
+	test_fm_teardown();
 
 	rte_errno = 0;
 	TEST_ASSERT_EQUAL(rte_fastmem_trim(socket, NULL), -ENODEV, "trim after deinit");
@@ -604,12 +587,12 @@ static struct unit_test_suite fastmem_trim_suite = {
 	.suite_name = "fastmem trim",
 	.unit_test_cases = {
 		TEST_CASE(test_trim_errors),
-		TEST_CASE_ST(fm_init, fm_deinit, test_trim_burst),
-		TEST_CASE_ST(fm_init, fm_deinit, test_trim_live),
-		TEST_CASE_ST(fm_init, fm_deinit, test_trim_reserve),
-		TEST_CASE_ST(fm_init, fm_deinit, test_trim_external),
-		TEST_CASE_ST(fm_init, fm_deinit, test_trim_threshold),
-		TEST_CASE_ST(fm_init, fm_deinit, test_trim_concurrent),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_trim_burst),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_trim_live),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_trim_reserve),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_trim_external),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_trim_threshold),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_trim_concurrent),
 		TEST_CASES_END()
 	}
 };
@@ -676,7 +659,7 @@ test_fastmem_trim_huge(void)
 	}
 	objs = malloc(BURST_N * sizeof(*objs));
 	TEST_ASSERT_NOT_NULL(objs, "malloc");
-	if (fm_init() != TEST_SUCCESS) {
+	if (test_fm_setup() != TEST_SUCCESS) {
 		free(objs);
 		return TEST_FAILED;
 	}
