@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,48 @@ test_run_in_child(void (*func)(void *arg), void *arg)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return -1;
+}
+
+struct child_output {
+	void (*func)(void *arg);
+	void *arg;
+	int fd; /* the pipe's write end */
+};
+
+static void
+child_output_main(void *arg)
+{
+	const struct child_output *co = arg;
+
+	dup2(co->fd, STDOUT_FILENO);
+	dup2(co->fd, STDERR_FILENO);
+	co->func(co->arg);
+}
+
+int
+test_run_in_child_output(void (*func)(void *arg), void *arg, char *out, size_t size,
+		int *ended)
+{
+	struct child_output co = { .func = func, .arg = arg };
+	ssize_t n = 0, r;
+	int fds[2];
+
+	out[0] = '\0';
+	if (pipe(fds) != 0) {
+		printf("pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	/* the parent drains the pipe only after the child ended: never let the child block */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	co.fd = fds[1];
+	*ended = test_run_in_child(child_output_main, &co);
+	close(fds[1]);
+	while (n < (ssize_t)size - 1 && (r = read(fds[0], out + n, size - 1 - n)) > 0)
+		n += r;
+	out[n] = '\0';
+	close(fds[0]);
+	return 0;
 }
 
 /* Results of the tests run by one invocation. */

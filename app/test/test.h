@@ -191,4 +191,20 @@ void add_test_command(struct test_command *t);
  */
 int test_run_in_child(void (*func)(void *arg), void *arg);
 
+/**
+ * Run @p func in a forked child as test_run_in_child() does, with the child's stdout and
+ * stderr sent to a pipe, and collect what it wrote.
+ *
+ * @param out
+ *   Receives the child's output, at most @p size - 1 bytes, NUL-terminated.
+ * @param size
+ *   Size of @p out; at least 1.
+ * @param ended
+ *   Receives what test_run_in_child() returns: how the child ended.
+ * @return
+ *   0, or -1 when the pipe could not be made (the child was not run).
+ */
+int test_run_in_child_output(void (*func)(void *arg), void *arg, char *out, size_t size,
+		int *ended);
+
 #endif /* TEST_H */

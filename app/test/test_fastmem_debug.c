@@ -62,7 +62,6 @@ struct misuse {
 	void *obj2;
 	rte_fastmem_handle_t h;
 	const char *words[4]; /* each expected in the child's output; NULL-terminated */
-	int out_fd; /* the pipe's write end: the child's stdout and stderr */
 };
 
 static void
@@ -70,8 +69,6 @@ child_main(void *arg)
 {
 	const struct misuse *m = arg;
 
-	dup2(m->out_fd, STDOUT_FILENO);
-	dup2(m->out_fd, STDERR_FILENO);
 	m->child(m);
 	/* reached only when the misuse went unnoticed: exit 0 */
 }
@@ -82,22 +79,11 @@ expect_death(struct misuse *m)
 {
 	static char out[65536];
 	const char *line;
-	ssize_t n = 0, r;
-	int fds[2], ret;
 	unsigned int i;
+	int ret;
 
-	TEST_ASSERT_SUCCESS(pipe(fds), "pipe: %s", strerror(errno));
-	/* the parent drains the pipe only after the child ended: never let the child block */
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	fcntl(fds[1], F_SETFL, O_NONBLOCK);
-	m->out_fd = fds[1];
-	ret = test_run_in_child(child_main, m);
-	close(fds[1]);
-	while (n < (ssize_t)sizeof(out) - 1 &&
-			(r = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0)
-		n += r;
-	out[n] = '\0';
-	close(fds[0]);
+	TEST_ASSERT_SUCCESS(test_run_in_child_output(child_main, m, out, sizeof(out), &ret),
+		"%s: cannot run the child", m->what);
 
 	TEST_ASSERT(ret != 0, "%s: not caught, the child carried on and exited normally",
 		m->what);

@@ -618,7 +618,6 @@ struct death_case {
 	size_t size;
 	size_t align;
 	const char *word;   /* expected in the message */
-	int out_fd;         /* the pipe's write end, the child's stdout and stderr */
 };
 
 static void
@@ -627,8 +626,6 @@ death_child(void *arg)
 	const struct death_case *dc = arg;
 	volatile size_t size = dc->size, align = dc->align;
 
-	dup2(dc->out_fd, STDOUT_FILENO);
-	dup2(dc->out_fd, STDERR_FILENO);
 	rte_lcore_var_alloc(size, align);
 	/* reached only when the allocator accepted the arguments */
 }
@@ -637,21 +634,10 @@ static int
 run_death_case(struct death_case *dc)
 {
 	char out[8192];
-	ssize_t n = 0, r;
-	int fds[2], sig;
+	int sig;
 
-	TEST_ASSERT_SUCCESS(pipe(fds), "pipe: %s", strerror(errno));
-	/* the parent drains the pipe only after the child ended: never let the child block */
-	fcntl(fds[1], F_SETFL, O_NONBLOCK);
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	dc->out_fd = fds[1];
-	sig = test_run_in_child(death_child, dc);
-	close(fds[1]);
-	while (n < (ssize_t)sizeof(out) - 1 &&
-			(r = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0)
-		n += r;
-	out[n] = '\0';
-	close(fds[0]);
+	TEST_ASSERT_SUCCESS(test_run_in_child_output(death_child, dc, out, sizeof(out), &sig),
+		"%s: cannot run the child", dc->what);
 
 	TEST_ASSERT_EQUAL(sig, SIGABRT, "%s: the child ended with %d, not SIGABRT", dc->what,
 		sig);
@@ -665,10 +651,10 @@ static int
 test_invalid_args(void)
 {
 	struct death_case cases[] = {
-		{ "size 0", 0, 0, "size", -1 },
-		{ "size RTE_MAX_LCORE_VAR + 1", RTE_MAX_LCORE_VAR + 1, 0, "size", -1 },
-		{ "align 3", 8, 3, "align", -1 },
-		{ "align 2 * RTE_CACHE_LINE_SIZE", 8, 2 * RTE_CACHE_LINE_SIZE, "align", -1 },
+		{ "size 0", 0, 0, "size" },
+		{ "size RTE_MAX_LCORE_VAR + 1", RTE_MAX_LCORE_VAR + 1, 0, "size" },
+		{ "align 3", 8, 3, "align" },
+		{ "align 2 * RTE_CACHE_LINE_SIZE", 8, 2 * RTE_CACHE_LINE_SIZE, "align" },
 	};
 	unsigned int i;
 
