@@ -45,17 +45,6 @@ find_command(const char *name)
 	return NULL;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#ifndef TEST_ASAN
-#define TEST_ASAN 0
-#endif
-
 static int
 run_command(const char *name)
 {
@@ -123,6 +112,20 @@ test_run_in_child(void (*func)(void *arg), void *arg)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return -1;
+}
+
+long
+test_rss_bytes(void)
+{
+	unsigned long size, resident;
+	FILE *f = fopen("/proc/self/statm", "r");
+	int n;
+
+	if (f == NULL)
+		return -1;
+	n = fscanf(f, "%lu %lu", &size, &resident);
+	fclose(f);
+	return n == 2 ? (long)resident * sysconf(_SC_PAGESIZE) : -1;
 }
 
 struct child_output {

@@ -150,6 +150,18 @@ struct test_command {
 /** Add a test to the registry (done by the REGISTER_*_TEST constructors). */
 void add_test_command(struct test_command *t);
 
+/** 1 when the tests are built with AddressSanitizer, else 0. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifndef TEST_ASAN
+#define TEST_ASAN 0
+#endif
+
 /* Flags of REGISTER_FAST_TEST: whether the test runs with --no-huge, and under ASan. */
 #define NOHUGE_OK true
 #define NOHUGE_SKIP false
@@ -206,5 +218,12 @@ int test_run_in_child(void (*func)(void *arg), void *arg);
  */
 int test_run_in_child_output(void (*func)(void *arg), void *arg, char *out, size_t size,
 		int *ended);
+
+/**
+ * @return
+ *   The resident memory of the process in bytes (/proc/self/statm), or -1 when it cannot
+ *   be read.
+ */
+long test_rss_bytes(void);
 
 #endif /* TEST_H */

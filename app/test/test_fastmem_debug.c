@@ -38,15 +38,7 @@
 #include "test.h"
 #include "test_fastmem.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-
-#ifdef TEST_ASAN
+#if TEST_ASAN
 #define NO_ASAN __attribute__((no_sanitize_address))
 #else
 #define NO_ASAN
@@ -351,7 +343,7 @@ skip_debug(void)
 
 #endif /* RTE_LIBRTE_FASTMEM_DEBUG */
 
-#ifdef TEST_ASAN
+#if TEST_ASAN
 
 static void
 child_read(const struct misuse *m)

@@ -675,20 +675,6 @@ test_invalid_args(void)
 
 static void *rss_handles[RSS_NUM_VARS];
 
-static long
-rss_bytes(void)
-{
-	unsigned long size, resident;
-	FILE *f = fopen("/proc/self/statm", "r");
-	int n;
-
-	if (f == NULL)
-		return -1;
-	n = fscanf(f, "%lu %lu", &size, &resident);
-	fclose(f);
-	return n == 2 ? (long)resident * sysconf(_SC_PAGESIZE) : -1;
-}
-
 static int
 test_resident_memory(void)
 {
@@ -700,7 +686,7 @@ test_resident_memory(void)
 		printf("one lcore only: touching the main lcore and lcore %u\n",
 			ids[1] = (ids[0] + 1) % RTE_MAX_LCORE);
 	memset(rss_handles, 0, sizeof(rss_handles)); /* its pages are resident from here */
-	before = rss_bytes();
+	before = test_rss_bytes();
 	TEST_ASSERT(before > 0, "cannot read /proc/self/statm");
 
 	for (i = 0; i < RSS_NUM_VARS; i++)
@@ -709,7 +695,7 @@ test_resident_memory(void)
 		for (i = 0; i < RSS_NUM_VARS; i++)
 			memset(rte_lcore_var_lcore(ids[j], rss_handles[i]), (int)(i + j + 1),
 				RSS_VAR_SIZE);
-	after = rss_bytes();
+	after = test_rss_bytes();
 
 	printf("%u variables of %u bytes on lcores %u and %u: resident memory grew by %ld KiB"
 		" (slices of all %u lcore ids memset: %zu KiB)\n", RSS_NUM_VARS, RSS_VAR_SIZE,

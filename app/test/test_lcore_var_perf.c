@@ -357,20 +357,6 @@ print_table(const struct perf_result *res)
 #define RSS_NUM_VARS 2000
 #define RSS_VAR_SIZE 64
 
-static long
-rss_bytes(void)
-{
-	unsigned long size, resident;
-	FILE *f = fopen("/proc/self/statm", "r");
-	int n;
-
-	if (f == NULL)
-		return -1;
-	n = fscanf(f, "%lu %lu", &size, &resident);
-	fclose(f);
-	return n == 2 ? (long)resident * sysconf(_SC_PAGESIZE) : -1;
-}
-
 static int
 print_resident_memory(void)
 {
@@ -382,21 +368,21 @@ print_resident_memory(void)
 	void *buf;
 
 	memset(handles, 0, sizeof(handles));
-	before = rss_bytes();
+	before = test_rss_bytes();
 	TEST_ASSERT(before > 0, "cannot read /proc/self/statm");
 	for (i = 0; i < RSS_NUM_VARS; i++)
 		handles[i] = rte_lcore_var_alloc(RSS_VAR_SIZE, RTE_CACHE_LINE_SIZE);
 	for (j = 0; j < RTE_DIM(ids); j++)
 		for (i = 0; i < RSS_NUM_VARS; i++)
 			memset(rte_lcore_var_lcore(ids[j], handles[i]), 0x5a, RSS_VAR_SIZE);
-	after = rss_bytes();
+	after = test_rss_bytes();
 
 	/* what the same values cost when every lcore id's share is zeroed up front */
 	buf = aligned_alloc(RTE_CACHE_LINE_SIZE, upstream);
 	TEST_ASSERT_NOT_NULL(buf, "cannot allocate %zu bytes", upstream);
-	memset_growth = rss_bytes();
+	memset_growth = test_rss_bytes();
 	memset(buf, 0, upstream);
-	memset_growth = rss_bytes() - memset_growth;
+	memset_growth = test_rss_bytes() - memset_growth;
 	free(buf);
 
 	printf("\nResident memory, %u lcore variables of %u bytes, values of lcore ids %u and"
