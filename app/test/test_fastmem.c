@@ -114,6 +114,31 @@ test_fastmem_check_idle(void)
 	return TEST_SUCCESS;
 }
 
+int
+test_fastmem_check_drained(void)
+{
+#ifdef RTE_LIBRTE_FASTMEM_STATS
+	return test_fastmem_check_idle();
+#else
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	struct rte_fastmem_stats st;
+	unsigned int n, i;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "rte_fastmem_stats");
+	TEST_ASSERT_EQUAL(st.bytes_cached, 0, "%" PRIu64 " B still cached", st.bytes_cached);
+	n = rte_fastmem_classes(sizes);
+	for (i = 0; i < n; i++) {
+		struct rte_fastmem_class_stats cs;
+
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs), "stats_class");
+		TEST_ASSERT(cs.slabs_partial == 0 && cs.slabs_full == 0, "class %zu: %" PRIu64
+			" partial and %" PRIu64 " full slabs with nothing in use", sizes[i],
+			cs.slabs_partial, cs.slabs_full);
+	}
+	return TEST_SUCCESS;
+#endif
+}
+
 /* ---- log capture: every error must leave a log line at debug level ---- */
 
 static char *log_buf;

@@ -20,6 +20,13 @@ extern struct unit_test_suite fastmem_concurrent_suite;
 int test_fastmem_check_idle(void);
 
 /**
+ * test_fastmem_check_idle() where fastmem keeps in-use counts (RTE_LIBRTE_FASTMEM_STATS).
+ * Built without them, only what is kept: nothing cached, every slab back in the pool.
+ * Returns TEST_SUCCESS or TEST_FAILED.
+ */
+int test_fastmem_check_drained(void);
+
+/**
  * Test case setup: rte_fastmem_init(), printing why it failed.
  * Returns TEST_SUCCESS or TEST_FAILED.
  */

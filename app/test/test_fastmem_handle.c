@@ -35,22 +35,7 @@ static int
 check_idle(void)
 {
 	rte_fastmem_cache_flush();
-#ifdef RTE_LIBRTE_FASTMEM_STATS
-	return test_fastmem_check_idle();
-#else
-	/* no hit counters, hence no in_use: every slab back in the pool will do */
-	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
-	unsigned int n = rte_fastmem_classes(sizes), i;
-
-	for (i = 0; i < n; i++) {
-		struct rte_fastmem_class_stats cs;
-
-		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs), "stats_class");
-		TEST_ASSERT(cs.slabs_partial == 0 && cs.slabs_full == 0,
-				"class %zu: slabs left with nothing in use", sizes[i]);
-	}
-	return TEST_SUCCESS;
-#endif
+	return test_fastmem_check_drained();
 }
 
 /* The class size of an object, from the statistics: the smallest class at least size

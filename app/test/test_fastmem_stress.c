@@ -270,36 +270,6 @@ heap_bytes(void)
 	return sum;
 }
 
-/*
- * Nothing live, nothing cached, every slab back in its pool. Built without
- * RTE_LIBRTE_FASTMEM_STATS, fastmem does not count cache hits, so the in-use figures are
- * not kept: only the cached bytes and the slab counts are checked then.
- */
-static int
-check_idle(void)
-{
-	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
-	struct rte_fastmem_stats st;
-	unsigned int n, i;
-
-#ifdef RTE_LIBRTE_FASTMEM_STATS
-	if (test_fastmem_check_idle() != TEST_SUCCESS)
-		return TEST_FAILED;
-#endif
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "rte_fastmem_stats");
-	TEST_ASSERT_EQUAL(st.bytes_cached, 0, "%" PRIu64 " B still cached", st.bytes_cached);
-	n = rte_fastmem_classes(sizes);
-	for (i = 0; i < n; i++) {
-		struct rte_fastmem_class_stats cs;
-
-		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs), "stats_class");
-		TEST_ASSERT(cs.slabs_partial == 0 && cs.slabs_full == 0, "class %zu: %" PRIu64
-			" partial and %" PRIu64 " full slabs with nothing in use", sizes[i],
-			cs.slabs_partial, cs.slabs_full);
-	}
-	return TEST_SUCCESS;
-}
-
 /* ================================================================================== */
 /* ---- fastmem_stress_autotest ---- */
 
@@ -1349,7 +1319,7 @@ out_join:
 		ret = TEST_FAILED;
 		goto out_rings;
 	}
-	if (check_idle() != TEST_SUCCESS) {
+	if (test_fastmem_check_drained() != TEST_SUCCESS) {
 		ret = TEST_FAILED;
 		goto out_rings;
 	}
@@ -1573,7 +1543,7 @@ fault_check_clean(void)
 	rte_fastmem_free_bulk(fault_objs, (unsigned int)fault_n_objs);
 	fault_n_objs = 0;
 	rte_fastmem_cache_flush();
-	if (check_idle() != TEST_SUCCESS)
+	if (test_fastmem_check_drained() != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	z = zone_walk();
