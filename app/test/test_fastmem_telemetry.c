@@ -150,14 +150,19 @@ json_u64(FILE *f, const char *sep, const char *name, uint64_t v)
 	fprintf(f, "%s\"%s\": %" PRIu64, sep, name, v);
 }
 
+/* The hit, miss and ENOMEM counters every statistics struct has, from *(s); sep first. */
+#define JSON_COUNTERS(f, sep, s) do { \
+	json_u64(f, sep, "alloc_cache_hits", (s)->alloc_cache_hits); \
+	json_u64(f, ", ", "alloc_cache_misses", (s)->alloc_cache_misses); \
+	json_u64(f, ", ", "free_cache_hits", (s)->free_cache_hits); \
+	json_u64(f, ", ", "free_cache_misses", (s)->free_cache_misses); \
+	json_u64(f, ", ", "alloc_nomem", (s)->alloc_nomem); \
+} while (0)
+
 static void
 json_lcore_stats(FILE *f, const struct rte_fastmem_lcore_stats *s)
 {
-	json_u64(f, "", "alloc_cache_hits", s->alloc_cache_hits);
-	json_u64(f, ", ", "alloc_cache_misses", s->alloc_cache_misses);
-	json_u64(f, ", ", "free_cache_hits", s->free_cache_hits);
-	json_u64(f, ", ", "free_cache_misses", s->free_cache_misses);
-	json_u64(f, ", ", "alloc_nomem", s->alloc_nomem);
+	JSON_COUNTERS(f, "", s);
 	json_u64(f, ", ", "bytes_cached", s->bytes_cached);
 }
 
@@ -183,11 +188,7 @@ json_lcore(FILE *f, unsigned int lcore_id, const size_t *sizes, unsigned int n)
 				s.free_cache_misses + s.alloc_nomem + s.cached == 0)
 			continue;
 		fprintf(f, "%s\"%zu\": {", sep, sizes[c]);
-		json_u64(f, "", "alloc_cache_hits", s.alloc_cache_hits);
-		json_u64(f, ", ", "alloc_cache_misses", s.alloc_cache_misses);
-		json_u64(f, ", ", "free_cache_hits", s.free_cache_hits);
-		json_u64(f, ", ", "free_cache_misses", s.free_cache_misses);
-		json_u64(f, ", ", "alloc_nomem", s.alloc_nomem);
+		JSON_COUNTERS(f, "", &s);
 		json_u64(f, ", ", "cached", s.cached);
 		json_u64(f, ", ", "cache_capacity", s.cache_capacity);
 		fprintf(f, "}");
@@ -256,11 +257,7 @@ json_expected(FILE *f, int socket_id, unsigned int worker)
 		json_u64(f, "", "class_size", cs.class_size);
 		json_u64(f, ", ", "in_use", cs.in_use);
 		json_u64(f, ", ", "cached", cached);
-		json_u64(f, ", ", "alloc_cache_hits", cs.alloc_cache_hits);
-		json_u64(f, ", ", "alloc_cache_misses", cs.alloc_cache_misses);
-		json_u64(f, ", ", "free_cache_hits", cs.free_cache_hits);
-		json_u64(f, ", ", "free_cache_misses", cs.free_cache_misses);
-		json_u64(f, ", ", "alloc_nomem", cs.alloc_nomem);
+		JSON_COUNTERS(f, ", ", &cs);
 		json_u64(f, ", ", "slab_acquires", cs.slab_acquires);
 		json_u64(f, ", ", "slab_releases", cs.slab_releases);
 		json_u64(f, ", ", "slabs_partial", cs.slabs_partial);
