@@ -920,6 +920,8 @@ test_dump(void)
 	rte_fastmem_free(p);
 	TEST_ASSERT(len > 0, "dump wrote nothing");
 	TEST_ASSERT(strstr(buf, "512") != NULL, "dump does not show the 512 B class:\n%s", buf);
+	TEST_ASSERT(strstr(buf, "trimmed 0 B") != NULL, "dump does not show trimmed bytes:\n%s",
+		buf);
 	free(buf);
 	return TEST_SUCCESS;
 }
