@@ -167,7 +167,6 @@ cset_create(struct fastmem_state *st, struct fastmem_lcore *lc, unsigned int sid
 		}
 		cs->remote = 1;
 	}
-	cs->sidx = sidx;
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
 

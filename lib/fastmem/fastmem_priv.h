@@ -307,7 +307,6 @@ struct fastmem_state {
 
 /* The caches of one (lcore, socket), all classes. */
 struct fastmem_cset {
-	uint32_t sidx; /* the socket these caches serve; fixed */
 	uint32_t remote; /* 1: allocated with rte_zmalloc (freed at deinit) */
 	/* Statistics baselines, per class: written under the stats lock, read relaxed. */
 	struct {
