@@ -51,16 +51,20 @@ class_match(unsigned int cls, unsigned int want)
 	return want == ALL || want == cls;
 }
 
+/* What walk_caches() does with each cache. */
+typedef void (cache_fn)(struct fastmem_cset *cs, unsigned int c,
+		const struct rte_fastmem_cache *k, void *arg);
+
 /*
- * Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all.
- *
- * Counters are read against their reset baselines under the stats lock, which
- * rte_fastmem_stats_reset() holds while it moves the baselines: read unlocked, a reset
- * between the load of a counter and that of its baseline would make the difference wrap.
+ * Call fn on every cache of class cls (or all) in the cache sets of one lcore (lcore_id)
+ * or all that used fastmem. Called with the stats lock held: counters are read against
+ * their reset baselines, which rte_fastmem_stats_reset() moves under that lock; read
+ * unlocked, a reset between the load of a counter and that of its baseline would make
+ * the difference wrap.
  */
 static void
-sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
-		struct fastmem_sum *sum)
+walk_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls, cache_fn *fn,
+		void *arg)
 {
 	/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
@@ -68,11 +72,10 @@ sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
 	unsigned int end = lcore_id == ALL ? RTE_MAX_LCORE : lcore_id + 1;
 	unsigned int l, sidx, c;
 
-	rte_spinlock_lock(&st->stats_lock);
+	FASTMEM_LOCK_ASSERT(&st->stats_lock);
 	for (l = first; l < end; l++) {
-		struct fastmem_lcore *lc;
+		struct fastmem_lcore *lc = fastmem_lcore_get(l);
 
-		lc = fastmem_lcore_get(l);
 		if (!FASTMEM_LOAD(&lc->used))
 			continue;
 		for (sidx = 0; sidx < n; sidx++) {
@@ -82,32 +85,56 @@ sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
 
 			if (cs == NULL)
 				continue;
-			for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-				const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
-				uint64_t ah, am, fh, fm, len;
-
-				if (!class_match(c, cls))
-					continue;
-				ah = FASTMEM_LOAD(&k->alloc_hits);
-				am = FASTMEM_LOAD(&k->alloc_misses);
-				fh = FASTMEM_LOAD(&k->free_hits);
-				fm = FASTMEM_LOAD(&k->free_misses);
-				len = FASTMEM_LOAD(&k->len);
-				sum->alloc_hits += ah - FASTMEM_LOAD(&cs->base[c].alloc_hits);
-				sum->alloc_misses += am - FASTMEM_LOAD(&cs->base[c].alloc_misses);
-				sum->free_hits += fh - FASTMEM_LOAD(&cs->base[c].free_hits);
-				sum->free_misses += fm - FASTMEM_LOAD(&cs->base[c].free_misses);
-				sum->alloc_nomem += FASTMEM_LOAD(&k->alloc_nomem) -
-						FASTMEM_LOAD(&cs->base[c].alloc_nomem);
-				sum->in_use += (int64_t)(ah + am - fh - fm);
-				sum->bytes_in_use += (int64_t)((ah + am - fh - fm) *
-						fastmem_layout.class_size[c]);
-				sum->cached += len;
-				sum->bytes_cached += len * fastmem_layout.class_size[c];
-			}
+			for (c = 0; c < FASTMEM_NUM_CLASSES; c++)
+				if (class_match(c, cls))
+					fn(cs, c, fastmem_cset_cache(cs, c), arg);
 		}
 	}
+}
+
+static void
+sum_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_cache *k, void *arg)
+{
+	struct fastmem_sum *sum = arg;
+	uint64_t ah, am, fh, fm, len;
+
+	ah = FASTMEM_LOAD(&k->alloc_hits);
+	am = FASTMEM_LOAD(&k->alloc_misses);
+	fh = FASTMEM_LOAD(&k->free_hits);
+	fm = FASTMEM_LOAD(&k->free_misses);
+	len = FASTMEM_LOAD(&k->len);
+	sum->alloc_hits += ah - FASTMEM_LOAD(&cs->base[c].alloc_hits);
+	sum->alloc_misses += am - FASTMEM_LOAD(&cs->base[c].alloc_misses);
+	sum->free_hits += fh - FASTMEM_LOAD(&cs->base[c].free_hits);
+	sum->free_misses += fm - FASTMEM_LOAD(&cs->base[c].free_misses);
+	sum->alloc_nomem += FASTMEM_LOAD(&k->alloc_nomem) -
+			FASTMEM_LOAD(&cs->base[c].alloc_nomem);
+	sum->in_use += (int64_t)(ah + am - fh - fm);
+	sum->bytes_in_use += (int64_t)((ah + am - fh - fm) * fastmem_layout.class_size[c]);
+	sum->cached += len;
+	sum->bytes_cached += len * fastmem_layout.class_size[c];
+}
+
+/* Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all. */
+static void
+sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
+		struct fastmem_sum *sum)
+{
+	rte_spinlock_lock(&st->stats_lock);
+	walk_caches(st, lcore_id, cls, sum_cache, sum);
 	rte_spinlock_unlock(&st->stats_lock);
+}
+
+/* Reset: the cache's counters become its baselines. */
+static void
+rebase_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_cache *k,
+		void *arg __rte_unused)
+{
+	FASTMEM_STORE(&cs->base[c].alloc_hits, FASTMEM_LOAD(&k->alloc_hits));
+	FASTMEM_STORE(&cs->base[c].alloc_misses, FASTMEM_LOAD(&k->alloc_misses));
+	FASTMEM_STORE(&cs->base[c].free_hits, FASTMEM_LOAD(&k->free_hits));
+	FASTMEM_STORE(&cs->base[c].free_misses, FASTMEM_LOAD(&k->free_misses));
+	FASTMEM_STORE(&cs->base[c].alloc_nomem, FASTMEM_LOAD(&k->alloc_nomem));
 }
 
 /*
@@ -348,7 +375,7 @@ void
 rte_fastmem_stats_reset(void)
 {
 	struct fastmem_state *st = fastmem_state();
-	unsigned int l, sidx, c, n;
+	unsigned int sidx, c, n;
 
 	if (st == NULL) {
 		FASTMEM_LOG(DEBUG, "not initialized");
@@ -356,34 +383,9 @@ rte_fastmem_stats_reset(void)
 		return;
 	}
 	rte_spinlock_lock(&st->stats_lock);
+	walk_caches(st, ALL, ALL, rebase_cache, NULL);
+	/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	for (l = 0; l < RTE_MAX_LCORE; l++) {
-		struct fastmem_lcore *lc = fastmem_lcore_get(l);
-
-		if (!FASTMEM_LOAD(&lc->used))
-			continue;
-		for (sidx = 0; sidx < n; sidx++) {
-			struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx],
-					__ATOMIC_ACQUIRE);
-
-			if (cs == NULL)
-				continue;
-			for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-				const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
-
-				FASTMEM_STORE(&cs->base[c].alloc_hits,
-						FASTMEM_LOAD(&k->alloc_hits));
-				FASTMEM_STORE(&cs->base[c].alloc_misses,
-						FASTMEM_LOAD(&k->alloc_misses));
-				FASTMEM_STORE(&cs->base[c].free_hits,
-						FASTMEM_LOAD(&k->free_hits));
-				FASTMEM_STORE(&cs->base[c].free_misses,
-						FASTMEM_LOAD(&k->free_misses));
-				FASTMEM_STORE(&cs->base[c].alloc_nomem,
-						FASTMEM_LOAD(&k->alloc_nomem));
-			}
-		}
-	}
 	for (sidx = 0; sidx < n; sidx++) {
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 			struct fastmem_bin *b = &st->sockets[sidx].bins[c];
