@@ -674,6 +674,27 @@ __rte_fastmem_hsize(rte_fastmem_handle_t h)
 }
 
 /**
+ * @internal
+ * The cache-hit half of the bulk allocations: take the @p n objects on top of a cache
+ * that holds at least that many, with one copy of the pointers, and zero the first
+ * @p zero_size bytes of each (none when 0).
+ */
+static inline void
+__rte_fastmem_cache_take(struct rte_fastmem_cache *c, void **ptrs, unsigned int n,
+		size_t zero_size)
+{
+	uint32_t len = c->len - n;
+	unsigned int i;
+
+	memcpy(ptrs, &c->objs[len], (size_t)n * sizeof(void *));
+	__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
+	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
+	if (zero_size != 0)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, zero_size);
+}
+
+/**
  * Allocate an object with a handle.
  *
  * Thread safety: MT-safe, as rte_fastmem_alloc_socket(). On an lcore whose cache of the
@@ -735,21 +756,12 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
 		unsigned int flags)
 {
 	struct rte_fastmem_cache *c = __rte_fastmem_hcache(h);
-	unsigned int i;
-	uint32_t len;
 
-	if (unlikely(c == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+	if (unlikely(c == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0 || n > c->len ||
+			ptrs == NULL))
 		return __rte_fastmem_halloc_bulk(h, ptrs, n, flags);
-	len = c->len;
-	if (unlikely(n > len || ptrs == NULL))
-		return __rte_fastmem_halloc_bulk(h, ptrs, n, flags);
-	len -= n;
-	memcpy(ptrs, &c->objs[len], (size_t)n * sizeof(void *));
-	__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
-	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
-	if (flags & RTE_FASTMEM_F_ZERO)
-		for (i = 0; i < n; i++)
-			memset(ptrs[i], 0, __rte_fastmem_hsize(h));
+	__rte_fastmem_cache_take(c, ptrs, n,
+			(flags & RTE_FASTMEM_F_ZERO) ? __rte_fastmem_hsize(h) : 0);
 	return 0;
 }
 
@@ -963,21 +975,10 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
 {
 	struct rte_fastmem_cache *c = __rte_fastmem_acache(size, align, flags);
-	unsigned int i;
-	uint32_t len;
 
-	if (unlikely(c == NULL))
+	if (unlikely(c == NULL || n > c->len || n == 0 || ptrs == NULL))
 		return __rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
-	len = c->len;
-	if (unlikely(n > len || n == 0 || ptrs == NULL))
-		return __rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
-	len -= n;
-	memcpy(ptrs, &c->objs[len], (size_t)n * sizeof(void *));
-	__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
-	__RTE_FASTMEM_HIT_ADD(c->alloc_hits, n);
-	if (flags & RTE_FASTMEM_F_ZERO)
-		for (i = 0; i < n; i++)
-			memset(ptrs[i], 0, size);
+	__rte_fastmem_cache_take(c, ptrs, n, (flags & RTE_FASTMEM_F_ZERO) ? size : 0);
 	return 0;
 }
 
