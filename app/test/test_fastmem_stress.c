@@ -1319,6 +1319,12 @@ out_join:
 		ret = TEST_FAILED;
 		goto out_rings;
 	}
+	/*
+	 * The threads flushed their caches as they finished, but a thread still freeing may
+	 * have drained a batch into a bin's transfer cache after another thread's flush
+	 * emptied it: with every thread gone, one more flush empties them all.
+	 */
+	rte_fastmem_cache_flush();
 	if (test_fastmem_check_drained() != TEST_SUCCESS) {
 		ret = TEST_FAILED;
 		goto out_rings;
