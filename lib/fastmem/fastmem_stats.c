@@ -274,6 +274,18 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	return 0;
 }
 
+/*
+ * The counters every statistics struct has (class, lcore, lcore-class), from a sum; a
+ * macro because the structs are of different types.
+ */
+#define STATS_COUNTERS(stats, sum) do { \
+	(stats)->alloc_cache_hits = (sum)->alloc_hits; \
+	(stats)->alloc_cache_misses = (sum)->alloc_misses; \
+	(stats)->free_cache_hits = (sum)->free_hits; \
+	(stats)->free_cache_misses = (sum)->free_misses; \
+	(stats)->alloc_nomem = (sum)->alloc_nomem; \
+} while (0)
+
 int
 rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
 {
@@ -286,11 +298,7 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	memset(stats, 0, sizeof(*stats));
 	stats->class_size = class_size;
 	stats->in_use = clamp0(sum.in_use);
-	stats->alloc_cache_hits = sum.alloc_hits;
-	stats->alloc_cache_misses = sum.alloc_misses;
-	stats->free_cache_hits = sum.free_hits;
-	stats->free_cache_misses = sum.free_misses;
-	stats->alloc_nomem = sum.alloc_nomem;
+	STATS_COUNTERS(stats, &sum);
 	stats->slab_acquires = sum.slab_acquires;
 	stats->slab_releases = sum.slab_releases;
 	stats->slabs_partial = sum.slabs_partial;
@@ -311,11 +319,7 @@ stats_lcore_query(unsigned int flags, unsigned int lcore_id,
 	if (ret != 0)
 		return ret;
 	memset(stats, 0, sizeof(*stats));
-	stats->alloc_cache_hits = sum.alloc_hits;
-	stats->alloc_cache_misses = sum.alloc_misses;
-	stats->free_cache_hits = sum.free_hits;
-	stats->free_cache_misses = sum.free_misses;
-	stats->alloc_nomem = sum.alloc_nomem;
+	STATS_COUNTERS(stats, &sum);
 	stats->bytes_cached = sum.bytes_cached;
 	return 0;
 }
@@ -335,11 +339,7 @@ stats_lcore_class_query(unsigned int flags, unsigned int lcore_id, size_t class_
 	if (ret != 0)
 		return ret;
 	memset(stats, 0, sizeof(*stats));
-	stats->alloc_cache_hits = sum.alloc_hits;
-	stats->alloc_cache_misses = sum.alloc_misses;
-	stats->free_cache_hits = sum.free_hits;
-	stats->free_cache_misses = sum.free_misses;
-	stats->alloc_nomem = sum.alloc_nomem;
+	STATS_COUNTERS(stats, &sum);
 	stats->cached = sum.cached;
 	stats->cache_capacity = (flags & Q_CACHES) ? fastmem_layout.cache_cap[c] : 0;
 	return 0;
