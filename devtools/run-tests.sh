@@ -224,6 +224,7 @@ int
 main(int argc, char **argv)
 {
 	struct counter *c;
+	unsigned int lcore_id;
 	unsigned long sum = 0;
 
 	if (rte_eal_init(argc, argv) < 0) {
@@ -231,7 +232,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	RTE_LCORE_VAR(counters)->count += 42;
-	/* the macro declares the lcore id variable itself, as upstream's does */
+	/* the caller declares the loop variables, as with upstream's macro */
 	RTE_LCORE_VAR_FOREACH(lcore_id, c, counters)
 		sum += c->count;
 	if (sum != 42) {

@@ -9,8 +9,10 @@
  * any failed. Without a name, list the registered tests.
  */
 
+#define _GNU_SOURCE /* sched_getaffinity() */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +170,91 @@ test_run_in_child_output(void (*func)(void *arg), void *arg, char *out, size_t s
 	out[n] = '\0';
 	close(fds[0]);
 	return 0;
+}
+
+int
+test_run_self(char *const argv[], char *out, size_t size)
+{
+	char tail[4096];
+	size_t kept = 0;
+	int fds[2], status;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[1]);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	/* keep the last bytes of the output, read while the child writes it */
+	while ((r = read(fds[0], tail + kept % sizeof(tail), sizeof(tail) - kept % sizeof(tail)))
+			!= 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		kept += (size_t)r;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (out != NULL && size > 0) {
+		size_t n = RTE_MIN(kept, sizeof(tail));
+		size_t i;
+
+		n = RTE_MIN(n, size - 1);
+		/* the ring buffer's last n bytes, oldest first */
+		for (i = 0; i < n; i++)
+			out[i] = tail[(kept - n + i) % sizeof(tail)];
+		out[n] = '\0';
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void
+test_cpuset(char *buf, size_t size, unsigned int max_cpus)
+{
+	int first = -1, last = -1, cpu;
+	unsigned int lcore_id;
+	rte_cpuset_t set;
+
+	/* the CPUs of every EAL lcore: the main thread's own affinity is one lcore's */
+	CPU_ZERO(&set);
+	RTE_LCORE_FOREACH(lcore_id) {
+		rte_cpuset_t lc = rte_lcore_cpuset(lcore_id);
+
+		CPU_OR(&set, &set, &lc);
+	}
+	for (cpu = 0; cpu < CPU_SETSIZE && (unsigned int)(last - first + 1) < max_cpus; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		if (first < 0)
+			first = cpu;
+		else if (cpu != last + 1)
+			break;
+		last = cpu;
+	}
+	if (first < 0)
+		first = last = 0;
+	snprintf(buf, size, "(%d-%d)", first, last);
 }
 
 /* Results of the tests run by one invocation. */

@@ -220,6 +220,36 @@ int test_run_in_child_output(void (*func)(void *arg), void *arg, char *out, size
 		int *ended);
 
 /**
+ * Run dpdk-test again in a child process: /proc/self/exe with @p argv (argv[0] first, then
+ * the EAL arguments and the test names, NULL-terminated), its stdout and stderr collected
+ * while it runs. For tests of whole-process behaviour (exit with threads running, several
+ * processes), which a fork() of an initialised EAL cannot give.
+ *
+ * @param argv
+ *   The child's arguments, NULL-terminated.
+ * @param out
+ *   Receives the end of the child's output (the last @p size - 1 bytes), NUL-terminated;
+ *   may be NULL (the output is then discarded).
+ * @param size
+ *   Size of @p out.
+ * @return
+ *   The child's exit status (0-255), 128 + the signal number when a signal ended it, -1
+ *   when it could not be started.
+ */
+int test_run_self(char *const argv[], char *out, size_t size);
+
+/**
+ * The CPUs the EAL lcores of this process run on, as an EAL cpuset for --lcores: "(a-b)"
+ * for the first @p max_cpus of them that are consecutive (at least the first one).
+ *
+ * @param buf
+ *   Receives the string.
+ * @param size
+ *   Size of @p buf.
+ */
+void test_cpuset(char *buf, size_t size, unsigned int max_cpus);
+
+/**
  * @return
  *   The resident memory of the process in bytes (/proc/self/statm), or -1 when it cannot
  *   be read.

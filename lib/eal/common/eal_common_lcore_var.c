@@ -12,9 +12,11 @@
  * aligned_alloc() and memset()s them, which makes every lcore id's slice resident.)
  *
  * Allocation is a bump of the offset into the current buffer; a variable that does not fit
- * what is left of the slice opens a new buffer. Variables are never freed; the buffers are
- * unmapped by a destructor at process exit. The list of buffers lives in the page mapped
- * after each buffer's last slice, so the allocator itself never calls malloc().
+ * what is left of the slice opens a new buffer. Variables are never freed and buffers are
+ * never unmapped: the process may exit (return from main(), exit()) while worker threads
+ * still use their values, and the destructors that run then must not take the values from
+ * under them. The kernel reclaims the mappings with the process. The allocator itself
+ * never calls malloc().
  *
  * The allocator's statistics are published through telemetry as /eal/lcore_var.
  */
@@ -41,25 +43,15 @@
 #define LCORE_VAR_BUFFER_SIZE ((size_t)RTE_MAX_LCORE * RTE_MAX_LCORE_VAR)
 
 /*
- * Each mapping is one page longer than its slices: that page holds the buffer's list node,
- * so that no byte of any slice is lost to bookkeeping (a variable of RTE_MAX_LCORE_VAR
- * bytes fills a whole slice) and nothing is allocated from the heap.
- */
-struct lcore_var_buffer {
-	struct lcore_var_buffer *next; /**< older buffer, or NULL */
-	void *base; /**< start of the mapping: lcore 0's slice */
-	size_t map_size; /**< bytes mapped at base, the node's page included */
-};
-
-/*
  * The allocator state. Every field is protected by lv.lock. rte_spinlock_t needs no
  * initialisation call, so the allocator works from constructors that run before this
  * file's own constructors and before rte_eal_init().
  */
 static struct {
 	rte_spinlock_t lock;
-	/** The buffer variables are carved from; NULL before the first allocation. */
-	struct lcore_var_buffer *current;
+	/** The buffer variables are carved from (lcore 0's slice); NULL before the first
+	 * allocation. Older buffers are not remembered: nothing ever unmaps them. */
+	void *base;
 	/** Bytes of each slice of the current buffer handed out: the next free offset. */
 	size_t offset;
 	/** Statistics, for diagnostics. */
@@ -72,11 +64,8 @@ static struct {
 
 /*
  * Under LeakSanitizer, pointers to heap memory kept in lcore variable values keep that
- * memory reachable for leak checks made while the buffers are mapped (as they would if the
- * buffers came from the heap): the mappings are registered as root regions. The check LSan
- * makes at exit comes after the destructor below, as it would come after upstream's
- * rte_eal_cleanup() freed its buffers: memory that values point to must be freed by its
- * owner before then.
+ * memory reachable (as they would if the buffers came from the heap): the mappings are
+ * registered as root regions, for the life of the process, like the buffers themselves.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #define LCORE_VAR_LSAN 1
@@ -89,25 +78,21 @@ static struct {
 #ifdef LCORE_VAR_LSAN
 #include <sanitizer/lsan_interface.h>
 #define lcore_var_lsan_register(p, n) __lsan_register_root_region((p), (n))
-#define lcore_var_lsan_unregister(p, n) __lsan_unregister_root_region((p), (n))
 #else
 #define lcore_var_lsan_register(p, n) RTE_SET_USED(p)
-#define lcore_var_lsan_unregister(p, n) RTE_SET_USED(p)
 #endif
 
 /* Called with lv.lock held. */
 static void
 buffer_open(void)
 {
-	size_t map_size = LCORE_VAR_BUFFER_SIZE + (size_t)getpagesize();
-	struct lcore_var_buffer *buf;
 	void *base;
 
-	base = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
+	base = mmap(NULL, LCORE_VAR_BUFFER_SIZE, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		rte_panic("lcore variables: cannot map a %zu-byte buffer: %s\n",
-			map_size, strerror(errno));
+			LCORE_VAR_BUFFER_SIZE, strerror(errno));
 #ifdef MADV_NOHUGEPAGE
 	/*
 	 * Where transparent huge pages are on for every mapping, one touched value would make
@@ -119,11 +104,7 @@ buffer_open(void)
 #endif
 	lcore_var_lsan_register(base, LCORE_VAR_BUFFER_SIZE);
 
-	buf = RTE_PTR_ADD(base, LCORE_VAR_BUFFER_SIZE);
-	buf->base = base;
-	buf->map_size = map_size;
-	buf->next = lv.current;
-	lv.current = buf;
+	lv.base = base;
 	lv.offset = 0;
 	lv.num_buffers++;
 }
@@ -134,8 +115,6 @@ rte_lcore_var_alloc(size_t size, size_t align)
 	void *handle;
 	size_t offset;
 
-	if (size == 0)
-		rte_panic("rte_lcore_var_alloc: size must be at least 1 byte\n");
 	if (size > RTE_MAX_LCORE_VAR)
 		rte_panic("rte_lcore_var_alloc: size %zu exceeds RTE_MAX_LCORE_VAR (%u)\n",
 			size, (unsigned int)RTE_MAX_LCORE_VAR);
@@ -148,11 +127,11 @@ rte_lcore_var_alloc(size_t size, size_t align)
 	rte_spinlock_lock(&lv.lock);
 
 	offset = RTE_ALIGN_CEIL(lv.offset, align);
-	if (lv.current == NULL || offset + size > RTE_MAX_LCORE_VAR) {
+	if (lv.base == NULL || offset + size > RTE_MAX_LCORE_VAR) {
 		buffer_open();
 		offset = RTE_ALIGN_CEIL(lv.offset, align);
 	}
-	handle = RTE_PTR_ADD(lv.current->base, offset);
+	handle = RTE_PTR_ADD(lv.base, offset);
 	lv.offset = offset + size;
 	lv.num_vars++;
 	lv.bytes_allocated += size;
@@ -160,25 +139,6 @@ rte_lcore_var_alloc(size_t size, size_t align)
 	rte_spinlock_unlock(&lv.lock);
 
 	return handle;
-}
-
-/*
- * Unmap the buffers once every other destructor has had its chance to use its lcore
- * variables: destructors of low priority run last.
- */
-RTE_FINI_PRIO(lcore_var_release, LOG)
-{
-	struct lcore_var_buffer *buf, *next;
-
-	rte_spinlock_lock(&lv.lock);
-	for (buf = lv.current; buf != NULL; buf = next) {
-		next = buf->next; /* the node goes away with the mapping */
-		lcore_var_lsan_unregister(buf->base, LCORE_VAR_BUFFER_SIZE);
-		munmap(buf->base, buf->map_size);
-	}
-	lv.current = NULL;
-	lv.offset = 0;
-	rte_spinlock_unlock(&lv.lock);
 }
 
 /* DPDK 23.03 renamed the unsigned telemetry values from u64 to uint. */
@@ -203,7 +163,7 @@ lcore_var_telemetry(const char *cmd __rte_unused, const char *params __rte_unuse
 	num_vars = lv.num_vars;
 	num_buffers = lv.num_buffers;
 	bytes = lv.bytes_allocated;
-	offset = lv.current != NULL ? lv.offset : 0;
+	offset = lv.base != NULL ? lv.offset : 0;
 	rte_spinlock_unlock(&lv.lock);
 
 	rte_tel_data_start_dict(d);

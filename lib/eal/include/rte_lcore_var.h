@@ -33,7 +33,9 @@
  * touch. No slice is ever written by the allocator, so resident memory grows only for
  * the lcore ids whose values are actually used, not with @c RTE_MAX_LCORE.
  *
- * Life time. Variables are allocated for the life of the process; there is no free.
+ * Life time. Variables are allocated for the life of the process; there is no free, and
+ * the buffers stay mapped until the process is gone, so that a thread still running while
+ * the process exits (returns from main() or calls exit()) never loses its values.
  * Allocation is possible from constructors, before rte_eal_init(), and from any thread
  * at any time (it is serialised internally). A value may be accessed from any thread,
  * but it is the application's job to synchronise access to a value shared by threads.
@@ -131,7 +133,7 @@ extern "C" {
  * @param handle
  *   The handle (an lvalue) to assign.
  * @param size
- *   The size of each value, in bytes; from 1 to @c RTE_MAX_LCORE_VAR.
+ *   The size of each value, in bytes; at most @c RTE_MAX_LCORE_VAR.
  * @param align
  *   The alignment of each value: a power of two up to @c RTE_CACHE_LINE_SIZE, or 0 for
  *   alignof(max_align_t).
@@ -146,7 +148,7 @@ extern "C" {
  * @param handle
  *   The handle (an lvalue) to assign.
  * @param size
- *   The size of each value, in bytes; from 1 to @c RTE_MAX_LCORE_VAR.
+ *   The size of each value, in bytes; at most @c RTE_MAX_LCORE_VAR.
  */
 #define RTE_LCORE_VAR_ALLOC_SIZE(handle, size) RTE_LCORE_VAR_ALLOC_SIZE_ALIGN(handle, size, 0)
 
@@ -208,16 +210,18 @@ extern "C" {
  * owns @p lcore_id is the caller's business.
  *
  * @param lcore_id
- *   The lcore id, below @c RTE_MAX_LCORE (@c LCORE_ID_ANY is not valid).
+ *   The lcore id. It need not be valid: for an id at or above @c RTE_MAX_LCORE
+ *   (@c LCORE_ID_ANY, say) the result is computed all the same, but it points to no
+ *   value and must not be dereferenced.
  * @param handle
- *   The lcore variable handle.
+ *   The lcore variable handle; not NULL (checked by @c RTE_ASSERT).
  * @return
  *   A pointer to the value of @p lcore_id.
  */
 static inline void *
 rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
 {
-	RTE_ASSERT(lcore_id < RTE_MAX_LCORE);
+	RTE_ASSERT(handle != NULL);
 	return RTE_PTR_ADD(handle, (size_t)lcore_id * RTE_MAX_LCORE_VAR);
 }
 
@@ -225,7 +229,8 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
  * Get a pointer, of the handle's type, to the value of a given lcore id.
  *
  * @param lcore_id
- *   The lcore id, below @c RTE_MAX_LCORE.
+ *   The lcore id; as for rte_lcore_var_lcore(), an invalid one gives a pointer that must
+ *   not be dereferenced.
  * @param handle
  *   The lcore variable handle.
  */
@@ -248,23 +253,31 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
  * Iterate over the values of every lcore id, from 0 to @c RTE_MAX_LCORE - 1, whether an
  * lcore with that id runs or not.
  *
- * (After the last iteration @p value is left pointing one slice past the last value; it
- * is not dereferenced.)
+ * Both loop variables belong to the caller, who declares them before the loop. When the
+ * loop runs to its end, @p lcore_id holds @c RTE_MAX_LCORE and @p value a pointer one
+ * slice past the last value, which must not be dereferenced.
+ *
+ * @code{.c}
+ * unsigned int lcore_id;
+ * struct foo_lcore_state *state;
+ *
+ * RTE_LCORE_VAR_FOREACH(lcore_id, state, lcore_states)
+ *         state->a = 0;
+ * @endcode
  *
  * @param lcore_id
- *   The name of an unsigned int loop variable, declared by the macro, holding the lcore
- *   id of the current iteration.
+ *   An unsigned int lvalue, declared by the caller, set to the lcore id of each
+ *   iteration.
  * @param value
- *   A pointer variable of the handle's type, declared by the caller, set to the value of
+ *   A pointer lvalue of the handle's type, declared by the caller, set to the value of
  *   @p lcore_id in each iteration.
  * @param handle
  *   The lcore variable handle.
  */
 #define RTE_LCORE_VAR_FOREACH(lcore_id, value, handle) \
-	for (unsigned int lcore_id = ((value) = (handle), 0); \
-			lcore_id < RTE_MAX_LCORE; \
-			lcore_id++, (value) = (typeof(handle))RTE_PTR_ADD(handle, \
-				(size_t)lcore_id * RTE_MAX_LCORE_VAR))
+	for ((value) = RTE_LCORE_VAR_LCORE(0, handle), (lcore_id) = 0; \
+			(lcore_id) < RTE_MAX_LCORE; \
+			(lcore_id)++, (value) = RTE_LCORE_VAR_LCORE(lcore_id, handle))
 
 /**
  * @warning
@@ -273,11 +286,16 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
  * Allocate space for an lcore variable.
  *
  * Reserves @p size bytes, aligned to @p align, in the slice of every lcore id, and
- * returns a handle to them. The values are zero-filled. The space is never freed; it is
- * unmapped when the process exits.
+ * returns a handle to them. The values are zero-filled. The space is never freed: it
+ * stays mapped for the life of the process, so that threads still running while the
+ * process exits keep valid values.
  *
  * Usually called through RTE_LCORE_VAR_ALLOC(), RTE_LCORE_VAR_INIT() and the related
  * macros, rather than directly.
+ *
+ * The handle is an opaque identifier: it points to the value of lcore id 0, and the
+ * values of other lcore ids lie beyond the @p size bytes there, which is why this
+ * function carries no @c alloc_size attribute.
  *
  * Thread safety: may be called from any thread, at any time, including from
  * constructors before rte_eal_init(); concurrent calls are serialised.
@@ -286,7 +304,8 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
  * naming the argument, as DPDK's EAL does.
  *
  * @param size
- *   The size of each value, in bytes: at least 1, at most @c RTE_MAX_LCORE_VAR.
+ *   The size of each value, in bytes: at most @c RTE_MAX_LCORE_VAR. A size of 0 gives a
+ *   valid handle to values of no bytes.
  * @param align
  *   The alignment of each value: a power of two no larger than @c RTE_CACHE_LINE_SIZE,
  *   or 0 for alignof(max_align_t).
@@ -296,7 +315,7 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
 __rte_experimental
 void *
 rte_lcore_var_alloc(size_t size, size_t align)
-	__rte_alloc_size(1) __rte_alloc_align(2);
+	__rte_alloc_align(2);
 
 #ifdef __cplusplus
 }
