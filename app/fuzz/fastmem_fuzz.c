@@ -334,8 +334,11 @@ arg_errors(size_t size, size_t align, unsigned int flags, int socket_id)
 
 	if (size > FZ_MAX_SIZE)
 		e |= FZ_E2BIG;
-	if (align != 0 && ((align & (align - 1)) != 0 || align > FZ_MAX_SIZE))
+	/* a power of two above the largest class is too big, as a size would be */
+	if ((align & (align - 1)) != 0)
 		e |= FZ_EINVAL;
+	else if (align > FZ_MAX_SIZE)
+		e |= FZ_E2BIG;
 	if ((flags & ~RTE_FASTMEM_F_ZERO) != 0)
 		e |= FZ_EINVAL;
 	if (!socket_valid(socket_id))
@@ -558,6 +561,16 @@ op_realloc(struct fz_in *in)
 	int i;
 
 	if (idx == 0xffff || fz.n == 0) {
+		if (size == 0) {
+			/* documented: nothing to free, nothing asked for */
+			rte_errno = FZ_ERRNO_SENTINEL;
+			q = rte_fastmem_realloc(NULL, 0, align);
+			TRACE("rte_fastmem_realloc(NULL, 0, %zu) = %p", align, q);
+			FZ_CHECK(q == NULL && rte_errno == FZ_ERRNO_SENTINEL,
+					"rte_fastmem_realloc(NULL, 0) = %p, rte_errno %d", q,
+					rte_errno);
+			return;
+		}
 		/* documented: NULL allocates on the calling thread's socket */
 		errs = arg_errors(size, align, 0, SOCKET_ID_ANY);
 		cls = errs == 0 ? fz_class_of(size, align) : 0;
@@ -594,6 +607,14 @@ op_realloc(struct fz_in *in)
 	if (errs != 0) {
 		check_null(q, errs, "rte_fastmem_realloc()");
 		fz_verify(&old, old.size, "after a failed realloc");
+		return;
+	}
+	if (size == 0) {
+		/* documented: the object is freed, NULL returned, no error */
+		FZ_CHECK(q == NULL && rte_errno == FZ_ERRNO_SENTINEL, "rte_fastmem_realloc(%p, 0)"
+				" = %p, rte_errno %d", (void *)old.ptr, q, rte_errno);
+		fz.frees[fz_cur_ctx][old.cls]++;
+		fz_remove(idx);
 		return;
 	}
 	keep = RTE_MIN(old.size, size);
@@ -659,7 +680,7 @@ op_cache_flush(void)
 static void
 op_reserve(struct fz_in *in)
 {
-	size_t size = in_rsize(in), before, after, limit, rounded;
+	size_t size = in_rsize(in), before, after, limit, rounded, need;
 	int socket_id = in_socket(in), si, ret;
 	bool over;
 
@@ -677,10 +698,12 @@ op_reserve(struct fz_in *in)
 	limit = fz_limit_floor(fz.limits[si]);
 	over = size > SIZE_MAX - (FZ_SLAB - 1);
 	rounded = over ? SIZE_MAX : RTE_ALIGN_CEIL(size, FZ_SLAB);
-	over = over || before > limit || rounded > limit - before;
+	/* documented: the reservation reaches size in total; only what is missing is added */
+	need = rounded > fz.reserved ? rounded - fz.reserved : 0;
+	over = need > 0 && (over || before > limit || need > limit - before);
 	if (!fz.strict && !over && rounded > FZ_MAX_BACKING)
 		return;
-	if (!over && before + rounded > FZ_MAX_BACKING)
+	if (!over && before + need > FZ_MAX_BACKING)
 		return; /* would eat EAL memory; fastmem never gives it back before deinit */
 	rte_errno = FZ_ERRNO_SENTINEL;
 	ret = rte_fastmem_reserve(size, socket_id);
@@ -704,9 +727,10 @@ op_reserve(struct fz_in *in)
 				"has memory", size, socket_id);
 		return;
 	}
-	FZ_CHECK(after >= before + rounded && after <= limit, "rte_fastmem_reserve(%zu): "
-			"backing went from %zu to %zu B (limit %zu B)", size, before, after,
-			limit);	fz.reserved += rounded;
+	FZ_CHECK(after == before + need && (need == 0 || after <= limit),
+			"rte_fastmem_reserve(%zu): backing went from %zu to %zu B (limit %zu B, "
+			"%zu B reserved before)", size, before, after, limit, fz.reserved);
+	fz.reserved = RTE_MAX(fz.reserved, rounded);
 }
 
 static void
@@ -715,7 +739,6 @@ op_set_limit(struct fz_in *in)
 	int socket_id = in_socket(in), ret;
 	size_t max = in_limit(in), backing = fz_backing();
 	unsigned int i;
-	bool busy = backing > fz_limit_floor(max);
 
 	rte_errno = FZ_ERRNO_SENTINEL;
 	ret = rte_fastmem_set_limit(socket_id, max);
@@ -725,22 +748,19 @@ op_set_limit(struct fz_in *in)
 		check_ret(ret, FZ_EINVAL, "rte_fastmem_set_limit()");
 		return;
 	}
-	if (fz.strict && busy) {
-		check_ret(ret, FZ_EBUSY, "rte_fastmem_set_limit() below the backing memory");
-	} else if (fz.strict || ret == 0) {
-		FZ_CHECK(ret == 0, "rte_fastmem_set_limit(%d, %zu) returned %d (backing %zu B)",
-				socket_id, max, ret, backing);
-	} else {
-		check_ret(ret, FZ_EBUSY, "rte_fastmem_set_limit()");
-	}
-	if (ret != 0)
-		return;
+	/* documented: accepted even below the backing memory, which it only stops growing */
+	FZ_CHECK(ret == 0, "rte_fastmem_set_limit(%d, %zu) returned %d (backing %zu B)",
+			socket_id, max, ret, backing);
+	FZ_CHECK(fz_backing() == backing, "rte_fastmem_set_limit() changed the backing memory");
 	if (socket_id == SOCKET_ID_ANY) {
-		for (i = 0; i < fz.n_sockets; i++)
+		for (i = 0; i < fz.n_sockets; i++) {
 			fz.limits[i] = max;
+			fz.limit_backing[i] = backing;
+		}
 		fz.default_limit = max;
 	} else {
 		fz.limits[fz_socket_index(socket_id)] = max;
+		fz.limit_backing[fz_socket_index(socket_id)] = backing;
 	}
 }
 

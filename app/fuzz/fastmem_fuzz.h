@@ -90,6 +90,8 @@ struct fz_model {
 	unsigned int n_sockets;
 	int sockets[RTE_MAX_NUMA_NODES]; /* known NUMA socket ids */
 	size_t limits[RTE_MAX_NUMA_NODES]; /* as set, per known socket */
+	/* backing memory when the limit was set: a limit below it only stops growth */
+	size_t limit_backing[RTE_MAX_NUMA_NODES];
 	size_t default_limit;
 	bool worker_used; /* lcore 1 made calls in this input */
 	size_t reserved; /* bytes reserved with rte_fastmem_reserve() since init */

@@ -489,10 +489,13 @@ fz_check_stats(bool leak_check)
 		CHECK_EQ("bytes_in_use", s.all.bytes_in_use, fz.live_bytes);
 	FZ_CHECK(s.all.bytes_backing % FZ_SLAB == 0, "bytes_backing %" PRIu64
 			" is not a whole number of slabs", s.all.bytes_backing);
+	/* the limit bounds growth: backing stays below it, or below what it was when a lower
+	 * limit was set */
 	if (fz.strict)
-		FZ_CHECK(s.all.bytes_backing <= fz_limit_floor(fz.limits[0]),
-				"bytes_backing %" PRIu64 " above the limit %zu",
-				s.all.bytes_backing, fz.limits[0]);
+		FZ_CHECK(s.all.bytes_backing <= RTE_MAX(fz_limit_floor(fz.limits[0]),
+				fz.limit_backing[0]), "bytes_backing %" PRIu64 " above the limit"
+				" %zu (and above %zu, when the limit was set)", s.all.bytes_backing,
+				fz.limits[0], fz.limit_backing[0]);
 
 	for (c = 0; c < FZ_NCLS; c++) {
 		const struct rte_fastmem_class_stats *k = &s.cls[c], *kb = &b->cls[c];

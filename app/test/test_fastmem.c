@@ -670,25 +670,31 @@ test_limit_and_reserve(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 5 * MIB), "set_limit");
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(5 * MIB, socket), -ENOMEM, "reserve 3 slabs");
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(4 * MIB, socket), "reserve 2 slabs");
-	TEST_ASSERT_EQUAL(rte_fastmem_reserve(1, socket), -ENOMEM, "reserve a third slab");
+	/* 1 byte reserved in total is had already: nothing more is reserved */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(1, socket), "reserve less than reserved");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(5 * MIB, socket), -ENOMEM, "reserve a third slab");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, 4 * MIB, "backing %" PRIu64, st.bytes_backing);
 	rte_fastmem_deinit();
 	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
 	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), SIZE_MAX, "init resets limits");
 
-	/* reserve adds up */
+	/* the reservation reaches the size asked for in total: only the difference is added */
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, 0, "backing before the first reserve");
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(3 * MIB, socket), "reserve 3 MiB");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
-	TEST_ASSERT(st.bytes_backing >= 4 * MIB, "backing %" PRIu64, st.bytes_backing);
-	backing = st.bytes_backing;
+	TEST_ASSERT_EQUAL(st.bytes_backing, 4 * MIB, "backing %" PRIu64, st.bytes_backing);
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(3 * MIB, socket), "reserve 3 MiB again");
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(4 * MIB, SOCKET_ID_ANY),
-		"reserve on SOCKET_ID_ANY");
+		"reserve 4 MiB on SOCKET_ID_ANY");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
-	TEST_ASSERT(st.bytes_backing >= backing + 4 * MIB, "reserve is not cumulative:"
-		" %" PRIu64 " then %" PRIu64, backing, st.bytes_backing);
+	TEST_ASSERT_EQUAL(st.bytes_backing, 4 * MIB, "reserving what is reserved added memory:"
+		" %" PRIu64, st.bytes_backing);
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(8 * MIB, socket), "reserve 8 MiB");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, 8 * MIB, "8 MiB reserved in total, backing %"
+		PRIu64, st.bytes_backing);
 	backing = st.bytes_backing;
 	/* reserved memory serves allocations without growing */
 	{
@@ -704,19 +710,24 @@ test_limit_and_reserve(void)
 	/* the limit caps growth: reserving beyond it fails and changes nothing */
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, backing + SLAB_SIZE), "set_limit");
 	rte_errno = 0;
-	TEST_ASSERT_EQUAL(rte_fastmem_reserve(2 * SLAB_SIZE, socket), -ENOMEM,
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(backing + 2 * SLAB_SIZE, socket), -ENOMEM,
 		"reserve beyond the limit");
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "rte_errno %d", rte_errno);
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, backing, "failed reserve changed the backing");
-	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(SLAB_SIZE, socket), "reserve up to the limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(backing + SLAB_SIZE, socket),
+		"reserve up to the limit");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, backing + SLAB_SIZE, "backing at the limit");
-	TEST_ASSERT_EQUAL(rte_fastmem_reserve(1, socket), -ENOMEM, "reserve above the limit");
-	/* the limit may not go below what is reserved, may equal it */
-	TEST_ASSERT_EQUAL(rte_fastmem_set_limit(socket, backing), -EBUSY, "limit below usage");
-	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), backing + SLAB_SIZE, "limit changed");
-	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, backing + SLAB_SIZE), "limit = usage");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(backing + 2 * SLAB_SIZE, socket), -ENOMEM,
+		"reserve above the limit");
+	/* a limit below what the socket holds is accepted: it only stops growth */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, backing), "limit below usage");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), backing, "limit not changed");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, backing + SLAB_SIZE, "a lower limit released memory");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(backing + 2 * SLAB_SIZE, socket), -ENOMEM,
+		"reserve above a limit below usage");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
 	return test_fastmem_check_idle();
 }
@@ -1259,10 +1270,16 @@ test_err_alloc_zero(void)
 	TEST_ASSERT_EQUAL(cs.in_use, 1, "alloc(0, 1) not in the 8 B class");
 	rte_fastmem_free(p);
 	rte_fastmem_free(q);
-	/* realloc to 0 keeps a valid object too */
+	/* realloc to 0 frees the object and returns NULL, without an error */
+	rte_errno = 0;
 	p = rte_fastmem_realloc(r, 0, 1);
-	TEST_ASSERT_NOT_NULL(p, "realloc(p, 0) returned NULL");
-	rte_fastmem_free(p);
+	TEST_ASSERT_NULL(p, "realloc(p, 0) returned %p", p);
+	TEST_ASSERT_EQUAL(rte_errno, 0, "realloc(p, 0) set rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(8, &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.in_use, 0, "realloc(p, 0) did not free p");
+	/* and of NULL does nothing */
+	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 0, 0), "realloc(NULL, 0) allocated");
+	TEST_ASSERT_EQUAL(rte_errno, 0, "realloc(NULL, 0) set rte_errno %d", rte_errno);
 	rte_fastmem_cache_flush();
 	return test_fastmem_check_idle();
 }
@@ -1309,11 +1326,15 @@ test_err_align_too_big(void)
 	rte_fastmem_free(p);
 	rte_fastmem_cache_flush();
 
+	/* larger is too big, as a size would be */
 	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
-	EXPECT_ERROR(rte_fastmem_alloc(64, 2 * MIB, 0), == NULL, EINVAL);
-	EXPECT_ERROR(rte_fastmem_alloc(64, (size_t)1 << 40, 0), == NULL, EINVAL);
-	EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, 64, 4 * MIB, 0), == -EINVAL, EINVAL);
-	EXPECT_ERROR(rte_fastmem_realloc(NULL, 64, 2 * MIB), == NULL, EINVAL);
+	EXPECT_ERROR(rte_fastmem_alloc(64, 2 * MIB, 0), == NULL, E2BIG);
+	EXPECT_ERROR(rte_fastmem_alloc(64, (size_t)1 << 40, 0), == NULL, E2BIG);
+	EXPECT_ERROR(rte_fastmem_alloc_socket(64, 2 * MIB, 0, SOCKET_ID_ANY), == NULL, E2BIG);
+	EXPECT_ERROR(rte_fastmem_alloc_bulk(ptrs, 4, 64, 4 * MIB, 0), == -E2BIG, E2BIG);
+	EXPECT_ERROR(rte_fastmem_realloc(NULL, 64, 2 * MIB), == NULL, E2BIG);
+	/* and a bad alignment that is also too large is not a power of two first */
+	EXPECT_ERROR(rte_fastmem_alloc(64, 3 * MIB, 0), == NULL, EINVAL);
 	return err_unchanged(&s);
 }
 
@@ -1502,27 +1523,39 @@ test_err_reserve(void)
 	return test_fastmem_check_idle();
 }
 
+/*
+ * A limit below what the socket holds is accepted (as in the RFC): nothing is released,
+ * and the socket no longer grows. Objects it has keep serving allocations.
+ */
 static int
-test_err_limit_below_usage(void)
+test_limit_below_usage(void)
 {
 	int socket = (int)rte_socket_id();
-	struct err_snapshot s;
-	void *p;
+	struct rte_fastmem_stats st;
+	uint64_t backing;
+	void *p, *q;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(2 * SLAB_SIZE, socket), "reserve");
 	p = rte_fastmem_alloc(1000, 0, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc");
-	TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
-	TEST_ASSERT(s.st.bytes_backing >= 2 * SLAB_SIZE, "no backing");
-	/* refused, and no limit changes, not even of the sockets that would allow it */
-	EXPECT_ERROR(rte_fastmem_set_limit(socket, s.st.bytes_backing - SLAB_SIZE), == -EBUSY,
-		EBUSY);
-	EXPECT_ERROR(rte_fastmem_set_limit(socket, 0), == -EBUSY, EBUSY);
-	EXPECT_ERROR(rte_fastmem_set_limit(SOCKET_ID_ANY, SLAB_SIZE), == -EBUSY, EBUSY);
-	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), SIZE_MAX, "limit changed");
-	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), SIZE_MAX, "ANY limit changed");
-	TEST_ASSERT_SUCCESS(err_unchanged(&s), "refused limit changed something");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	backing = st.bytes_backing;
+	TEST_ASSERT(backing >= 2 * SLAB_SIZE, "no backing");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, backing - SLAB_SIZE), "below usage");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), backing - SLAB_SIZE, "limit not set");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 0), "limit 0");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SLAB_SIZE), "ANY below usage");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(socket), SLAB_SIZE, "ANY did not set it");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, backing, "a lower limit released memory");
+	/* the free slab of the reservation still serves another class */
+	q = rte_fastmem_alloc(100 * KIB, 0, 0);
+	TEST_ASSERT_NOT_NULL(q, "alloc from the slabs the socket holds");
+	/* a class needing a slab more cannot grow the socket */
+	EXPECT_ERROR(rte_fastmem_alloc(512 * KIB, 0, 0), == NULL, ENOMEM);
 	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
 	rte_fastmem_cache_flush();
 	return test_fastmem_check_idle();
 }
@@ -1625,7 +1658,7 @@ static struct unit_test_suite error_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_free_null),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bulk_zero),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_reserve),
-		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_limit_below_usage),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_limit_below_usage),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_flags),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_args),
 		TEST_CASES_END()

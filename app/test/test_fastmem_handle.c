@@ -5,8 +5,8 @@
 /*
  * fastmem_handle_autotest: the handle API (rte_fastmem_hlookup(), halloc, hfree and their
  * bulk forms) and its error table; the inline cache-hit path, its slow path, threads
- * without an lcore id, mixing handle calls with the plain ones, and (in builds with
- * RTE_LIBRTE_FASTMEM_DEBUG) the panic on a free with a handle of the wrong class.
+ * without an lcore id, mixing handle calls with the plain ones, freeing NULL. (The panic
+ * of debug builds on a free with a handle of the wrong class: fastmem_debug_autotest.)
  */
 
 #include <errno.h>
@@ -296,8 +296,9 @@ test_herrors(void)
 	TEST_ASSERT_EQUAL(h, 12345u, "handle written on failure");
 	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 3, SOCKET_ID_ANY, &h), -EINVAL, "align 3");
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "rte_errno %d", rte_errno);
-	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 2 << 20, SOCKET_ID_ANY, &h), -EINVAL,
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 2 << 20, SOCKET_ID_ANY, &h), -E2BIG,
 			"align 2 MiB");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "rte_errno %d", rte_errno);
 	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, RTE_MAX_NUMA_NODES - 1, &h), -EINVAL,
 			"unknown socket");
 	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, 1000000, &h), -EINVAL, "bad socket");
@@ -406,47 +407,60 @@ test_hnodev(void)
 }
 
 /*
- * Debug builds: a free with a handle of another class panics. The object is allocated by
- * the parent: the child shares EAL memory (with hugepages, the bins and slabs themselves),
- * so it must not change any fastmem state before it dies; the check reads the slab header
- * only.
+ * Freeing NULL with a handle does nothing, as in the RFC: hfree(h, NULL), and NULL entries
+ * of hfree_bulk, on the inline path (room in the cache) and the slow path (cache full),
+ * leave the cache and the statistics as they were and set no error.
  */
-struct wrong_class_arg {
-	rte_fastmem_handle_t h;
-	void *obj;
-};
-
-#ifdef RTE_LIBRTE_FASTMEM_DEBUG
-static void
-wrong_class_child(void *p)
-{
-	struct wrong_class_arg *arg = p;
-
-	rte_fastmem_hfree(arg->h, arg->obj); /* must not return */
-}
-#endif
-
 static int
-test_hfree_wrong_class(void)
+test_hfree_null(void)
 {
-#ifdef RTE_LIBRTE_FASTMEM_DEBUG
-	struct wrong_class_arg arg;
-	rte_fastmem_handle_t h64;
-	int sig;
+	struct rte_fastmem_lcore_class_stats before, after;
+	unsigned int lcore_id = rte_lcore_id(), n, i, k;
+	rte_fastmem_handle_t h;
+	void *few[6], *with_null[16];
 
-	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h64), "hlookup 64");
-	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(128, 0, SOCKET_ID_ANY, &arg.h), "hlookup 128");
-	arg.obj = rte_fastmem_halloc(h64, 0);
-	TEST_ASSERT_NOT_NULL(arg.obj, "halloc");
-	sig = test_run_in_child(wrong_class_child, &arg);
-	rte_fastmem_hfree(h64, arg.obj);
-	TEST_ASSERT(sig > 0, "hfree with the wrong class did not abort (child: %d)", sig);
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &h), "hlookup");
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, few, 4, 0), "halloc_bulk");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &before), "stats");
+	TEST_ASSERT_EQUAL(before.class_size, 512, "class_size %zu", before.class_size);
+	rte_errno = 0;
+	rte_fastmem_hfree(h, NULL);
+	TEST_ASSERT_EQUAL(rte_errno, 0, "hfree(NULL) set rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &after), "stats");
+	TEST_ASSERT(after.cached == before.cached &&
+			after.free_cache_hits == before.free_cache_hits &&
+			after.free_cache_misses == before.free_cache_misses,
+			"hfree(NULL) changed the cache");
+
+	/* NULL entries among objects: only the objects are freed */
+	few[4] = few[3];
+	few[3] = NULL;
+	few[5] = NULL;
+	rte_fastmem_hfree_bulk(h, few, 6);
+	TEST_ASSERT_EQUAL(rte_errno, 0, "hfree_bulk with NULL set rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &after), "stats");
+	TEST_ASSERT_EQUAL(after.cached, before.cached + 4, "%" PRIu64 " cached, %" PRIu64
+			" before", after.cached, before.cached);
+
+	/* the same with the cache full: the slow path skips them too */
+	TEST_ASSERT(after.cache_capacity + 8 <= N_OBJS, "capacity %u", after.cache_capacity);
+	n = after.cache_capacity + 8;
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, n, 0), "halloc_bulk");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &after), "stats");
+	/* fill the cache with the first objects, keep the last 8 */
+	for (i = 0; i < after.cache_capacity - after.cached; i++)
+		rte_fastmem_hfree(h, objs[i]);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &before), "stats");
+	TEST_ASSERT_EQUAL(before.cached, before.cache_capacity, "the cache is not full");
+	for (k = 0; k < 8; k++) {
+		with_null[2 * k] = objs[n - 8 + k];
+		with_null[2 * k + 1] = NULL;
+	}
+	rte_fastmem_hfree_bulk(h, with_null, RTE_DIM(with_null));
+	TEST_ASSERT_EQUAL(rte_errno, 0, "hfree_bulk with NULL set rte_errno %d", rte_errno);
+	for (; i < n - 8; i++)
+		rte_fastmem_hfree(h, objs[i]);
 	return check_idle();
-#else
-	printf("fastmem built without RTE_LIBRTE_FASTMEM_DEBUG (-Dfastmem_debug=false): "
-			"a wrong-class hfree is undefined, not checked\n");
-	return TEST_SKIPPED;
-#endif
 }
 
 static struct unit_test_suite fastmem_handle_suite = {
@@ -462,7 +476,7 @@ static struct unit_test_suite fastmem_handle_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hnonlcore),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_herrors),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hnomem),
-		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hfree_wrong_class),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hfree_null),
 		TEST_CASES_END()
 	}
 };

@@ -331,13 +331,14 @@ test_trim_live(void)
 	TEST_ASSERT_EQUAL(backing(), 6 * SLAB, "backing %" PRIu64, backing());
 	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(BIG, 0, 0, socket), "beyond the limit");
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "rte_errno %d", rte_errno);
-	TEST_ASSERT_EQUAL(rte_fastmem_set_limit(socket, 2 * SLAB), -EBUSY, "limit below");
+	/* a limit below what the socket holds stops growth and releases nothing */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 2 * SLAB), "limit below");
+	TEST_ASSERT_EQUAL(backing(), 6 * SLAB, "backing %" PRIu64, backing());
 	rte_fastmem_free_bulk(d, 5);
 	rte_fastmem_cache_flush();
 	TEST_ASSERT(rte_fastmem_trim(socket, &rel) >= 1, "trim of the regrown zones");
 	TEST_ASSERT_EQUAL(rel, 6 * SLAB - keep, "released %zu", rel);
-	/* with the memory given back, the lower limit is accepted */
-	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 2 * SLAB), "limit after trim");
+	TEST_ASSERT_EQUAL(backing(), keep, "backing %" PRIu64, backing());
 
 	rte_fastmem_free(b[0]);
 	rte_fastmem_cache_flush();
@@ -372,8 +373,11 @@ test_trim_reserve(void)
 	TEST_ASSERT_EQUAL(rel, 2 * SLAB, "released %zu", rel);
 	TEST_ASSERT_EQUAL(backing(), 3 * SLAB, "backing %" PRIu64, backing());
 
-	/* reservations add up, and none is trimmed */
-	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(1, socket), "second reserve");
+	/* a reservation already had adds nothing; a larger one adds what is missing, and
+	 * none is trimmed */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(3 * SLAB, socket), "same reserve again");
+	TEST_ASSERT_EQUAL(backing(), 3 * SLAB, "backing %" PRIu64, backing());
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(3 * SLAB + 1, socket), "larger reserve");
 	TEST_ASSERT_EQUAL(rte_fastmem_trim(SOCKET_ID_ANY, &rel), 0, "trim");
 	TEST_ASSERT_EQUAL(backing(), 4 * SLAB, "backing %" PRIu64, backing());
 	/* automatic trim does not touch it either */

@@ -483,12 +483,13 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		ret = -ENOMEM;
 		goto err;
 	}
-	bytes = RTE_ALIGN_CEIL(size, FASTMEM_SLAB_SIZE);
-	want = bytes;
+	want = RTE_ALIGN_CEIL(size, FASTMEM_SLAB_SIZE);
 
 	rte_spinlock_lock(&s->grow_lock);
+	/* the reservation reaches want bytes in total: only what is missing is added */
+	bytes = want > s->reserved ? want - s->reserved : 0;
 	limit = limit_floor(FASTMEM_LOAD(&s->limit));
-	if (s->backing > limit || bytes > limit - s->backing) {
+	if (bytes > 0 && (s->backing > limit || bytes > limit - s->backing)) {
 		FASTMEM_LOG(DEBUG, "socket %d: %zu B more would exceed the limit of %zu B",
 				s->socket_id, bytes, limit);
 		ret = -ENOMEM;
@@ -501,9 +502,9 @@ rte_fastmem_reserve(size_t size, int socket_id)
 			ret = -ENOMEM;
 		}
 		bytes -= got;
+		/* what was reserved, even on a later failure, stays (trim keeps it) */
+		s->reserved += got;
 	}
-	/* what was reserved, even on a later failure, stays (trim keeps it) */
-	s->reserved += want - bytes;
 	rte_spinlock_unlock(&s->grow_lock);
 	if (ret == 0)
 		return 0;
@@ -565,37 +566,29 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 {
 	struct fastmem_state *st = fastmem_state();
 	unsigned int i, n;
-	int sidx, ret;
+	int sidx;
 
 	sidx = socket_arg(st, socket_id);
 	if (sidx < 0)
 		return sidx;
-	ret = 0;
 	rte_spinlock_lock(&st->lock);
 	socket_slots(st, sidx, &i, &n);
-	/* hold the grow locks, so that no socket grows between the check and the store */
-	for (sidx = (int)i; sidx < (int)n; sidx++)
-		rte_spinlock_lock(&st->sockets[sidx].grow_lock);
+	/* under each grow lock: a growth in progress finishes under the old limit, the next
+	 * one sees the new (even one below what the socket holds: it only stops growth) */
 	for (sidx = (int)i; sidx < (int)n; sidx++) {
-		if (st->sockets[sidx].backing > limit_floor(max_bytes)) {
-			FASTMEM_LOG(DEBUG, "socket %d already holds %zu B, above %zu B",
-					st->sockets[sidx].socket_id,
-					st->sockets[sidx].backing, max_bytes);
-			ret = -EBUSY;
-		}
+		struct fastmem_socket *s = &st->sockets[sidx];
+
+		rte_spinlock_lock(&s->grow_lock);
+		if (s->backing > limit_floor(max_bytes))
+			FASTMEM_LOG(DEBUG, "socket %d holds %zu B, above its new limit of %zu B:"
+					" it grows no more", s->socket_id, s->backing, max_bytes);
+		FASTMEM_STORE(&s->limit, max_bytes);
+		rte_spinlock_unlock(&s->grow_lock);
 	}
-	if (ret == 0) {
-		for (sidx = (int)i; sidx < (int)n; sidx++)
-			FASTMEM_STORE(&st->sockets[sidx].limit, max_bytes);
-		if (socket_id == SOCKET_ID_ANY)
-			st->default_limit = max_bytes;
-	}
-	for (sidx = (int)n - 1; sidx >= (int)i; sidx--)
-		rte_spinlock_unlock(&st->sockets[sidx].grow_lock);
+	if (socket_id == SOCKET_ID_ANY)
+		st->default_limit = max_bytes;
 	rte_spinlock_unlock(&st->lock);
-	if (ret < 0)
-		rte_errno = -ret;
-	return ret;
+	return 0;
 }
 
 size_t

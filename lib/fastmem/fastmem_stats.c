@@ -339,6 +339,7 @@ stats_lcore_class_query(unsigned int flags, unsigned int lcore_id, size_t class_
 	if (ret != 0)
 		return ret;
 	memset(stats, 0, sizeof(*stats));
+	stats->class_size = class_size;
 	STATS_COUNTERS(stats, &sum);
 	stats->cached = sum.cached;
 	stats->cache_capacity = (flags & Q_CACHES) ? fastmem_layout.cache_cap[c] : 0;

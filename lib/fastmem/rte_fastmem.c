@@ -63,9 +63,12 @@ class_for(size_t size, size_t align, unsigned int flags, const char **what)
 	}
 	if (align == 0) {
 		align = RTE_CACHE_LINE_SIZE;
-	} else if (unlikely((align & (align - 1)) != 0 || align > RTE_FASTMEM_MAX_CLASS_SIZE)) {
-		*what = "alignment not a power of two up to 1 MiB";
+	} else if (unlikely((align & (align - 1)) != 0)) {
+		*what = "alignment not a power of two";
 		return -EINVAL;
+	} else if (unlikely(align > RTE_FASTMEM_MAX_CLASS_SIZE)) {
+		*what = "alignment above the largest class";
+		return -E2BIG;
 	}
 	if (unlikely((flags & ~RTE_FASTMEM_F_ZERO) != 0)) {
 		*what = "unknown flags";
@@ -273,13 +276,19 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	int cls;
 
 	if (ptr == NULL)
-		return rte_fastmem_alloc_socket(size, align, 0, SOCKET_ID_ANY);
+		return size == 0 ? NULL : rte_fastmem_alloc_socket(size, align, 0, SOCKET_ID_ANY);
 	st = fastmem_state();
 	if (unlikely(st == NULL))
 		return fail_null(ENODEV, "not initialized");
 	cls = class_for(size, align, 0, &what);
 	if (unlikely(cls < 0))
 		return fail_null(-cls, what);
+	if (size == 0) {
+		/* the object is freed and nothing takes its place */
+		fastmem_dbg_free(st, ptr);
+		fastmem_free_n(st, &ptr, 1);
+		return NULL;
+	}
 	slab = FASTMEM_SLAB_OF(ptr);
 	if ((unsigned int)cls == slab->cls) {
 		fastmem_dbg_resize(ptr, size);
@@ -510,7 +519,7 @@ __rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 		const struct fastmem_slab *slab;
 
 		if (ptrs[i] == NULL)
-			rte_panic("fastmem: hfree of NULL (object %u) with handle 0x%08x\n", i, h);
+			continue; /* freeing NULL does nothing */
 		slab = FASTMEM_SLAB_OF(ptrs[i]);
 		if (slab->cls != cls || slab->sidx != sidx)
 			rte_panic("fastmem: hfree of %p, an object of class %zu B, socket slot %u,"

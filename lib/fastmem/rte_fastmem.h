@@ -33,7 +33,8 @@
  * of size @c s with alignment @c a gets an object aligned to the next power of two at or
  * above max(@c s, @c a, 8). An alignment of 0 means @c RTE_CACHE_LINE_SIZE, so objects from
  * distinct calls never share a cache line; pass a smaller alignment (1 to 32) to get
- * objects packed at 8, 16 or 32 B. The largest alignment honoured is 1 MiB.
+ * objects packed at 8, 16 or 32 B. The largest alignment honoured is 1 MiB; a larger one
+ * fails with @c E2BIG.
  *
  * Sockets: a socket id names a malloc heap, not only a NUMA node: the NUMA sockets EAL
  * knows, and external heaps created with rte_malloc_heap_create() and filled with
@@ -57,12 +58,11 @@
  * not come from fastmem, or that was already freed, to a free function is undefined.
  *  - @c ENODEV: fastmem is not initialized (call before rte_fastmem_init() or after
  *    rte_fastmem_deinit()).
- *  - @c E2BIG: size above rte_fastmem_max_size().
- *  - @c EINVAL: alignment not a power of two or above 1 MiB, unknown flags, unknown
- *    socket or heap, NULL output pointer, a size that is not a class size (statistics).
+ *  - @c E2BIG: size or alignment above rte_fastmem_max_size().
+ *  - @c EINVAL: alignment not a power of two, unknown flags, unknown socket or heap, NULL
+ *    output pointer, a size that is not a class size (statistics).
  *  - @c ENOMEM: no backing memory can be had within the socket's limit.
- *  - @c EBUSY: rte_fastmem_init() when already initialized; a limit below what the
- *    socket has already reserved.
+ *  - @c EBUSY: rte_fastmem_init() when already initialized.
  *  - @c ENOTSUP: called in a secondary process (see below).
  *
  * Memory limit: each socket has a limit on its backing memory (unlimited by default),
@@ -103,6 +103,7 @@
  * other function fails as before initialization.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,24 +178,26 @@ rte_fastmem_deinit(void);
 /**
  * Reserve backing memory up front.
  *
- * Reserves at least @p size more bytes (rounded up to whole slabs) of backing memory on
- * the socket, in addition to what it already has, and puts it in the socket's free-slab
- * pool, so that later allocations do not pay for memzone reservation. Successive calls
- * add up. rte_fastmem_trim() never releases reserved memory.
+ * Makes sure that the socket has at least @p size bytes (rounded up to whole slabs) of
+ * reserved backing memory in total: memory reserved up front and put in the socket's
+ * free-slab pool, so that later allocations do not pay for memzone reservation, and that
+ * rte_fastmem_trim() never releases. When the socket already has that much reserved, the
+ * call does nothing; otherwise it reserves the difference. Calling it twice with the same
+ * size thus reserves once; a larger size later reserves what is missing.
  *
  * Thread safety: MT-safe. May be called from any thread.
  *
  * @param size
- *   Bytes to add; not 0.
+ *   Bytes the socket's reservation must reach; not 0.
  * @param socket_id
  *   Socket id or external heap socket id, or @c SOCKET_ID_ANY for the calling thread's
  *   socket.
  * @return
- *   - 0: success.
+ *   - 0: success (also when the socket already had @p size bytes reserved).
  *   - -EINVAL: @p size is 0, or @p socket_id is unknown.
- *   - -ENOMEM: the reservation would exceed the socket's limit (nothing is reserved), or
- *     EAL ran out of memory (what was reserved before that stays in the pool and counts
- *     against the limit).
+ *   - -ENOMEM: the missing bytes would take the socket's backing memory above its limit
+ *     (nothing is reserved), or EAL ran out of memory (what was reserved before that
+ *     stays in the pool, counts as reserved and against the limit).
  *   - -ENODEV: fastmem is not initialized.
  */
 __rte_experimental
@@ -203,6 +206,11 @@ rte_fastmem_reserve(size_t size, int socket_id);
 
 /**
  * Set a socket's limit on backing memory.
+ *
+ * The limit bounds growth: a socket whose backing memory would exceed it reserves no more
+ * memzones. A limit below what the socket already holds is accepted: nothing is released
+ * (see rte_fastmem_trim() for that), the socket just stops growing until its backing
+ * memory is below the limit again.
  *
  * Thread safety: MT-safe. May be called from any thread.
  *
@@ -215,8 +223,6 @@ rte_fastmem_reserve(size_t size, int socket_id);
  * @return
  *   - 0: success.
  *   - -EINVAL: @p socket_id is unknown.
- *   - -EBUSY: the socket (for @c SOCKET_ID_ANY: any socket) already holds more backing
- *     memory than @p max_bytes; no limit is changed.
  *   - -ENODEV: fastmem is not initialized.
  */
 __rte_experimental
@@ -355,7 +361,8 @@ rte_fastmem_classes(size_t *sizes);
  *   Object size in bytes, at most rte_fastmem_max_size(). 0 returns a unique object of
  *   the smallest class the alignment allows, which must be freed like any other.
  * @param align
- *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to 1 MiB.
+ *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to
+ *   rte_fastmem_max_size() (larger: @c E2BIG).
  * @param flags
  *   0 or @c RTE_FASTMEM_F_ZERO.
  * @return
@@ -375,15 +382,16 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags);
  * @param size
  *   Object size in bytes, at most rte_fastmem_max_size(); 0 as in rte_fastmem_alloc().
  * @param align
- *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to 1 MiB.
+ *   Alignment, as in rte_fastmem_alloc().
  * @param flags
  *   0 or @c RTE_FASTMEM_F_ZERO.
  * @param socket_id
  *   Socket id, external heap socket id, or @c SOCKET_ID_ANY (the calling thread's socket,
  *   then the other NUMA sockets).
  * @return
- *   The object, or NULL with rte_errno set: @c E2BIG (size), @c EINVAL (alignment,
- *   flags, socket), @c ENOMEM (no memory within the limit), @c ENODEV (not initialized).
+ *   The object, or NULL with rte_errno set: @c E2BIG (size or alignment too large),
+ *   @c EINVAL (alignment not a power of two, flags, socket), @c ENOMEM (no memory within
+ *   the limit), @c ENODEV (not initialized).
  */
 __rte_experimental
 void *
@@ -480,19 +488,20 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  * unchanged. Otherwise (larger or smaller class) allocates a new object on the socket
  * of @p ptr, copies the old object's contents (up to the smaller of the old class size
  * and @p size), frees @p ptr and returns the new object. Contents beyond the old object
- * are not initialized.
+ * are not initialized. A @p size of 0 frees @p ptr and returns NULL (rte_errno is left
+ * alone: it is no error), so rte_fastmem_realloc(NULL, 0, align) does nothing.
  *
  * Thread safety: MT-safe, as rte_fastmem_alloc_socket().
  *
  * @param ptr
  *   An object from fastmem, or NULL to allocate on the calling thread's socket.
  * @param size
- *   New size, at most rte_fastmem_max_size(); 0 as in rte_fastmem_alloc().
+ *   New size, at most rte_fastmem_max_size(); 0 to free @p ptr.
  * @param align
  *   Alignment, as in rte_fastmem_alloc().
  * @return
- *   The object, or NULL with rte_errno set as in rte_fastmem_alloc_socket(); on failure
- *   @p ptr is left untouched and stays valid.
+ *   The object; NULL when @p size is 0; or NULL with rte_errno set as in
+ *   rte_fastmem_alloc_socket(), @p ptr then left untouched and still valid.
  */
 __rte_experimental
 void *
@@ -552,18 +561,19 @@ rte_fastmem_cache_flush(void);
  * return NULL; functions returning int return the negative value and set rte_errno; the
  * free functions set rte_errno and do nothing):
  *  - @c ENODEV: fastmem not initialized (every call).
- *  - @c EINVAL: rte_fastmem_hlookup(): NULL @p h, alignment not a power of two or above
- *    1 MiB, unknown socket. halloc/hfree calls: a value that is not a handle, detected
+ *  - @c EINVAL: rte_fastmem_hlookup(): NULL @p h, alignment not a power of two, unknown
+ *    socket. halloc/hfree calls: a value that is not a handle, detected
  *    on every path when its tag bits are wrong (0, or most random values) or when it
  *    names a socket or class that does not exist. Allocation calls: unknown flags.
- *  - @c E2BIG: rte_fastmem_hlookup() with a size above rte_fastmem_max_size().
+ *  - @c E2BIG: rte_fastmem_hlookup() with a size or an alignment above
+ *    rte_fastmem_max_size().
  *  - @c ENOMEM: halloc calls, no memory within the limit of the handle's socket (no other
  *    socket is tried, even for a handle looked up with @c SOCKET_ID_ANY).
  * Undefined, not checked on the inline path in production builds (so that it costs
  * nothing), caught with a panic naming the fault in builds with
  * @c RTE_LIBRTE_FASTMEM_DEBUG (meson option @c fastmem_debug):
  *  - rte_fastmem_hfree() or rte_fastmem_hfree_bulk() of an object of another class or
- *    socket than the handle's, or of NULL;
+ *    socket than the handle's (NULL is not an object: freeing it does nothing);
  *  - a handle value with a valid tag that rte_fastmem_hlookup() did not return.
  * Also undefined: a NULL @p ptrs array with @p n > 0 in the bulk calls.
  * @{
@@ -584,15 +594,16 @@ typedef uint32_t rte_fastmem_handle_t;
  * @param size
  *   Object size in bytes, at most rte_fastmem_max_size(); 0 as in rte_fastmem_alloc().
  * @param align
- *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to 1 MiB.
+ *   Alignment: 0 for @c RTE_CACHE_LINE_SIZE, or a power of two up to
+ *   rte_fastmem_max_size().
  * @param socket_id
  *   Socket id, external heap socket id, or @c SOCKET_ID_ANY.
  * @param h
  *   Receives the handle.
  * @return
  *   - 0: success.
- *   - -E2BIG: @p size above rte_fastmem_max_size().
- *   - -EINVAL: bad alignment, unknown socket, NULL @p h.
+ *   - -E2BIG: @p size or @p align above rte_fastmem_max_size().
+ *   - -EINVAL: alignment not a power of two, unknown socket, NULL @p h.
  *   - -ENODEV: fastmem is not initialized.
  */
 __rte_experimental
@@ -774,8 +785,8 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
  * @param h
  *   A handle from rte_fastmem_hlookup(), of the object's class and socket.
  * @param ptr
- *   The object; not NULL (see the error table above). A bad handle or fastmem not
- *   initialized: nothing is freed, rte_errno is set to @c EINVAL or @c ENODEV.
+ *   The object, or NULL (a no-op). A bad handle or fastmem not initialized: nothing is
+ *   freed, rte_errno is set to @c EINVAL or @c ENODEV.
  */
 __rte_experimental
 static inline void
@@ -784,6 +795,8 @@ rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
 	struct rte_fastmem_cache *c;
 	uint32_t len;
 
+	if (unlikely(ptr == NULL))
+		return;
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 	__rte_fastmem_hcheck(h, &ptr, 1);
 #endif
@@ -802,6 +815,24 @@ slow:
 }
 
 /**
+ * @internal
+ * Copy @p n pointers from @p src to @p dst; true when any of them is NULL. One pass,
+ * branch-free (vectorizes).
+ */
+static inline bool
+__rte_fastmem_copy_any_null(void **__rte_restrict dst, void * const *__rte_restrict src,
+		unsigned int n)
+{
+	unsigned int i, null = 0;
+
+	for (i = 0; i < n; i++) {
+		dst[i] = src[i];
+		null |= src[i] == NULL;
+	}
+	return null != 0;
+}
+
+/**
  * Free @p n objects with a handle.
  *
  * Thread safety: MT-safe, as rte_fastmem_hfree(); inline when the cache has room for
@@ -810,7 +841,7 @@ slow:
  * @param h
  *   A handle from rte_fastmem_hlookup(), of the objects' class and socket.
  * @param ptrs
- *   Array of @p n objects, none NULL.
+ *   Array of @p n objects; NULL entries are skipped.
  * @param n
  *   Number of objects; 0 is a no-op.
  */
@@ -828,10 +859,11 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n)
 	if (unlikely(c == NULL))
 		goto slow;
 	len = c->len;
-	/* a NULL array (with n == 0) must not reach memcpy() */
-	if (unlikely(n > c->cap - len || ptrs == NULL))
+	/* a NULL array (with n == 0) must not reach the copy; NULL entries go out of line,
+	 * where they are skipped: the length is committed only once none was seen */
+	if (unlikely(n > c->cap - len || ptrs == NULL ||
+			__rte_fastmem_copy_any_null(&c->objs[len], ptrs, n)))
 		goto slow;
-	memcpy(&c->objs[len], ptrs, (size_t)n * sizeof(void *));
 	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 	return;
@@ -1123,6 +1155,7 @@ struct rte_fastmem_lcore_stats {
 
 /** Statistics of one lcore and size class (all sockets), or of the shared path. */
 struct rte_fastmem_lcore_class_stats {
+	size_t class_size; /**< the class size in bytes */
 	uint64_t alloc_cache_hits; /**< objects allocated from the cache */
 	uint64_t alloc_cache_misses; /**< objects allocated through the bin */
 	uint64_t free_cache_hits; /**< objects freed into the cache */
