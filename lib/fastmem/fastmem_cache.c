@@ -18,6 +18,8 @@
 
 #include <rte_lcore_var.h>
 
+#include <eal_export.h>
+
 #include "fastmem_priv.h"
 
 /*
@@ -25,6 +27,7 @@
  * Exported for the inline cache-hit paths of rte_fastmem.h, which see its head as
  * struct rte_fastmem_lcore_caches: the two layouts must agree.
  */
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_lcore_caches, 26.03)
 RTE_LCORE_VAR_HANDLE(struct rte_fastmem_lcore_caches, __rte_fastmem_lcore_caches);
 
 static_assert(offsetof(struct fastmem_lcore, cset) ==
@@ -44,6 +47,7 @@ static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_CLASS_SLOTS, "class field o
 
 /* Offsets of the caches in a cache set, for the inline paths; a copy of
  * fastmem_layout.cache_off, set at the first init. */
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_cache_off, 26.03)
 uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 
 /* The lcore callbacks; registered by init, unregistered by deinit. */

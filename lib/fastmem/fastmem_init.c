@@ -23,6 +23,8 @@
 #include <rte_memzone.h>
 #include <rte_spinlock.h>
 
+#include <eal_export.h>
+
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
@@ -31,20 +33,8 @@ RTE_LOG_REGISTER(fastmem_logtype, lib.fastmem, INFO);
 struct fastmem_state *fastmem_state_ptr;
 struct fastmem_layout fastmem_layout;
 
-/* Serializes init and deinit within the process. */
-static rte_spinlock_t fastmem_init_lock = RTE_SPINLOCK_INITIALIZER;
-
-void
-fastmem_lifecycle_lock(void)
-{
-	rte_spinlock_lock(&fastmem_init_lock);
-}
-
-void
-fastmem_lifecycle_unlock(void)
-{
-	rte_spinlock_unlock(&fastmem_init_lock);
-}
+/* Serializes init and deinit within the process (fastmem_priv.h). */
+rte_spinlock_t fastmem_lifecycle = RTE_SPINLOCK_INITIALIZER;
 
 #define FASTMEM_STATE_MZ "fastmem_state"
 
@@ -181,9 +171,10 @@ limit_floor(size_t limit)
 	return RTE_ALIGN_FLOOR(limit, FASTMEM_SLAB_SIZE);
 }
 
-/* Reserve one zone of exactly size bytes; 0 or -ENOMEM. Grow lock held. */
+/* Reserve one zone of exactly size bytes; 0 or -ENOMEM. */
 static int
 zone_reserve(struct fastmem_socket *s, unsigned int sidx, size_t size, bool contig)
+	__rte_requires_capability(&s->grow_lock)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
@@ -210,10 +201,11 @@ zone_reserve(struct fastmem_socket *s, unsigned int sidx, size_t size, bool cont
 /*
  * Add one zone of at most size bytes (a multiple of the slab size): the largest that EAL
  * can give, halving down to one slab, IOVA-contiguous if at all possible. Returns the
- * bytes added, 0 when EAL has nothing. Grow lock held.
+ * bytes added, 0 when EAL has nothing.
  */
 static size_t
 zone_add(struct fastmem_state *st, struct fastmem_socket *s, size_t size)
+	__rte_requires_capability(&s->grow_lock)
 {
 	unsigned int sidx = (unsigned int)(s - st->sockets);
 	int contig;
@@ -263,27 +255,17 @@ out:
 /*
  * Give back to EAL the socket's zones whose slabs are all in the pool, newest first, as
  * long as the socket keeps the bytes of rte_fastmem_reserve() and the pool keeps
- * keep_free bytes. With try set, does nothing when the grow lock is taken (automatic
- * trim from a free). Returns the bytes released; *n_zones, when not NULL, receives the
- * number of zones. Called with no lock held; takes the grow lock, then (per zone) the pool
- * lock, and frees the memzones with the grow lock held, so that growth, reservation and
- * limit changes see backing and the zone list change together.
+ * keep_free bytes. Takes (per zone) the pool lock, and frees the memzones with the grow
+ * lock held, so that growth, reservation and limit changes see backing and the zone list
+ * change together. Returns the bytes released and adds the zones to *n.
  */
-size_t
-fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
-		unsigned int *n_zones)
+static size_t
+trim_zones(struct fastmem_socket *s, size_t keep_free, unsigned int *n)
+	__rte_requires_capability(&s->grow_lock)
 {
-	struct fastmem_slab **prevp, *zone;
+	struct fastmem_slab **prevp = &s->zones, *zone;
 	size_t released = 0;
-	unsigned int n = 0;
 
-	if (try) {
-		if (!rte_spinlock_trylock(&s->grow_lock))
-			goto out;
-	} else {
-		rte_spinlock_lock(&s->grow_lock);
-	}
-	prevp = &s->zones;
 	while ((zone = *prevp) != NULL) {
 		const struct rte_memzone *mz = zone->mz;
 		unsigned int n_slabs = zone->zone_slabs;
@@ -312,10 +294,32 @@ fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
 		FASTMEM_STORE(&s->backing, s->backing - bytes);
 		FASTMEM_STORE(&s->trimmed, s->trimmed + bytes);
 		released += bytes;
-		n++;
+		(*n)++;
 	}
-	rte_spinlock_unlock(&s->grow_lock);
-out:
+	return released;
+}
+
+/*
+ * Trim a socket (trim_zones()). Called with no lock held; takes the grow lock, or with
+ * try set only tries it, and does nothing when another thread holds it (automatic trim
+ * from a free). Returns the bytes released; *n_zones, when not NULL, receives the number
+ * of zones.
+ */
+size_t
+fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
+		unsigned int *n_zones)
+{
+	size_t released = 0;
+	unsigned int n = 0;
+
+	if (!try) {
+		rte_spinlock_lock(&s->grow_lock);
+		released = trim_zones(s, keep_free, &n);
+		rte_spinlock_unlock(&s->grow_lock);
+	} else if (rte_spinlock_trylock(&s->grow_lock)) {
+		released = trim_zones(s, keep_free, &n);
+		rte_spinlock_unlock(&s->grow_lock);
+	}
 	if (n_zones != NULL)
 		*n_zones = n;
 	return released;
@@ -340,6 +344,7 @@ fastmem_iova_slow(const void *ptr)
 
 /* --- public: lifecycle --- */
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.03)
 int
 rte_fastmem_init(void)
 {
@@ -353,7 +358,7 @@ rte_fastmem_init(void)
 		rte_errno = ENOTSUP;
 		return -ENOTSUP;
 	}
-	rte_spinlock_lock(&fastmem_init_lock);
+	rte_spinlock_lock(&fastmem_lifecycle);
 	if (fastmem_state() != NULL) {
 		FASTMEM_LOG(DEBUG, "already initialized");
 		ret = -EBUSY;
@@ -406,22 +411,23 @@ rte_fastmem_init(void)
 	__atomic_store_n(&fastmem_state_ptr, st, __ATOMIC_RELEASE);
 	ret = 0;
 out:
-	rte_spinlock_unlock(&fastmem_init_lock);
+	rte_spinlock_unlock(&fastmem_lifecycle);
 	if (ret < 0)
 		rte_errno = -ret;
 	return ret;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_deinit, 26.03)
 void
 rte_fastmem_deinit(void)
 {
 	struct fastmem_state *st;
 	unsigned int sidx;
 
-	rte_spinlock_lock(&fastmem_init_lock);
+	rte_spinlock_lock(&fastmem_lifecycle);
 	st = fastmem_state();
 	if (st == NULL) {
-		rte_spinlock_unlock(&fastmem_init_lock);
+		rte_spinlock_unlock(&fastmem_lifecycle);
 		return;
 	}
 	/* From here on every call sees "not initialized". */
@@ -449,11 +455,12 @@ rte_fastmem_deinit(void)
 
 	/* Phase 3: the state. */
 	rte_memzone_free(st->mz);
-	rte_spinlock_unlock(&fastmem_init_lock);
+	rte_spinlock_unlock(&fastmem_lifecycle);
 }
 
 /* --- public: limits and reservation --- */
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_reserve, 26.03)
 int
 rte_fastmem_reserve(size_t size, int socket_id)
 {
@@ -561,6 +568,7 @@ socket_slots(struct fastmem_state *st, int slot, unsigned int *first, unsigned i
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.03)
 int
 rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 {
@@ -591,6 +599,7 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_limit, 26.03)
 size_t
 rte_fastmem_get_limit(int socket_id)
 {
@@ -612,6 +621,7 @@ rte_fastmem_get_limit(int socket_id)
 
 /* --- public: giving memory back --- */
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_trim, 26.03)
 int
 rte_fastmem_trim(int socket_id, size_t *released)
 {
@@ -636,6 +646,7 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	return (int)RTE_MIN(zones, (unsigned int)INT_MAX);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_trim_threshold, 26.03)
 int
 rte_fastmem_set_trim_threshold(int socket_id, size_t bytes)
 {

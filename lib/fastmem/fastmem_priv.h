@@ -124,7 +124,7 @@
  * bin lock -> pool lock; the stats lock is innermost. The grow lock is never taken with a
  * bin lock held. No lock is held while calling out to EAL other than the grow lock
  * (memzone reservation and release) and the lifecycle lock (rte_fastmem_init() and
- * rte_fastmem_deinit(), which telemetry queries also hold, see fastmem_lifecycle_lock()).
+ * rte_fastmem_deinit(), which telemetry queries also hold, see fastmem_lifecycle).
  *
  * Teardown (rte_fastmem_deinit()) is order-independent: cache memory never lives in
  * fastmem's own slabs, and the phases are global: (1) every lcore's caches are emptied
@@ -157,6 +157,16 @@ extern int fastmem_logtype;
 #define FASTMEM_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, fastmem_logtype, "FASTMEM: %s(): " fmt "\n", \
 		__func__, ##__VA_ARGS__)
+
+/*
+ * Lock contracts, checked by clang's -Wthread-safety, with which DPDK's tree builds its
+ * libraries: a function that must be called with a lock held says so with
+ * __rte_requires_capability(). DPDK releases before 25.03 lack the macro (and 22.11 all
+ * lock annotations): there it expands to nothing.
+ */
+#ifndef __rte_requires_capability
+#define __rte_requires_capability(...)
+#endif
 
 /* Debug checks: cheap assertions, enabled with -DRTE_LIBRTE_FASTMEM_DEBUG. */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
@@ -372,14 +382,14 @@ rte_iova_t fastmem_iova_slow(const void *ptr);
  * application's calls (telemetry queries), holds it too, so that the state cannot be
  * freed under it. Never taken on allocation or free paths.
  */
-void fastmem_lifecycle_lock(void);
-void fastmem_lifecycle_unlock(void);
+extern rte_spinlock_t fastmem_lifecycle;
 size_t fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
 		unsigned int *n_zones);
 
 /* fastmem_slab.c: slabs, bins, pool */
 void fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx,
-		const struct rte_memzone *mz, unsigned int n_slabs, bool iova_slow);
+		const struct rte_memzone *mz, unsigned int n_slabs, bool iova_slow)
+	__rte_requires_capability(&s->grow_lock);
 unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void **objs, unsigned int min, unsigned int max, bool shared);
 void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
@@ -391,7 +401,8 @@ unsigned int fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx);
 void fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx);
 void fastmem_xfer_teardown(struct fastmem_state *st);
 bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
-		size_t keep_free);
+		size_t keep_free)
+	__rte_requires_capability(&s->grow_lock);
 
 /* fastmem_cache.c: lcore caches and the fast path */
 int fastmem_lcore_setup(void);

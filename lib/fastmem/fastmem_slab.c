@@ -57,6 +57,7 @@ slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
 
 static void
 pool_push_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
+	__rte_requires_capability(&s->pool_lock)
 {
 	FASTMEM_LOCK_ASSERT(&s->pool_lock);
 	slab->cls = FASTMEM_CLASS_NONE;
@@ -70,6 +71,7 @@ pool_push_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 
 static void
 pool_remove_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
+	__rte_requires_capability(&s->pool_lock)
 {
 	FASTMEM_LOCK_ASSERT(&s->pool_lock);
 	FASTMEM_ASSERT(slab->where == FASTMEM_SLAB_POOL && slab->zone->zone_pooled > 0);
@@ -159,6 +161,7 @@ fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx, const struct rte_m
 /* Give a pool slab to the bin: assign the class, put it on the partial list. */
 static void
 bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_slab *slab)
+	__rte_requires_capability(&bin->lock)
 {
 	size_t size = fastmem_layout.class_size[bin->cls];
 
@@ -180,6 +183,7 @@ bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_slab *slab)
 /* Take up to n objects from the partial slabs. */
 static unsigned int
 bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
+	__rte_requires_capability(&bin->lock)
 {
 	unsigned int got = 0;
 
@@ -215,6 +219,7 @@ bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
 /* Take up to n objects from the bin's transfer cache: the most recently drained first. */
 static unsigned int
 xfer_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
+	__rte_requires_capability(&bin->lock)
 {
 	uint32_t len = bin->xfer_len;
 

@@ -22,6 +22,8 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include <eal_export.h>
+
 #include "fastmem_priv.h"
 
 #define ALL UINT32_MAX /* every lcore, or every class */
@@ -65,6 +67,7 @@ typedef void (cache_fn)(struct fastmem_cset *cs, unsigned int c,
 static void
 walk_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls, cache_fn *fn,
 		void *arg)
+	__rte_requires_capability(&st->stats_lock)
 {
 	/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
@@ -250,6 +253,7 @@ stats_query(const void *out, unsigned int flags, unsigned int lcore_id, size_t c
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.03)
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
@@ -286,6 +290,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	(stats)->alloc_nomem = (sum)->alloc_nomem; \
 } while (0)
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_class, 26.03)
 int
 rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
 {
@@ -346,12 +351,14 @@ stats_lcore_class_query(unsigned int flags, unsigned int lcore_id, size_t class_
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.03)
 int
 rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
 	return stats_lcore_query(Q_LCORE | Q_CACHES, lcore_id, stats);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.03)
 int
 rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
@@ -360,18 +367,21 @@ rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 			stats);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.03)
 int
 rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
 {
 	return stats_lcore_query(Q_BINS, 0, stats);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.03)
 int
 rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
 {
 	return stats_lcore_class_query(Q_CLASS | Q_BINS, 0, class_size, stats);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.03)
 void
 rte_fastmem_stats_reset(void)
 {
@@ -401,6 +411,7 @@ rte_fastmem_stats_reset(void)
 	rte_spinlock_unlock(&st->stats_lock);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_dump, 26.03)
 void
 rte_fastmem_dump(FILE *f)
 {

@@ -357,9 +357,9 @@ static int \
 fn ## _locked(const char *cmd, const char *params, struct rte_tel_data *d) \
 { \
 	int ret; \
-	fastmem_lifecycle_lock(); \
+	rte_spinlock_lock(&fastmem_lifecycle); \
 	ret = fn(cmd, params, d); \
-	fastmem_lifecycle_unlock(); \
+	rte_spinlock_unlock(&fastmem_lifecycle); \
 	return ret; \
 }
 

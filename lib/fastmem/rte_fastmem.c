@@ -16,18 +16,22 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include <eal_export.h>
+
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
 #define FASTMEM_X_SIZE(size, cap) size,
 static const size_t fastmem_class_sizes[] = { RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_SIZE) };
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.03)
 size_t
 rte_fastmem_max_size(void)
 {
 	return RTE_FASTMEM_MAX_CLASS_SIZE;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_classes, 26.03)
 unsigned int
 rte_fastmem_classes(size_t *sizes)
 {
@@ -131,6 +135,7 @@ alloc_n_retry(struct fastmem_state *st, unsigned int sidx, unsigned int cls, voi
 	return ret;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_socket, 26.03)
 void *
 rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
 {
@@ -165,12 +170,14 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 	return obj;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_alloc, 26.03)
 void *
 __rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 {
 	return rte_fastmem_alloc_socket(size, align, flags, SOCKET_ID_ANY);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk_socket, 26.03)
 int
 rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags, int socket_id)
@@ -210,6 +217,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_alloc_bulk, 26.03)
 int
 __rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
@@ -234,6 +242,7 @@ dbg_free_n(struct fastmem_state *st, void * const *ptrs, unsigned int n)
 #endif
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_free, 26.03)
 void
 __rte_fastmem_free(void *ptr)
 {
@@ -250,6 +259,7 @@ __rte_fastmem_free(void *ptr)
 	fastmem_free_n(st, &ptr, 1);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_free_bulk, 26.03)
 void
 __rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
@@ -266,6 +276,7 @@ __rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	fastmem_free_n(st, ptrs, n);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.03)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
@@ -307,6 +318,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	return obj;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.03)
 rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {
@@ -326,6 +338,7 @@ rte_fastmem_virt2iova(const void *ptr)
 	return slab->iova + RTE_PTR_DIFF(ptr, slab);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_cache_flush, 26.03)
 void
 rte_fastmem_cache_flush(void)
 {
@@ -365,6 +378,7 @@ handle_decode(struct fastmem_state *st, rte_fastmem_handle_t h, unsigned int *si
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hlookup, 26.03)
 int
 rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *h)
 {
@@ -415,6 +429,7 @@ halloc_begin(rte_fastmem_handle_t h, unsigned int flags, unsigned int *sidx,
 	return st;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_halloc, 26.03)
 void *
 __rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags)
 {
@@ -438,6 +453,7 @@ __rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags)
 	return obj;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_halloc_bulk, 26.03)
 int
 __rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
 		unsigned int flags)
@@ -481,6 +497,7 @@ hfree_begin(rte_fastmem_handle_t h)
 	return st;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_hfree, 26.03)
 void
 __rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
 {
@@ -492,6 +509,7 @@ __rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_hfree_bulk, 26.03)
 void
 __rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 {
@@ -503,6 +521,7 @@ __rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void * const *ptrs, unsigned in
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_hcheck, 26.03)
 void
 __rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 {

@@ -22,7 +22,7 @@
 #include <rte_compat.h>
 #include <rte_config.h>
 
-#include <rte_lcoremem_config.h>
+#include <rte_fastmem_config.h>
 #include <rte_lcore_var.h>
 
 #ifdef __cplusplus
@@ -126,7 +126,7 @@ struct rte_fastmem_cache {
  * never a read-modify-write; readers on other threads use relaxed loads. Compiled out,
  * leaving the counters at 0, when fastmem is built with -Dfastmem_stats=false (then
  * RTE_LIBRTE_FASTMEM_STATS is undefined, in the library and in applications alike,
- * through <rte_lcoremem_config.h>).
+ * through <rte_fastmem_config.h>).
  */
 #ifdef RTE_LIBRTE_FASTMEM_STATS
 #define __RTE_FASTMEM_HIT_ADD(field, n) \

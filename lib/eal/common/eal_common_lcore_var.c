@@ -39,6 +39,8 @@
 
 #include <rte_lcore_var.h>
 
+#include <eal_export.h>
+
 /* Bytes of the slices of one buffer: a slice per lcore id. */
 #define LCORE_VAR_BUFFER_SIZE ((size_t)RTE_MAX_LCORE * RTE_MAX_LCORE_VAR)
 
@@ -109,6 +111,7 @@ buffer_open(void)
 	lv.num_buffers++;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_lcore_var_alloc, 24.11)
 void *
 rte_lcore_var_alloc(size_t size, size_t align)
 {
