@@ -23,9 +23,9 @@ def main(paths):
                 entry = name
                 if kind == 'FAST':
                     flags = [f.strip() for f in rest.split(',')]
-                    if len(flags) != 3:
+                    if len(flags) != 3 or any(f not in ('true', 'false') for f in flags[:2]):
                         sys.exit(f'{path}: REGISTER_FAST_TEST({name}, ...) wants '
-                                 'NOHUGE_OK|NOHUGE_SKIP, ASAN_OK|ASAN_SKIP, func')
+                                 'no_huge (true|false), asan (true|false), func')
                     entry = ':'.join([name] + flags[:2])
                 suites.setdefault(kind.lower() + '-tests', []).append(entry)
     for suite, tests in sorted(suites.items()):

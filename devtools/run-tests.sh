@@ -18,7 +18,7 @@
 #            inline fast path compiled out); the fast tests, fastmem_debug_autotest's death
 #            tests of the debug checks among them
 #   asan     AddressSanitizer + UndefinedBehaviorSanitizer build; the fast tests
-#            (ASAN_SKIP tests skip themselves), fastmem_debug_autotest's ASan death tests
+#            (tests registered with asan false skip themselves), fastmem_debug_autotest's ASan death tests
 #            among them
 #   tsan     ThreadSanitizer build; the tests of the meson suite 'tsan' (none is fine)
 #   fuzz     devtools/run-fuzz.sh: the fastmem libFuzzer target for LCOREMEM_FUZZ_SECONDS

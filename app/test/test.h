@@ -50,23 +50,29 @@
 	} \
 } while (0)
 
+/*
+ * The comparisons below expand their arguments without parentheses, exactly as DPDK's own
+ * (rte_test.h) do, so that a test that compiles here compiles in DPDK's tree too: write
+ * TEST_ASSERT_EQUAL((x & mask), 0, ...) where an argument is an expression.
+ */
+
 /** Fail unless @p a == @p b. */
-#define TEST_ASSERT_EQUAL(a, b, msg, ...) TEST_ASSERT((a) == (b), msg, ##__VA_ARGS__)
+#define TEST_ASSERT_EQUAL(a, b, msg, ...) TEST_ASSERT(a == b, msg, ##__VA_ARGS__)
 
 /** Fail if @p a == @p b. */
-#define TEST_ASSERT_NOT_EQUAL(a, b, msg, ...) TEST_ASSERT((a) != (b), msg, ##__VA_ARGS__)
+#define TEST_ASSERT_NOT_EQUAL(a, b, msg, ...) TEST_ASSERT(a != b, msg, ##__VA_ARGS__)
 
 /** Fail unless @p val is 0 (a function's success). */
-#define TEST_ASSERT_SUCCESS(val, msg, ...) TEST_ASSERT((val) == 0, msg, ##__VA_ARGS__)
+#define TEST_ASSERT_SUCCESS(val, msg, ...) TEST_ASSERT(val == 0, msg, ##__VA_ARGS__)
 
 /** Fail if @p val is 0. */
-#define TEST_ASSERT_FAIL(val, msg, ...) TEST_ASSERT((val) != 0, msg, ##__VA_ARGS__)
+#define TEST_ASSERT_FAIL(val, msg, ...) TEST_ASSERT(val != 0, msg, ##__VA_ARGS__)
 
 /** Fail unless @p val is NULL. */
-#define TEST_ASSERT_NULL(val, msg, ...) TEST_ASSERT((val) == NULL, msg, ##__VA_ARGS__)
+#define TEST_ASSERT_NULL(val, msg, ...) TEST_ASSERT(val == NULL, msg, ##__VA_ARGS__)
 
 /** Fail if @p val is NULL. */
-#define TEST_ASSERT_NOT_NULL(val, msg, ...) TEST_ASSERT((val) != NULL, msg, ##__VA_ARGS__)
+#define TEST_ASSERT_NOT_NULL(val, msg, ...) TEST_ASSERT(val != NULL, msg, ##__VA_ARGS__)
 
 /** Fail unless the first @p len bytes of @p a and @p b are equal. */
 #define TEST_ASSERT_BUFFERS_ARE_EQUAL(a, b, len, msg, ...) \
@@ -162,12 +168,6 @@ void add_test_command(struct test_command *t);
 #define TEST_ASAN 0
 #endif
 
-/* Flags of REGISTER_FAST_TEST: whether the test runs with --no-huge, and under ASan. */
-#define NOHUGE_OK true
-#define NOHUGE_SKIP false
-#define ASAN_OK true
-#define ASAN_SKIP false
-
 #define REGISTER_TEST_COMMAND_FLAGS(cmd, func, nohuge, asan) \
 	static struct test_command test_struct_##cmd = { \
 		.command = RTE_STR(cmd), \
@@ -183,7 +183,11 @@ void add_test_command(struct test_command *t);
 /** Register a test that belongs to no meson suite (run by name only). */
 #define REGISTER_TEST_COMMAND(cmd, func) REGISTER_TEST_COMMAND_FLAGS(cmd, func, true, true)
 
-/** Register a test of the fast-tests suite, run by CI on every change. */
+/**
+ * Register a test of the fast-tests suite, run by CI on every change. @p no_huge and
+ * @p asan are the literals true or false, as in DPDK's app/test: whether the test can run
+ * with --no-huge, and under AddressSanitizer.
+ */
 #define REGISTER_FAST_TEST(cmd, no_huge, asan, func) \
 	REGISTER_TEST_COMMAND_FLAGS(cmd, func, no_huge, asan)
 

@@ -248,7 +248,7 @@ test_alloc_every_class(void)
 			TEST_ASSERT(p != NULL && q != NULL, "alloc(%zu) failed: %s", try[k],
 				rte_strerror(rte_errno));
 			/* align 1: the class of the size, naturally aligned */
-			TEST_ASSERT_EQUAL((uintptr_t)p & (sizes[i] - 1), 0,
+			TEST_ASSERT_EQUAL(((uintptr_t)p & (sizes[i] - 1)), 0,
 				"alloc(%zu, 1) = %p is not aligned to %zu", try[k], p, sizes[i]);
 			/* align 0: a whole cache line at least */
 			TEST_ASSERT_EQUAL((uintptr_t)q % RTE_CACHE_LINE_SIZE, 0,
@@ -257,7 +257,7 @@ test_alloc_every_class(void)
 			memset(q, 0x5a, try[k]);
 			TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs),
 				"stats_class failed");
-			TEST_ASSERT_EQUAL(cs.in_use, sizes[i] >= RTE_CACHE_LINE_SIZE ? 2 : 1,
+			TEST_ASSERT_EQUAL(cs.in_use, (sizes[i] >= RTE_CACHE_LINE_SIZE ? 2u : 1u),
 				"class %zu in_use %" PRIu64 " after alloc of %zu", sizes[i],
 				cs.in_use, try[k]);
 			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p), rte_mem_virt2iova(p),
@@ -286,10 +286,10 @@ test_alloc_alignment(void)
 
 			TEST_ASSERT_NOT_NULL(p, "alloc(%zu, %zu) failed: %s", sizes[i], align,
 				rte_strerror(rte_errno));
-			TEST_ASSERT_EQUAL((uintptr_t)p & (align - 1), 0,
+			TEST_ASSERT_EQUAL(((uintptr_t)p & (align - 1)), 0,
 				"alloc(%zu, %zu) = %p misaligned", sizes[i], align, p);
 			/* objects are naturally aligned to their class size */
-			TEST_ASSERT_EQUAL((uintptr_t)p & (sizes[i] - 1), 0,
+			TEST_ASSERT_EQUAL(((uintptr_t)p & (sizes[i] - 1)), 0,
 				"class %zu object %p not aligned to its size", sizes[i], p);
 			rte_fastmem_free(p);
 		}
@@ -299,7 +299,7 @@ test_alloc_alignment(void)
 		void *p = rte_fastmem_alloc(24, align, 0);
 
 		TEST_ASSERT_NOT_NULL(p, "alloc(24, %zu) failed", align);
-		TEST_ASSERT_EQUAL((uintptr_t)p & (align - 1), 0, "alloc(24, %zu) = %p",
+		TEST_ASSERT_EQUAL(((uintptr_t)p & (align - 1)), 0, "alloc(24, %zu) = %p",
 			align, p);
 		rte_fastmem_free(p);
 	}
@@ -372,7 +372,7 @@ test_realloc(void)
 	/* a new alignment is honoured */
 	q = rte_fastmem_realloc(p, 300, 4096);
 	TEST_ASSERT_NOT_NULL(q, "realloc to align 4096 failed");
-	TEST_ASSERT_EQUAL((uintptr_t)q & 4095, 0, "realloc ignored the alignment");
+	TEST_ASSERT_EQUAL(((uintptr_t)q & 4095), 0, "realloc ignored the alignment");
 	for (k = 0; k < 300; k++)
 		TEST_ASSERT_EQUAL(q[k], (uint8_t)(k * 7), "realigned object lost byte %zu", k);
 	/* a failure leaves the original valid and unchanged */
@@ -458,7 +458,7 @@ test_bulk(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk_socket(ptrs, 64, 5000, 1024,
 		RTE_FASTMEM_F_ZERO, (int)rte_socket_id()), "alloc_bulk_socket failed");
 	for (i = 0; i < 64; i++) {
-		TEST_ASSERT_EQUAL((uintptr_t)ptrs[i] & 1023, 0, "bulk alignment");
+		TEST_ASSERT_EQUAL(((uintptr_t)ptrs[i] & 1023), 0, "bulk alignment");
 		for (j = 0; j < 5000; j++)
 			TEST_ASSERT_EQUAL(((uint8_t *)ptrs[i])[j], 0, "bulk F_ZERO");
 	}
@@ -1322,7 +1322,7 @@ test_err_align_too_big(void)
 	/* 1 MiB is the largest alignment honoured */
 	p = rte_fastmem_alloc(64, MIB, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc(64, 1 MiB) failed");
-	TEST_ASSERT_EQUAL((uintptr_t)p & (MIB - 1), 0, "alloc(64, 1 MiB) = %p", p);
+	TEST_ASSERT_EQUAL(((uintptr_t)p & (MIB - 1)), 0, "alloc(64, 1 MiB) = %p", p);
 	rte_fastmem_free(p);
 	rte_fastmem_cache_flush();
 
@@ -1686,4 +1686,4 @@ test_fastmem(void)
 	return unit_test_suite_runner(&fastmem_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_autotest, NOHUGE_OK, ASAN_OK, test_fastmem);
+REGISTER_FAST_TEST(fastmem_autotest, true, true, test_fastmem);

@@ -814,4 +814,4 @@ test_fastmem_concurrent(void)
 	return unit_test_suite_runner(&fastmem_concurrent_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_concurrent_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_concurrent);
+REGISTER_FAST_TEST(fastmem_concurrent_autotest, true, true, test_fastmem_concurrent);

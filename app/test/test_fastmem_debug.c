@@ -466,4 +466,4 @@ test_fastmem_debug(void)
 	return unit_test_suite_runner(&fastmem_debug_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_debug_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_debug);
+REGISTER_FAST_TEST(fastmem_debug_autotest, true, true, test_fastmem_debug);

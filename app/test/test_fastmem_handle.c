@@ -487,4 +487,4 @@ test_fastmem_handle(void)
 	return unit_test_suite_runner(&fastmem_handle_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_handle_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_handle);
+REGISTER_FAST_TEST(fastmem_handle_autotest, true, true, test_fastmem_handle);

@@ -705,5 +705,5 @@ test_fastmem_trim_huge(void)
 	return TEST_SUCCESS;
 }
 
-REGISTER_FAST_TEST(fastmem_trim_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_trim);
-REGISTER_FAST_TEST(fastmem_trim_huge_autotest, NOHUGE_SKIP, ASAN_OK, test_fastmem_trim_huge);
+REGISTER_FAST_TEST(fastmem_trim_autotest, true, true, test_fastmem_trim);
+REGISTER_FAST_TEST(fastmem_trim_huge_autotest, false, true, test_fastmem_trim_huge);

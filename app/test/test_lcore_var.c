@@ -774,4 +774,4 @@ test_lcore_var(void)
 	return unit_test_suite_runner(&lcore_var_testsuite);
 }
 
-REGISTER_FAST_TEST(lcore_var_autotest, NOHUGE_OK, ASAN_OK, test_lcore_var);
+REGISTER_FAST_TEST(lcore_var_autotest, true, true, test_lcore_var);
