@@ -799,4 +799,4 @@ test_fastmem_perf_quick(void)
 }
 
 REGISTER_PERF_TEST(fastmem_perf_autotest, test_fastmem_perf);
-REGISTER_TEST_COMMAND(fastmem_perf_quick_autotest, test_fastmem_perf_quick);
+REGISTER_PERF_TEST(fastmem_perf_quick_autotest, test_fastmem_perf_quick);

@@ -170,4 +170,4 @@ out:
 	return ret;
 }
 
-REGISTER_TEST_COMMAND(fastmem_profile, test_fastmem_profile);
+REGISTER_PERF_TEST(fastmem_profile, test_fastmem_profile);
