@@ -266,6 +266,7 @@ rte_fastmem_get_limit(int socket_id);
  *    backing memory, so that a trim never undoes a reservation made to keep memzone
  *    reservation off the data path. Only rte_fastmem_deinit() releases reserved memory.
  *    Since memzones are released whole, the socket may keep somewhat more than that.
+ *
  * Memzones are looked at newest first.
  *
  * Cost: takes the socket's grow lock (as growth does), and for each memzone the lock of
@@ -569,12 +570,14 @@ rte_fastmem_cache_flush(void);
  *    rte_fastmem_max_size().
  *  - @c ENOMEM: halloc calls, no memory within the limit of the handle's socket (no other
  *    socket is tried, even for a handle looked up with @c SOCKET_ID_ANY).
+ *
  * Undefined, not checked on the inline path in production builds (so that it costs
  * nothing), caught with a panic naming the fault in builds with
  * @c RTE_LIBRTE_FASTMEM_DEBUG (meson option @c fastmem_debug):
  *  - rte_fastmem_hfree() or rte_fastmem_hfree_bulk() of an object of another class or
  *    socket than the handle's (NULL is not an object: freeing it does nothing);
  *  - a handle value with a valid tag that rte_fastmem_hlookup() did not return.
+ *
  * Also undefined: a NULL @p ptrs array with @p n > 0 in the bulk calls.
  * @{
  */
