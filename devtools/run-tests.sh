@@ -9,6 +9,10 @@
 # Stages:
 #   setup    devtools/setup.sh: install missing Debian packages, reserve hugepages
 #   checks   tree checks: every file has a MAINTAINERS entry
+#   docs     the documentation, warnings as errors: the HTML guides (Sphinx) and the API
+#            reference (Doxygen) with -Denable_docs=true and `ninja doc`, then the meson
+#            suite 'doc': the guides' C examples compiled, the links and images of the HTML
+#            checked, and the tests of those two checkers
 #   normal   release build; `meson test --suite fast-tests` (the --no-huge runs, the hugepage
 #            runs when the machine has hugepages, the build checks); then the stress suite,
 #            if any stress test is registered, for a short bounded time
@@ -27,7 +31,8 @@
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
-#   LCOREMEM_STAGES        stages to run (default "checks normal install debug asan tsan fuzz")
+#   LCOREMEM_STAGES        stages to run (default "checks docs normal install debug asan tsan
+#                          fuzz")
 #   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 #   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
@@ -40,7 +45,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
 prefix=${LCOREMEM_BUILD_PREFIX:-build}
-stages=${LCOREMEM_STAGES:-checks normal install debug asan tsan fuzz}
+stages=${LCOREMEM_STAGES:-checks docs normal install debug asan tsan fuzz}
 jobs=${LCOREMEM_TEST_JOBS:-2}
 ci=${CI:-false}
 python=/usr/bin/python3
@@ -95,11 +100,13 @@ timed()
 }
 
 # configure BUILDDIR [MESON OPTIONS...]: meson setup (or reconfigure, so that configure-time
-# probes such as the hugepage check see the machine as it is now) and ninja.
+# probes such as the hugepage check see the machine as it is now) and ninja, of the targets
+# named in $build_targets (default: everything).
 configure_and_build()
 {
-	local dir=$1 log
+	local dir=$1 log targets=()
 	shift
+	read -r -a targets <<<"${build_targets:-}"
 	log=$results/build-$(basename "$dir").log
 	say "build $dir ($*)"
 	if [ -f "$dir/build.ninja" ]; then
@@ -110,7 +117,7 @@ configure_and_build()
 	fi
 	local rc=$?
 	if [ $rc -eq 0 ]; then
-		ninja -C "$dir" >>"$log" 2>&1
+		ninja -C "$dir" "${targets[@]}" >>"$log" 2>&1
 		rc=$?
 	fi
 	if [ $rc -ne 0 ]; then
@@ -171,6 +178,16 @@ stage_normal()
 	# the stress suite for a short, bounded time (each stress test honours
 	# DPDK_TEST_STRESS_SECONDS); none registered yet is fine
 	run_suite "$dir" stress-tests stress
+}
+
+# The documentation: only the doc targets are built (they need no library), and the tests of
+# the suite 'doc' need none either.
+stage_docs()
+{
+	local dir=$prefix-docs
+	build_targets=doc configure_and_build "$dir" -Dbuildtype=release -Denable_docs=true ||
+		return
+	run_suite "$dir" doc docs
 }
 
 # The install test: what a user does with a release. Its build folder has no tests, only the
@@ -384,7 +401,7 @@ fi
 
 for stage in $stages; do
 	case $stage in
-	checks | normal | install | debug | asan | tsan | fuzz) timed "$stage" "stage_$stage" ;;
+	checks | docs | normal | install | debug | asan | tsan | fuzz) timed "$stage" "stage_$stage" ;;
 	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
 	esac
 done

@@ -18,7 +18,10 @@
 set -u -o pipefail
 
 # What the build (meson, DPDK, pyelftools for the symbol check), the install test
-# (pkg-config) and the sanitizer/fuzzer builds (clang and its runtime) need.
+# (pkg-config), the documentation (Sphinx with the Read the Docs theme for the guides,
+# Doxygen for the API reference: the CI stage "docs") and the sanitizer/fuzzer builds
+# (clang and its runtime) need. Chromium, for devtools/doc-screenshots.sh, is a tool for
+# reviewing documentation, not for CI: install it by hand (apt-get install chromium).
 packages=(
 	dpdk
 	dpdk-dev
@@ -32,6 +35,9 @@ packages=(
 	gcc
 	libc6-dev
 	git
+	python3-sphinx
+	python3-sphinx-rtd-theme
+	doxygen
 )
 # Wanted for the clang/libFuzzer builds; their absence (another release) is only a warning.
 optional_packages=(
