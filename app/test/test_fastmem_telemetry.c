@@ -36,6 +36,8 @@
 #include <rte_lcore_var.h>
 
 #include <rte_fastmem.h>
+/* this project's build configuration: whether lcore variables are DPDK's (native) */
+#include <rte_lcoremem_config.h>
 
 #include "test.h"
 
