@@ -284,15 +284,17 @@ EOF
 		set -x
 		export PKG_CONFIG_PATH=$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 		pkg-config --modversion libdpdk-lcoremem &&
+		# the README's recipe for a prefix outside the loader's paths: an rpath
 		cc -Wall -Wextra -Werror -o "$app/app" "$app/app.c" \
 			$(pkg-config --cflags libdpdk-lcoremem) \
-			$(pkg-config --libs libdpdk-lcoremem) &&
-		LD_LIBRARY_PATH=$(pkg-config --variable=libdir libdpdk-lcoremem) \
-			"$app/app" --no-pci --no-huge -m 256 -l 0 --log-level=lib.eal:warning \
+			$(pkg-config --libs libdpdk-lcoremem) \
+			-Wl,-rpath,"$(pkg-config --variable=libdir libdpdk-lcoremem)" &&
+		"$app/app" --no-pci --no-huge -m 256 -l 0 --log-level=lib.eal:warning \
 			--file-prefix=lcoremem-install-test &&
-		# the application must have found our library in the scratch prefix
-		LD_LIBRARY_PATH=$(pkg-config --variable=libdir libdpdk-lcoremem) \
-			ldd "$app/app" | grep -E 'librte_(eal_ext|fastmem)' | grep -F "$dest"
+		# the application found our libraries in the scratch prefix, each of them
+		# (librte_fastmem needs librte_eal_ext) without LD_LIBRARY_PATH
+		ldd "$app/app" | grep -E 'librte_(eal_ext|fastmem)' | grep -F "$dest" &&
+		! ldd "$app/app" | grep -E 'librte_(eal_ext|fastmem)' | grep -q 'not found'
 	) >>"$log" 2>&1
 	local rc=$?
 	if [ $rc -eq 0 ]; then
