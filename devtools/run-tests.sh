@@ -27,16 +27,24 @@
 #   tsan     ThreadSanitizer build; the tests of the meson suite 'tsan' (none is fine)
 #   fuzz     devtools/run-fuzz.sh: the fastmem libFuzzer target for LCOREMEM_FUZZ_SECONDS
 #            (skipped, and counted as skipped, when clang or its fuzzer runtime is missing)
+#   upstream this project against upstream DPDK's source tarball (devtools/run-tests-
+#            upstream.sh): DPDK's lcore variable tests against ours; this project built
+#            against that DPDK, with its native lcore variables; lib/fastmem put into that
+#            DPDK's tree and built with -Dwerror=true by gcc and by clang (with
+#            -Dmax_lcores=1024), its autotests run by DPDK's dpdk-test. Skipped (one skip)
+#            without the tarball
 # Every test result is read back from meson's JSON test logs and added up at the end.
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
 #   LCOREMEM_STAGES        stages to run (default "checks docs normal install debug asan tsan
-#                          fuzz")
+#                          fuzz upstream")
 #   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 #   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
 #   LCOREMEM_FUZZ_SECONDS  how long the fuzz stage fuzzes (default 60)
+#   LCOREMEM_DPDK_TARBALL  the DPDK source tarball of the upstream stage (default
+#                          ../shared/deps/dpdk-25.11.tar.xz beside the source tree)
 #   CI                     "true" under CI: no questions asked, more diagnostics printed
 
 set -u -o pipefail
@@ -45,7 +53,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
 prefix=${LCOREMEM_BUILD_PREFIX:-build}
-stages=${LCOREMEM_STAGES:-checks docs normal install debug asan tsan fuzz}
+stages=${LCOREMEM_STAGES:-checks docs normal install debug asan tsan fuzz upstream}
 jobs=${LCOREMEM_TEST_JOBS:-2}
 ci=${CI:-false}
 python=/usr/bin/python3
@@ -362,6 +370,10 @@ stage_fuzz()
 	esac
 }
 
+# stage_upstream
+# shellcheck source=devtools/run-tests-upstream.sh
+. "$top/devtools/run-tests-upstream.sh"
+
 stage_setup()
 {
 	if [ "${LCOREMEM_SKIP_SETUP:-0}" = 1 ]; then
@@ -403,7 +415,8 @@ fi
 
 for stage in $stages; do
 	case $stage in
-	checks | docs | normal | install | debug | asan | tsan | fuzz) timed "$stage" "stage_$stage" ;;
+	checks | docs | normal | install | debug | asan | tsan | fuzz | upstream)
+		timed "$stage" "stage_$stage" ;;
 	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
 	esac
 done
