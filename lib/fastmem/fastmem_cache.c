@@ -3,8 +3,18 @@
  */
 
 /*
- * Per-lcore caches: the lcore variable, cache sets per socket, and the allocation and
- * free paths through them (and around them, for threads without an lcore id).
+ * Per-lcore caches: the lcore variable, the cache sets per (lcore, socket), their layout,
+ * and the allocation and free paths through them (and around them, for threads without
+ * an lcore id): the top of the allocator below the public entry points.
+ *
+ * Owns: fastmem's lcore variable (struct fastmem_lcore), every cache set and cache
+ * (struct rte_fastmem_cache), the cache layout (fastmem_layout).
+ * Locks: none. A cache is the owning lcore's alone: only it pushes and pops, without a
+ * lock or an atomic read-modify-write; statistics readers see len and the counters
+ * through relaxed atomic loads of the owner's relaxed stores, and the cache-set pointers
+ * through acquire loads of its release stores. Teardown (deinit) runs when no lcore uses
+ * fastmem.
+ * Calls: down to the bin layer (refills, drains, frees of threads without an lcore id).
  */
 
 #include <errno.h>
@@ -49,6 +59,63 @@ static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_CLASS_SLOTS, "class field o
  * fastmem_layout.cache_off, set at the first init. */
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_cache_off, 26.03)
 uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
+
+/* --- layout of the caches, from the class table --- */
+
+#define FASTMEM_X_CAP(size, cap) cap,
+
+static const uint32_t class_caps[] = { RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_CAP) };
+
+static_assert(RTE_DIM(class_caps) == RTE_FASTMEM_NUM_CLASSES, "class table size");
+static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_MAX_CLASSES, "too many classes");
+static_assert(sizeof(struct rte_fastmem_cache) == RTE_CACHE_LINE_SIZE, "cache header");
+
+struct fastmem_layout fastmem_layout;
+
+/*
+ * Compute the layout of the caches from the class table, once (the first init): where
+ * each class's cache sits in a cache set, and whether the set of the lcore's own socket
+ * fits in the lcore variable. 0, or -EINVAL when the class table and
+ * rte_fastmem_class_of() disagree.
+ */
+int
+fastmem_cache_layout(void)
+{
+	struct fastmem_layout *l = &fastmem_layout;
+	size_t off = sizeof(struct fastmem_cset);
+	size_t hdr;
+	unsigned int c;
+
+	if (l->cset_size != 0)
+		return 0;
+	for (c = 0; c < RTE_FASTMEM_NUM_CLASSES; c++) {
+		size_t size = fastmem_class_size(c);
+
+		/* the table and rte_fastmem_class_of() must agree */
+		if (!rte_is_power_of_2(size) || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
+				rte_fastmem_class_of(size) != c ||
+				(c > 0 && rte_fastmem_class_of(fastmem_class_size(c - 1) + 1) != c) ||
+				class_caps[c] == 0 ||
+				class_caps[c] * size > RTE_FASTMEM_CACHE_BYTES_MAX) {
+			FASTMEM_LOG(ERR, "class table entry %u (%zu B) is inconsistent", c, size);
+			return -EINVAL;
+		}
+		l->cache_cap[c] = class_caps[c];
+		l->cache_off[c] = off;
+		off += RTE_ALIGN_CEIL(sizeof(struct rte_fastmem_cache) +
+				(size_t)class_caps[c] * sizeof(void *), RTE_CACHE_LINE_SIZE);
+	}
+	l->cset_size = off;
+	hdr = RTE_ALIGN_CEIL(sizeof(struct fastmem_lcore), RTE_CACHE_LINE_SIZE);
+	if (hdr + l->cset_size <= RTE_MAX_LCORE_VAR) {
+		l->embed_off = hdr;
+		l->lcore_size = hdr + l->cset_size;
+	} else {
+		l->embed_off = 0; /* every cache set is allocated on first use */
+		l->lcore_size = hdr;
+	}
+	return 0;
+}
 
 /* The lcore callbacks; registered by init, unregistered by deinit. */
 static void *fastmem_lcore_cb;
@@ -319,15 +386,15 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 	out = RTE_MAX(len + n - c->cap, c->batch);
 	out = RTE_MIN(out, len + n);
 	if (out <= len) {
-		fastmem_bin_drain(st, c->sidx, c->cls, c->objs, out);
+		fastmem_bin_drain(st, c->sidx, c->cls, c->batch, c->objs, out);
 		memmove(c->objs, c->objs + out, (size_t)(len - out) * sizeof(void *));
 		len -= out;
 		direct = 0;
 	} else {
 		/* the whole cache, and the oldest of objs straight after it */
 		direct = out - len;
-		fastmem_bin_drain(st, c->sidx, c->cls, c->objs, len);
-		fastmem_bin_drain(st, c->sidx, c->cls, objs, direct);
+		fastmem_bin_drain(st, c->sidx, c->cls, c->batch, c->objs, len);
+		fastmem_bin_drain(st, c->sidx, c->cls, c->batch, objs, direct);
 		len = 0;
 	}
 	memcpy(&c->objs[len], objs + direct, (size_t)(n - direct) * sizeof(void *));

@@ -20,7 +20,7 @@
  *    rte_fastmem_core.h), so that every object crosses this boundary out of line;
  *  - slabs (fastmem_slab.c): the free-list link word (fastmem_link_get()/_set()), a zone
  *    when cut, a slab when it is given a class, objects taken from never-used space;
- *  - zones (fastmem_init.c): fastmem_dbg_zone_release() before a memzone goes back to EAL
+ *  - zones (fastmem_zone.c): fastmem_dbg_zone_release() before a memzone goes back to EAL
  *    (or is cut again).
  *
  * Debug build

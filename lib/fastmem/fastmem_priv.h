@@ -17,19 +17,36 @@
  *         fastmem_slab); objects of its class follow, aligned to the class size. A slab
  *         is in exactly one place: the free-slab pool of its socket, or the bin of the
  *         class it serves (partial list: has free objects; full list: has none).
- * bin:    per (socket, class): the slabs serving that class, under a spinlock.
- * xfer:   per bin, its transfer cache: a stack of up to FASTMEM_XFER_BATCHES cache batches
- *         of free objects of the bin's class, under the bin lock; a layer between the
- *         lcore caches and the slabs (see "Transfer caches" below).
- * pool:   per socket: slabs with no object out, under a spinlock; any class may take one.
- *         A zone counts its slabs in the pool (zone_pooled): all of them means it is free.
+ * pool:   per socket: slabs with no object out, any class may take one. A zone counts
+ *         its slabs in the pool (zone_pooled): all of them means it is free.
+ * bin:    per (socket, class): the slabs serving that class.
+ * xfer:   per bin, its transfer cache: a stack of up to FASTMEM_XFER_BATCHES lcore-cache
+ *         batches of free objects of the bin's class, between the lcore caches and the
+ *         slabs: an object freed on one lcore and allocated on another moves as a pointer,
+ *         with no free-list link written into it and no slab header touched.
  * cache:  per (lcore, socket, class): struct rte_fastmem_cache, a bounded LIFO stack of
  *         free objects (rte_fastmem_core.h). A cache set (struct fastmem_cset) holds the
  *         caches of all classes of one (lcore, socket).
  * lcore:  per lcore id, an lcore variable (struct fastmem_lcore) with the table of the
- *         lcore's cache sets, one per socket. The set of the lcore's own socket is
+ *         lcore's cache sets, one per socket slot. The set of the lcore's own socket is
  *         embedded in the variable; the sets of other sockets (remote NUMA sockets,
  *         external heaps) are allocated with rte_zmalloc() on first use.
+ * socket: a slot of the socket table: a NUMA socket, or an external heap seen first in a
+ *         call. Everything below the public entry points works on slots.
+ *
+ * The layers, one file each, top to bottom; calls go down only (buildtools/
+ * check_layers.py, a build check, proves it):
+ *   rte_fastmem.c        the public allocation entry points: argument checks, errors,
+ *                        socket fallback, zeroing, handles, realloc, virt2iova
+ *   fastmem_lifecycle.c  init and deinit, the socket table, the calls on a whole socket
+ *                        (reserve, limits, trim)
+ *   fastmem_cache.c      lcore caches and their layout
+ *   fastmem_bin.c        bins and transfer caches
+ *   fastmem_zone.c       backing zones: growth, limits, reservation, trim, IOVA
+ *   fastmem_slab.c       slabs and the free-slab pool
+ * Beside them: fastmem_stats.c and fastmem_telemetry.c read everything and call the
+ * public functions; fastmem_debug.c holds the hooks of checked builds (fastmem_debug.h),
+ * which every layer calls and which call nothing.
  *
  * An allocation is satisfied in this order:
  *  1. the calling lcore's cache of (socket, class): pop; no lock, no atomic RMW;
@@ -46,6 +63,13 @@
  *     into their slabs, and tries 1-4 once more before ENOMEM.
  * Threads without an lcore id skip 1 and take objects one call at a time from 2.
  *
+ * A free goes the other way: push on the cache of the object's socket and class; when
+ * the cache is full, a batch (the oldest half) goes to the bin's transfer cache, or when
+ * that is full back to the slabs, under the bin lock. A slab that gets back its last
+ * object leaves the bin for the pool *before the bin lock is released*: there is no moment
+ * in which a slab is in neither the pool nor a bin, which is what makes the ENOMEM bound
+ * of rte_fastmem.h exact (no allocator ever fails because a slab is "in transit").
+ *
  * The inline fast path
  * --------------------
  * Step 1 (and its mirror on free) is compiled into the application: rte_fastmem.h has
@@ -56,75 +80,57 @@
  * (static_asserts in fastmem_cache.c), and the cache offsets __rte_fastmem_cache_off[].
  * A handle (rte_fastmem_hlookup()) carries class, socket slot and cache offset, so a hit
  * is: lcore id (TLS), tag check, cache-set pointer, length check, pop or push, and the
- * hit counter (37 instructions for rte_fastmem_halloc() on x86-64, no call); a free with a
- * handle does not read the slab header. Anything else calls the exported out-of-line
- * functions __rte_fastmem_*() (rte_fastmem.c), which redo every check. Hit counters are a
- * relaxed load + store, compiled out with -Dfastmem_stats=false.
+ * hit counter, with no call; a free with a handle does not read the slab header. Anything
+ * else calls the exported out-of-line functions __rte_fastmem_*() (rte_fastmem.c), which
+ * redo every check. Hit counters are a relaxed load + store, compiled out with
+ * -Dfastmem_stats=false.
  *
  * Cache sizing
  * ------------
- * Capacity 512 objects, or as many as fit RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB) when that
- * is fewer (256 of 4 KiB ... 16 of 64 KiB, 1 of 1 MiB); refill and drain move half a
- * cache. The RFC had 64, the first version of this file 256 (bytes-bounded at 128 KiB),
- * the second 512 bytes-bounded at 256 KiB. Measured at 64 B on one lcore (TSC cycles per
- * object, 2-CPU shared VM, rte_mempool with cache 512 as the reference; alloc+free pairs
- * / keep 32 / keep 512):
- *   capacity 256: handle 9.6 / 9.8 / 12.0-12.6, alloc/free 13.7 / 12.8 / 14.9,
- *                 mempool 12.0 / 11.2 / 11.1 (keep 512 misses 1 in 1000);
- *   capacity 512: handle 9.9 / 9.0 / 9.0, alloc/free 10.4 / 10.5 / 10.6,
- *                 mempool 12.0 / 11.2 / 11.2 (keep 512: no miss in steady state).
- * 512 is the smallest power of two for which a burst of 512 (a typical rx/tx burst
- * multiple and the mempool cache size) fits entirely. The large classes were bounded at
- * 256 KiB (4 objects of 64 KiB, refilled 2 at a time) until that measured 5x mempool for
- * keep 32 of 64 KiB and 2.5x for keep 512 of 4 KiB, and scaled to 0.1-0.2x on 2 lcores
- * (bin lock round trips every 2 objects); at 1 MiB with the transfer caches: 1.6x and
- * 0.8x, and 1.0x on 2 lcores. The price: at most 1 MiB of idle objects per (lcore, socket,
- * class), about 11 MiB for all classes together in the worst case (about 1 MiB for the
- * classes up to 1 KiB), and 40 KiB of pointers per cache set. Adaptive sizing (start
- * small, grow while missing, as UMA buckets do) is not done: the capacity is per cache
- * (rte_fastmem_cache::cap), so it could be added in the slow path alone.
+ * A cache holds 512 objects, or as many as fit RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB) when
+ * that is fewer (256 of 4 KiB ... 16 of 64 KiB, 1 of 1 MiB); refills and drains move half
+ * a cache (its batch). 512 lets a burst of 512 (a typical rx/tx burst multiple and the
+ * mempool cache size) fit entirely. The price: at most 1 MiB of idle objects per (lcore,
+ * socket, class), about 11 MiB for all classes together in the worst case, and 40 KiB of
+ * pointers per cache set. The capacity is per cache (rte_fastmem_cache::cap). The guide's
+ * performance section has the measurements behind these numbers.
  *
  * Transfer caches
  * ---------------
- * Each bin has a transfer cache (tcmalloc's transfer cache, UMA's bucket cache): an
- * array of FASTMEM_XFER_BATCHES x (capacity / 2) pointers, a stack under the bin lock.
- * A drained batch is copied there (fastmem_bin_drain()) while it has room, the rest goes
- * to the slabs; a refill takes from it first. An object freed on one lcore and allocated
- * on another thus moves as a pointer: no free-list link written into it, no slab header
- * written, nothing cold to read under the lock; it measured 3x -> 1.1x mempool at 64 B
- * cross-lcore. Objects in a transfer cache are "cached" (statistics: bytes_cached and
- * rte_fastmem_class_stats::xfer_cached; the ENOMEM bound of rte_fastmem.h), they keep
- * their slabs, and leave only through a refill or fastmem_xfer_flush() (run by
- * rte_fastmem_cache_flush() for every socket, and by the ENOMEM retry for its socket),
- * which returns them to their slabs in chunks, each taken under the bin lock and freed
- * with fastmem_bin_free() after it. The array is allocated with rte_zmalloc() by the first
- * drain into the bin, with no lock held (installed under the bin lock; a loser frees its
- * copy; when the allocation fails, xfer_nomem makes drains go to the slabs), and freed at
- * deinit (phase 1), or by rte_fastmem_trim() once its bin holds no slab. Lock rules: the
- * transfer cache is under its bin lock only; no other lock is taken while holding it for it.
+ * A bin's transfer cache is an array of FASTMEM_XFER_BATCHES x (the lcore caches' batch)
+ * pointers, a stack under the bin lock. A drained batch is copied there while it has
+ * room, the rest goes to the slabs; a refill takes from it first. Objects in a transfer
+ * cache are "cached" (statistics: bytes_cached and rte_fastmem_class_stats::xfer_cached;
+ * the ENOMEM bound of rte_fastmem.h), they keep their slabs, and leave only through a
+ * refill or fastmem_xfer_flush() (run by rte_fastmem_cache_flush() for every socket, and
+ * by the ENOMEM retry for its socket), which returns them to their slabs in chunks, each
+ * taken under the bin lock and freed with fastmem_bin_free() after it. The array is
+ * allocated with rte_zmalloc() by the first drain into the bin, with no lock held
+ * (installed under the bin lock; a loser frees its copy; when the allocation fails,
+ * xfer_nomem makes drains go to the slabs), and freed at deinit (phase 1), or by
+ * rte_fastmem_trim() once its bin holds no slab.
  *
- * A free goes the other way: push on the cache; when the cache is full, a batch (the
- * oldest half) goes to the bin's transfer cache, or when that is full back to the slabs,
- * under the bin lock. A slab that gets back its last object leaves the bin for the pool
- * *before the bin lock is released*: there is no moment in which a slab is in neither the
- * pool nor a bin, which is what makes the ENOMEM bound of rte_fastmem.h exact (no allocator
- * ever fails because a slab is "in transit").
- *
- * Giving memory back (rte_fastmem_trim(), and the automatic trim of a free that returned
- * a slab to the pool, with no lock held): under the grow lock, each zone whose slabs are
- * all in the pool has them unlinked from the pool under the pool lock (the pool is doubly
- * linked for this), leaves the zone list and is freed with rte_memzone_free(). Once out of
- * the pool, its slabs are in no list and hold no object, so nobody can reach them; growth
- * waits on the grow lock and sees backing and the zone list change together. The bytes of
+ * Giving memory back
+ * ------------------
+ * rte_fastmem_trim(), and the automatic trim of a free that returned a slab to the pool
+ * (with no lock held): under the grow lock, each zone whose slabs are all in the pool has
+ * them unlinked from the pool under the pool lock (the pool is doubly linked for this),
+ * leaves the zone list and is freed with rte_memzone_free(). Once out of the pool, its
+ * slabs are in no list and hold no object, so nobody can reach them; growth waits on the
+ * grow lock and sees backing and the zone list change together. The bytes of
  * rte_fastmem_reserve() (reserved) are never trimmed. Lcore caches are not involved; an
  * explicit trim then takes each bin lock of the socket, one at a time and with no other
  * lock held, to free the transfer-cache arrays of the bins left without slabs.
  *
- * Lock order (outer first): lifecycle lock -> state lock -> grow lock -> pool lock, and
+ * Locks
+ * -----
+ * Order (outer first): lifecycle lock -> state lock -> grow lock -> pool lock, and
  * bin lock -> pool lock; the stats lock is innermost. The grow lock is never taken with a
  * bin lock held. No lock is held while calling out to EAL other than the grow lock
  * (memzone reservation and release) and the lifecycle lock (rte_fastmem_init() and
  * rte_fastmem_deinit(), which telemetry queries also hold, see fastmem_lifecycle).
+ * Functions that must run under a lock say so with __rte_requires_capability(), which
+ * clang's -Wthread-safety checks, and assert it in debug builds (FASTMEM_LOCK_ASSERT).
  *
  * Teardown (rte_fastmem_deinit()) is order-independent: cache memory never lives in
  * fastmem's own slabs, and the phases are global: (1) every lcore's caches are emptied
@@ -280,6 +286,7 @@ struct fastmem_bin {
 
 /* A socket: a NUMA socket or an external heap. */
 struct fastmem_socket {
+	uint32_t sidx; /* the socket's slot in fastmem_state::sockets; fixed */
 	int socket_id; /* EAL socket id (heap socket id for external heaps); fixed */
 	uint32_t external; /* 1 for an external heap; fixed */
 	size_t limit; /* bytes; written under state lock + grow lock, read relaxed */
@@ -343,10 +350,10 @@ struct fastmem_lcore {
 	 * fastmem_layout.embed_off */
 };
 
-/* Sizes computed from the class table at first init; fixed afterwards. */
+/* The caches' layout, computed from the class table at first init (cache layer); fixed
+ * afterwards. */
 struct fastmem_layout {
 	size_t cache_off[FASTMEM_NUM_CLASSES]; /* cache of class c from its cset */
-	size_t class_size[FASTMEM_NUM_CLASSES];
 	uint32_t cache_cap[FASTMEM_NUM_CLASSES];
 	size_t cset_size; /* bytes of a cache set, caches included */
 	size_t embed_off; /* offset of the embedded set in the lcore variable; 0: none */
@@ -371,11 +378,30 @@ fastmem_cset_cache(struct fastmem_cset *cs, unsigned int cls)
 	return RTE_PTR_ADD(cs, fastmem_layout.cache_off[cls]);
 }
 
-/* fastmem_init.c: lifecycle, sockets, limits, zones */
+/* The size of class cls, from the class table. */
+static inline size_t
+fastmem_class_size(unsigned int cls)
+{
+#define FASTMEM_X_SIZE(size, cap) size,
+	static const size_t sizes[] = { RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_SIZE) };
+#undef FASTMEM_X_SIZE
+
+	return sizes[cls];
+}
+
+/* The slot of the calling thread's socket; slot 0 when it has none. Never fails. */
+static inline unsigned int
+fastmem_local_sidx(const struct fastmem_state *st)
+{
+	int socket_id = (int)rte_socket_id();
+
+	if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES && st->numa_sidx[socket_id] >= 0)
+		return (unsigned int)st->numa_sidx[socket_id];
+	return 0; /* slot 0 always exists: see rte_fastmem_init() */
+}
+
+/* fastmem_lifecycle.c: init and deinit, the socket table */
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
-int fastmem_local_sidx(struct fastmem_state *st);
-int fastmem_grow(struct fastmem_state *st, struct fastmem_socket *s);
-rte_iova_t fastmem_iova_slow(const void *ptr);
 /*
  * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
  * down the state. Code inside fastmem that may run concurrently with them, unlike the
@@ -383,28 +409,9 @@ rte_iova_t fastmem_iova_slow(const void *ptr);
  * freed under it. Never taken on allocation or free paths.
  */
 extern rte_spinlock_t fastmem_lifecycle;
-size_t fastmem_trim_socket(struct fastmem_socket *s, size_t keep_free, bool try,
-		unsigned int *n_zones);
 
-/* fastmem_slab.c: slabs, bins, pool */
-void fastmem_slab_cut(struct fastmem_socket *s, unsigned int sidx,
-		const struct rte_memzone *mz, unsigned int n_slabs, bool iova_slow)
-	__rte_requires_capability(&s->grow_lock);
-unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
-		void **objs, unsigned int min, unsigned int max, bool shared);
-void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
-		void * const *objs, unsigned int n, bool shared);
-void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
-void fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
-		void * const *objs, unsigned int n);
-unsigned int fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx);
-void fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx);
-void fastmem_xfer_teardown(struct fastmem_state *st);
-bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
-		size_t keep_free)
-	__rte_requires_capability(&s->grow_lock);
-
-/* fastmem_cache.c: lcore caches and the fast path */
+/* fastmem_cache.c: lcore caches */
+int fastmem_cache_layout(void);
 int fastmem_lcore_setup(void);
 void fastmem_lcore_teardown(void);
 struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);
@@ -416,5 +423,41 @@ int fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cl
 void fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n);
 unsigned int fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id,
 		unsigned int only_sidx);
+
+/* fastmem_bin.c: bins and transfer caches */
+unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void **objs, unsigned int min, unsigned int max, bool shared);
+void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void * const *objs, unsigned int n, bool shared);
+void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
+void fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		unsigned int batch, void * const *objs, unsigned int n);
+unsigned int fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx);
+void fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx);
+void fastmem_xfer_teardown(struct fastmem_state *st);
+
+/* fastmem_zone.c: backing zones */
+int fastmem_zone_grow(struct fastmem_socket *s);
+int fastmem_zone_reserve(struct fastmem_socket *s, size_t size);
+void fastmem_zone_set_limit(struct fastmem_socket *s, size_t max_bytes);
+size_t fastmem_zone_trim(struct fastmem_socket *s, size_t keep_free, bool try,
+		unsigned int *n_zones);
+void fastmem_zone_teardown(struct fastmem_socket *s);
+rte_iova_t fastmem_zone_iova(const void *ptr);
+
+/* fastmem_slab.c: slabs and the free-slab pool */
+void fastmem_slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab);
+void fastmem_slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab);
+void fastmem_slab_adopt(struct fastmem_slab *slab, unsigned int cls);
+unsigned int fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n);
+uint32_t fastmem_slab_give(struct fastmem_slab *slab, void *obj);
+struct fastmem_slab *fastmem_pool_pop(struct fastmem_socket *s);
+void fastmem_pool_push(struct fastmem_socket *s, struct fastmem_slab *slab);
+bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
+		size_t keep_free)
+	__rte_requires_capability(&s->grow_lock);
+void fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz,
+		unsigned int n_slabs, bool iova_slow)
+	__rte_requires_capability(&s->grow_lock);
 
 #endif /* FASTMEM_PRIV_H */

@@ -113,9 +113,9 @@ sum_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_cach
 	sum->alloc_nomem += FASTMEM_LOAD(&k->alloc_nomem) -
 			FASTMEM_LOAD(&cs->base[c].alloc_nomem);
 	sum->in_use += (int64_t)(ah + am - fh - fm);
-	sum->bytes_in_use += (int64_t)((ah + am - fh - fm) * fastmem_layout.class_size[c]);
+	sum->bytes_in_use += (int64_t)((ah + am - fh - fm) * fastmem_class_size(c));
 	sum->cached += len;
-	sum->bytes_cached += len * fastmem_layout.class_size[c];
+	sum->bytes_cached += len * fastmem_class_size(c);
 }
 
 /* Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all. */
@@ -165,7 +165,7 @@ sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 			sum->alloc_nomem += FASTMEM_LOAD(&b->sh_nomem) -
 					FASTMEM_LOAD(&b->base_sh_nomem);
 			sum->in_use += (int64_t)(a - f);
-			sum->bytes_in_use += (int64_t)((a - f) * fastmem_layout.class_size[c]);
+			sum->bytes_in_use += (int64_t)((a - f) * fastmem_class_size(c));
 			sum->slab_acquires += FASTMEM_LOAD(&b->slab_acquires) -
 					FASTMEM_LOAD(&b->base_acquires);
 			sum->slab_releases += FASTMEM_LOAD(&b->slab_releases) -
@@ -173,7 +173,7 @@ sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 			/* cached, but in no lcore's cache */
 			sum->xfer += FASTMEM_LOAD(&b->xfer_len);
 			sum->bytes_xfer += (uint64_t)FASTMEM_LOAD(&b->xfer_len) *
-					fastmem_layout.class_size[c];
+					fastmem_class_size(c);
 			sum->slabs_partial += FASTMEM_LOAD(&b->slabs_partial);
 			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
 		}
@@ -197,7 +197,7 @@ class_index(size_t class_size)
 	if (class_size == 0 || class_size > RTE_FASTMEM_MAX_CLASS_SIZE)
 		return -1;
 	c = rte_fastmem_class_of(class_size);
-	return fastmem_layout.class_size[c] == class_size ? (int)c : -1;
+	return fastmem_class_size(c) == class_size ? (int)c : -1;
 }
 
 /* What stats_query() checks and sums. */
@@ -447,7 +447,7 @@ rte_fastmem_dump(FILE *f)
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		struct rte_fastmem_class_stats cs;
 
-		rte_fastmem_stats_class(fastmem_layout.class_size[c], &cs);
+		rte_fastmem_stats_class(fastmem_class_size(c), &cs);
 		if (cs.alloc_cache_hits + cs.alloc_cache_misses + cs.in_use +
 				cs.slabs_partial + cs.slabs_full + cs.alloc_nomem == 0)
 			continue;

@@ -3,8 +3,15 @@
  */
 
 /*
- * The public allocation entry points: argument checking, error reporting, socket
- * fallback, zeroing; the work is done in fastmem_cache.c and fastmem_slab.c.
+ * The public allocation entry points: the top layer.
+ *
+ * Argument checking, error reporting, socket resolution and fallback, zeroing, the
+ * debug hooks at the user boundary; realloc, virt2iova, cache flush, and the handles
+ * (lookup, and the out-of-line halves of the inline calls of rte_fastmem.h).
+ * Owns: nothing but the class sizes it reports.
+ * Locks: none of its own.
+ * Calls: down to the socket table (lifecycle), the caches, the bins (ENOMEM retry, flush)
+ * and the zones (IOVA).
  */
 
 #include <errno.h>
@@ -322,20 +329,13 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.03)
 rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {
-	const struct fastmem_slab *slab;
-
 	if (ptr == NULL)
 		return RTE_BAD_IOVA;
 	if (unlikely(fastmem_state() == NULL)) {
 		fail_null(ENODEV, "not initialized");
 		return RTE_BAD_IOVA;
 	}
-	slab = FASTMEM_SLAB_OF(ptr);
-	if (unlikely(slab->iova_slow))
-		return fastmem_iova_slow(ptr);
-	if (slab->iova == RTE_BAD_IOVA)
-		return RTE_BAD_IOVA;
-	return slab->iova + RTE_PTR_DIFF(ptr, slab);
+	return fastmem_zone_iova(ptr);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_cache_flush, 26.03)
@@ -447,9 +447,9 @@ __rte_fastmem_halloc(rte_fastmem_handle_t h, unsigned int flags)
 		count_nomem(st, sidx, cls);
 		return fail_null(ENOMEM, "no memory");
 	}
-	fastmem_dbg_alloc(obj, fastmem_layout.class_size[cls]);
+	fastmem_dbg_alloc(obj, fastmem_class_size(cls));
 	if (flags & RTE_FASTMEM_F_ZERO)
-		memset(obj, 0, fastmem_layout.class_size[cls]);
+		memset(obj, 0, fastmem_class_size(cls));
 	return obj;
 }
 
@@ -475,10 +475,10 @@ __rte_fastmem_halloc_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n,
 		return fail_int(ENOMEM, "no memory");
 	}
 	for (i = 0; i < n; i++)
-		fastmem_dbg_alloc(ptrs[i], fastmem_layout.class_size[cls]);
+		fastmem_dbg_alloc(ptrs[i], fastmem_class_size(cls));
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
-			memset(ptrs[i], 0, fastmem_layout.class_size[cls]);
+			memset(ptrs[i], 0, fastmem_class_size(cls));
 	return 0;
 }
 
@@ -544,7 +544,7 @@ __rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 			rte_panic("fastmem: hfree of %p, an object of class %zu B, socket slot %u,"
 				" with a handle of class %zu B, socket slot %u\n", ptrs[i],
 				slab->cls < FASTMEM_NUM_CLASSES ?
-				fastmem_layout.class_size[slab->cls] : (size_t)0,
-				slab->sidx, fastmem_layout.class_size[cls], sidx);
+				fastmem_class_size(slab->cls) : (size_t)0,
+				slab->sidx, fastmem_class_size(cls), sidx);
 	}
 }

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Bins and their transfer caches: the layer between the lcore caches and the slabs.
+ *
+ * Owns: struct fastmem_bin, one per (socket, class): its partial and full slab lists, its
+ * transfer cache, its statistics.
+ * Locks: everything of a bin is under its bin lock, taken here; the pool lock (slab layer)
+ * nests inside it; the grow lock (zone layer) is never taken with a bin lock held.
+ * Calls: down to the zone layer (growth, automatic trim) and the slab layer.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_spinlock.h>
+
+#include "fastmem_debug.h"
+#include "fastmem_priv.h"
+
+/* Give a pool slab to the bin: assign the class, put it on the partial list. */
+static void
+bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_slab *slab)
+	__rte_requires_capability(&bin->lock)
+{
+	FASTMEM_LOCK_ASSERT(&bin->lock);
+	fastmem_slab_adopt(slab, bin->cls);
+	slab->where = FASTMEM_SLAB_PARTIAL;
+	fastmem_slab_list_push(&bin->partial, slab);
+	FASTMEM_COUNT(&bin->slabs_partial, 1);
+	FASTMEM_COUNT(&bin->slab_acquires, 1);
+}
+
+/* Take up to n objects from the partial slabs. */
+static unsigned int
+bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
+	__rte_requires_capability(&bin->lock)
+{
+	unsigned int got = 0;
+
+	FASTMEM_LOCK_ASSERT(&bin->lock);
+	while (got < n && bin->partial != NULL) {
+		struct fastmem_slab *slab = bin->partial;
+
+		got += fastmem_slab_take(slab, objs + got, n - got);
+		if (slab->n_out == slab->n_objs) {
+			fastmem_slab_list_remove(&bin->partial, slab);
+			fastmem_slab_list_push(&bin->full, slab);
+			slab->where = FASTMEM_SLAB_FULL;
+			FASTMEM_COUNT(&bin->slabs_partial, -1);
+			FASTMEM_COUNT(&bin->slabs_full, 1);
+		}
+	}
+	return got;
+}
+
+/* Take up to n objects from the bin's transfer cache: the most recently drained first. */
+static unsigned int
+xfer_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
+	__rte_requires_capability(&bin->lock)
+{
+	uint32_t len = bin->xfer_len;
+
+	FASTMEM_LOCK_ASSERT(&bin->lock);
+	if (len == 0 || n == 0)
+		return 0;
+	n = RTE_MIN(n, len);
+	len -= n;
+	memcpy(objs, &bin->xfer[len], (size_t)n * sizeof(void *));
+	FASTMEM_STORE(&bin->xfer_len, len);
+	return n;
+}
+
+/*
+ * Allocate between min and max objects of (sidx, cls) from the bin, growing the socket
+ * when the bin and the pool have nothing. Returns the number allocated: at least min,
+ * or less than min only when no memory can be had (the objects obtained are returned
+ * anyway; the caller decides what to do with them). With shared set (a thread without
+ * lcore id), the objects are counted in the bin's shared statistics when at least min
+ * were had.
+ */
+unsigned int
+fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void **objs, unsigned int min, unsigned int max, bool shared)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	unsigned int got = 0;
+	bool grow_failed = false;
+
+	rte_spinlock_lock(&bin->lock);
+	for (;;) {
+		struct fastmem_slab *slab;
+
+		/* the transfer cache first: objects lcores drained, not yet in their slabs */
+		got += xfer_take_locked(bin, objs + got, max - got);
+		if (got >= max)
+			break;
+		got += bin_take_locked(bin, objs + got, max - got);
+		if (got >= min)
+			break;
+		/* bin -> pool lock order */
+		slab = fastmem_pool_pop(s);
+		if (slab != NULL) {
+			bin_adopt_locked(bin, slab);
+			continue;
+		}
+		if (grow_failed)
+			break; /* checked bin and pool once more after the failed growth */
+		rte_spinlock_unlock(&bin->lock);
+		grow_failed = fastmem_zone_grow(s) < 0;
+		rte_spinlock_lock(&bin->lock);
+	}
+	if (shared && got >= min)
+		FASTMEM_COUNT(&bin->sh_allocs, got);
+	rte_spinlock_unlock(&bin->lock);
+	return got;
+}
+
+/*
+ * Automatic trim (rte_fastmem_set_trim_threshold()): after a free that gave slabs back to
+ * the pool, with no lock held. One relaxed load when it is off (the default). The grow lock
+ * is only tried: when another thread grows or trims the socket, this free leaves it be.
+ */
+static void
+bin_auto_trim(struct fastmem_socket *s)
+{
+	size_t threshold = FASTMEM_LOAD(&s->trim_threshold);
+
+	if (likely(threshold == SIZE_MAX))
+		return;
+	if ((size_t)FASTMEM_LOAD(&s->pool_count) * FASTMEM_SLAB_SIZE <= threshold)
+		return;
+	fastmem_zone_trim(s, threshold, true, NULL);
+}
+
+/* Give n objects of (sidx, cls) back to their slabs; shared: count them as frees of a
+ * thread without lcore id. Called with no lock held (it may trim the socket). */
+void
+fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		void * const *objs, unsigned int n, bool shared)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	bool released = false;
+	unsigned int i;
+
+	rte_spinlock_lock(&bin->lock);
+	for (i = 0; i < n; i++) {
+		void *obj = objs[i];
+		struct fastmem_slab *slab = FASTMEM_SLAB_OF(obj);
+
+		FASTMEM_ASSERT(slab->cls == cls && slab->sidx == sidx);
+		if (slab->where == FASTMEM_SLAB_FULL) {
+			fastmem_slab_list_remove(&bin->full, slab);
+			fastmem_slab_list_push(&bin->partial, slab);
+			slab->where = FASTMEM_SLAB_PARTIAL;
+			FASTMEM_COUNT(&bin->slabs_full, -1);
+			FASTMEM_COUNT(&bin->slabs_partial, 1);
+		}
+		if (fastmem_slab_give(slab, obj) == 0) {
+			/* Empty: to the pool while the bin lock is held, so no allocator can
+			 * find the slab in neither place (no spurious ENOMEM). */
+			fastmem_slab_list_remove(&bin->partial, slab);
+			FASTMEM_COUNT(&bin->slabs_partial, -1);
+			FASTMEM_COUNT(&bin->slab_releases, 1);
+			fastmem_pool_push(s, slab);
+			released = true;
+		}
+	}
+	if (shared)
+		FASTMEM_COUNT(&bin->sh_frees, n);
+	rte_spinlock_unlock(&bin->lock);
+	if (released)
+		bin_auto_trim(s); /* grow lock: never with a bin lock held */
+}
+
+/* Count an allocation call of a thread without lcore id that failed with ENOMEM. */
+void
+fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
+{
+	struct fastmem_bin *bin = &st->sockets[sidx].bins[cls];
+
+	rte_spinlock_lock(&bin->lock);
+	FASTMEM_COUNT(&bin->sh_nomem, 1);
+	rte_spinlock_unlock(&bin->lock);
+}
+
+/* --- transfer caches (bin lock) --- */
+
+/*
+ * A batch drained from an lcore cache (n objects of (sidx, cls)): into the bin's transfer
+ * cache as far as it has room, one copy of the pointers and no object touched; the rest
+ * back to the slabs. The transfer cache holds FASTMEM_XFER_BATCHES batches of the lcore
+ * caches' batch size; it is allocated here on first use, with no lock held.
+ */
+void
+fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
+		unsigned int batch, void * const *objs, unsigned int n)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	uint32_t cap = FASTMEM_XFER_BATCHES * batch;
+	void **fresh = NULL;
+	bool tried = false;
+	uint32_t len, k;
+
+	/* racy peek, decided again under the lock */
+	if (unlikely(__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL) &&
+			!FASTMEM_LOAD(&bin->xfer_nomem)) {
+		tried = true;
+		/* never in fastmem's own zones: deinit frees these before any zone */
+		/* on the bin's NUMA socket (an external heap's memory is not for it) */
+		fresh = rte_zmalloc_socket("fastmem_xfer", (size_t)cap * sizeof(void *),
+				RTE_CACHE_LINE_SIZE,
+				s->external ? (int)rte_socket_id() : s->socket_id);
+		if (fresh == NULL)
+			fresh = rte_zmalloc("fastmem_xfer", (size_t)cap * sizeof(void *),
+					RTE_CACHE_LINE_SIZE);
+	}
+	rte_spinlock_lock(&bin->lock);
+	if (fresh != NULL && bin->xfer == NULL) {
+		__atomic_store_n(&bin->xfer, fresh, __ATOMIC_RELAXED);
+		bin->xfer_cap = cap;
+		fresh = NULL;
+	} else if (bin->xfer == NULL && tried) {
+		/* not when trim freed the array after our peek: no allocation was tried */
+		FASTMEM_STORE(&bin->xfer_nomem, 1);
+	}
+	len = bin->xfer_len;
+	k = RTE_MIN(n, bin->xfer_cap - len);
+	if (k > 0) {
+		memcpy(&bin->xfer[len], objs, (size_t)k * sizeof(void *));
+		FASTMEM_STORE(&bin->xfer_len, len + k);
+	}
+	rte_spinlock_unlock(&bin->lock);
+	if (unlikely(fresh != NULL))
+		rte_free(fresh); /* another lcore set it first */
+	if (k < n)
+		fastmem_bin_free(st, sidx, cls, objs + k, n - k, false);
+}
+
+/*
+ * Return every object of the transfer caches of socket slot sidx to the slabs (which may
+ * give slabs back to the pool); returns the number of objects returned. Objects drained
+ * by other lcores meanwhile may stay.
+ */
+unsigned int
+fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	void *objs[64];
+	unsigned int c, got, total = 0, rounds;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		struct fastmem_bin *bin = &s->bins[c];
+
+		if (FASTMEM_LOAD(&bin->xfer_len) == 0)
+			continue;
+		/* bounded: what other lcores drain meanwhile is theirs to leave */
+		rounds = FASTMEM_LOAD(&bin->xfer_len) / RTE_DIM(objs) + 1;
+		while (rounds-- > 0) {
+			rte_spinlock_lock(&bin->lock);
+			got = xfer_take_locked(bin, objs, RTE_DIM(objs));
+			rte_spinlock_unlock(&bin->lock);
+			if (got == 0)
+				break;
+			fastmem_bin_free(st, sidx, c, objs, got, false);
+			total += got;
+		}
+	}
+	return total;
+}
+
+/*
+ * Trim: free the arrays of the empty transfer caches of the bins of socket slot sidx that
+ * hold no slab any more, so that the EAL heap memory they took can go back too; a later
+ * drain allocates them again. Bins still serving their class keep theirs, so that a trim
+ * does not put an rte_zmalloc() on their next drain. A bin whose array could not be
+ * allocated gets another try.
+ */
+void
+fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx)
+{
+	unsigned int c;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
+		void **xfer = NULL;
+
+		if (__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL &&
+				!FASTMEM_LOAD(&bin->xfer_nomem))
+			continue;
+		rte_spinlock_lock(&bin->lock);
+		if (bin->xfer_len == 0 && bin->partial == NULL && bin->full == NULL) {
+			xfer = bin->xfer;
+			__atomic_store_n(&bin->xfer, NULL, __ATOMIC_RELAXED);
+			bin->xfer_cap = 0;
+		}
+		FASTMEM_STORE(&bin->xfer_nomem, 0);
+		rte_spinlock_unlock(&bin->lock);
+		rte_free(xfer);
+	}
+}
+
+/* Deinit: free the transfer caches of every socket; their objects are forgotten. */
+void
+fastmem_xfer_teardown(struct fastmem_state *st)
+{
+	unsigned int sidx, c;
+
+	for (sidx = 0; sidx < st->n_sockets; sidx++)
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
+
+			rte_free(bin->xfer);
+			bin->xfer = NULL;
+			bin->xfer_len = 0;
+			bin->xfer_cap = 0;
+			bin->xfer_nomem = 0;
+		}
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-lcoremem authors
+ */
+
+/*
+ * Backing memory: the zones (memzones of EAL) of each socket, their growth within the
+ * socket's limit, reservation, trimming, and the IOVA of what they hold.
+ *
+ * Owns: each socket's zone list, backing, reserved and trimmed bytes, limit and trim
+ * threshold (struct fastmem_socket).
+ * Locks: the socket's grow lock serializes growth, reservation, trim and limit changes,
+ * and guards the zone list and the byte counts (written under it, read relaxed by
+ * statistics). It is taken here, never with a bin lock held; the pool lock (slab layer)
+ * nests inside it. EAL is called (memzone reservation and release) with the grow lock
+ * held.
+ * Calls: down to the slab layer (cutting a zone into slabs, taking a free zone's slabs
+ * out of the pool).
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+#include <rte_spinlock.h>
+
+#include "fastmem_debug.h"
+#include "fastmem_priv.h"
+
+static size_t
+limit_floor(size_t limit)
+{
+	return RTE_ALIGN_FLOOR(limit, FASTMEM_SLAB_SIZE);
+}
+
+/* Reserve one zone of exactly size bytes; 0 or -ENOMEM. */
+static int
+zone_reserve(struct fastmem_socket *s, size_t size, bool contig)
+	__rte_requires_capability(&s->grow_lock)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+
+	FASTMEM_LOCK_ASSERT(&s->grow_lock);
+	snprintf(name, sizeof(name), "fastmem_%u_%u", s->sidx, s->zone_seq++);
+	mz = rte_memzone_reserve_aligned(name, size, s->socket_id,
+			contig ? RTE_MEMZONE_IOVA_CONTIG : 0, FASTMEM_SLAB_SIZE);
+	if (mz == NULL)
+		return -ENOMEM;
+	if (((uintptr_t)mz->addr & (FASTMEM_SLAB_SIZE - 1)) != 0 || mz->len < size) {
+		FASTMEM_LOG(ERR, "memzone %s is not %zu B aligned", name, FASTMEM_SLAB_SIZE);
+		rte_memzone_free(mz);
+		return -ENOMEM;
+	}
+	fastmem_slab_cut(s, mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig);
+	/* single writer (grow lock); read relaxed by statistics and limit checks */
+	FASTMEM_STORE(&s->backing, s->backing + size);
+	FASTMEM_LOG(DEBUG, "socket %d: zone %s of %zu MiB%s", s->socket_id, name, size >> 20,
+			contig ? "" : " (not IOVA-contiguous)");
+	return 0;
+}
+
+/*
+ * Add one zone of at most size bytes (a multiple of the slab size): the largest that EAL
+ * can give, halving down to one slab, IOVA-contiguous if at all possible. Returns the
+ * bytes added, 0 when EAL has nothing.
+ */
+static size_t
+zone_add(struct fastmem_socket *s, size_t size)
+	__rte_requires_capability(&s->grow_lock)
+{
+	int contig;
+
+	for (contig = 1; contig >= 0; contig--) {
+		size_t sz = size;
+
+		while (sz >= FASTMEM_SLAB_SIZE) {
+			if (zone_reserve(s, sz, contig) == 0)
+				return sz;
+			sz = RTE_ALIGN_FLOOR(sz / 2, FASTMEM_SLAB_SIZE);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Grow the socket by one zone, unless its pool has slabs already (another thread grew it,
+ * or a slab was freed). 0 when the pool has slabs afterwards, -ENOMEM when the limit or
+ * EAL allows nothing more.
+ */
+int
+fastmem_zone_grow(struct fastmem_socket *s)
+{
+	size_t limit, avail;
+	int ret = 0;
+
+	rte_spinlock_lock(&s->grow_lock);
+	if (FASTMEM_LOAD(&s->pool_count) > 0)
+		goto out;
+	limit = limit_floor(FASTMEM_LOAD(&s->limit));
+	avail = limit > s->backing ? limit - s->backing : 0;
+	if (avail < FASTMEM_SLAB_SIZE) {
+		FASTMEM_LOG(DEBUG, "socket %d: limit of %zu B reached", s->socket_id, limit);
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (zone_add(s, RTE_MIN(avail, FASTMEM_ZONE_SIZE)) == 0) {
+		FASTMEM_LOG(DEBUG, "socket %d: EAL has no memory for a slab", s->socket_id);
+		ret = -ENOMEM;
+	}
+out:
+	rte_spinlock_unlock(&s->grow_lock);
+	return ret;
+}
+
+/*
+ * Make the socket's reservation reach size bytes (rounded up to slabs) in total: add
+ * zones for what is missing, within the limit. 0, or -ENOMEM (beyond the limit: nothing
+ * reserved; EAL out of memory: what was had stays, reserved).
+ */
+int
+fastmem_zone_reserve(struct fastmem_socket *s, size_t size)
+{
+	size_t want = RTE_ALIGN_CEIL(size, FASTMEM_SLAB_SIZE), bytes, limit;
+	int ret = 0;
+
+	rte_spinlock_lock(&s->grow_lock);
+	bytes = want > s->reserved ? want - s->reserved : 0;
+	limit = limit_floor(FASTMEM_LOAD(&s->limit));
+	if (bytes > 0 && (s->backing > limit || bytes > limit - s->backing)) {
+		FASTMEM_LOG(DEBUG, "socket %d: %zu B more would exceed the limit of %zu B",
+				s->socket_id, bytes, limit);
+		ret = -ENOMEM;
+	}
+	while (ret == 0 && bytes > 0) {
+		size_t got = zone_add(s, RTE_MIN(bytes, FASTMEM_ZONE_SIZE));
+
+		if (got == 0) {
+			FASTMEM_LOG(DEBUG, "socket %d: EAL has no more memory", s->socket_id);
+			ret = -ENOMEM;
+		}
+		bytes -= got;
+		/* what was reserved, even on a later failure, stays (trim keeps it) */
+		s->reserved += got;
+	}
+	rte_spinlock_unlock(&s->grow_lock);
+	return ret;
+}
+
+/*
+ * Set the socket's limit, under its grow lock: a growth in progress finishes under the old
+ * limit, the next one sees the new (even one below what the socket holds: it only stops
+ * growth).
+ */
+void
+fastmem_zone_set_limit(struct fastmem_socket *s, size_t max_bytes)
+{
+	rte_spinlock_lock(&s->grow_lock);
+	if (s->backing > limit_floor(max_bytes))
+		FASTMEM_LOG(DEBUG, "socket %d holds %zu B, above its new limit of %zu B: it grows"
+				" no more", s->socket_id, s->backing, max_bytes);
+	FASTMEM_STORE(&s->limit, max_bytes);
+	rte_spinlock_unlock(&s->grow_lock);
+}
+
+/*
+ * Give back to EAL the socket's zones whose slabs are all in the pool, newest first, as
+ * long as the socket keeps the bytes of rte_fastmem_reserve() and the pool keeps
+ * keep_free bytes. Takes (per zone) the pool lock, and frees the memzones with the grow
+ * lock held, so that growth, reservation and limit changes see backing and the zone list
+ * change together. Returns the bytes released and adds the zones to *n.
+ */
+static size_t
+trim_zones(struct fastmem_socket *s, size_t keep_free, unsigned int *n)
+	__rte_requires_capability(&s->grow_lock)
+{
+	struct fastmem_slab **prevp = &s->zones, *zone;
+	size_t released = 0;
+
+	while ((zone = *prevp) != NULL) {
+		const struct rte_memzone *mz = zone->mz;
+		unsigned int n_slabs = zone->zone_slabs;
+		bool iova_slow = zone->iova_slow != 0;
+		size_t bytes = (size_t)n_slabs * FASTMEM_SLAB_SIZE;
+
+		if (s->backing - bytes < s->reserved ||
+				!fastmem_pool_take_zone(s, zone, keep_free)) {
+			prevp = &zone->zone_next;
+			continue;
+		}
+		/* No list holds the zone's slabs any more and no object of it is out: it is
+		 * ours alone. */
+		*prevp = zone->zone_next;
+		fastmem_dbg_zone_release(zone);
+		if (rte_memzone_free(mz) != 0) {
+			/* cannot happen to a memzone fastmem reserved; keep the zone in use */
+			FASTMEM_LOG(ERR, "cannot free memzone %s, keeping it", mz->name);
+			fastmem_slab_cut(s, mz, n_slabs, iova_slow);
+			break;
+		}
+		FASTMEM_LOG(DEBUG, "socket %d: released a zone of %zu MiB", s->socket_id,
+				bytes >> 20);
+		/* single writer (grow lock); read relaxed by statistics */
+		FASTMEM_STORE(&s->backing, s->backing - bytes);
+		FASTMEM_STORE(&s->trimmed, s->trimmed + bytes);
+		released += bytes;
+		(*n)++;
+	}
+	return released;
+}
+
+/*
+ * Trim a socket (trim_zones()). Called with no lock held; takes the grow lock, or with
+ * try set only tries it, and does nothing when another thread holds it (automatic trim
+ * from a free). Returns the bytes released; *n_zones, when not NULL, receives the number
+ * of zones.
+ */
+size_t
+fastmem_zone_trim(struct fastmem_socket *s, size_t keep_free, bool try,
+		unsigned int *n_zones)
+{
+	size_t released = 0;
+	unsigned int n = 0;
+
+	if (!try) {
+		rte_spinlock_lock(&s->grow_lock);
+		released = trim_zones(s, keep_free, &n);
+		rte_spinlock_unlock(&s->grow_lock);
+	} else if (rte_spinlock_trylock(&s->grow_lock)) {
+		released = trim_zones(s, keep_free, &n);
+		rte_spinlock_unlock(&s->grow_lock);
+	}
+	if (n_zones != NULL)
+		*n_zones = n;
+	return released;
+}
+
+/* Deinit: give every zone of the socket back to EAL, whatever it holds. */
+void
+fastmem_zone_teardown(struct fastmem_socket *s)
+{
+	struct fastmem_slab *zone = s->zones;
+
+	while (zone != NULL) {
+		struct fastmem_slab *next = zone->zone_next;
+		const struct rte_memzone *mz = zone->mz;
+
+		fastmem_dbg_zone_release(zone);
+		if (rte_memzone_free(mz) != 0)
+			FASTMEM_LOG(ERR, "cannot free memzone %s", mz->name);
+		zone = next;
+	}
+	s->zones = NULL;
+}
+
+/* IOVA of an address in a zone that is not IOVA-contiguous: look up its page. */
+static rte_iova_t
+iova_slow(const void *ptr)
+{
+	struct rte_memseg_list *msl = rte_mem_virt2memseg_list(ptr);
+	struct rte_memseg *ms;
+
+	if (msl == NULL)
+		return RTE_BAD_IOVA;
+	if (!msl->external && rte_eal_iova_mode() == RTE_IOVA_VA)
+		return (uintptr_t)ptr;
+	ms = rte_mem_virt2memseg(ptr, msl);
+	if (ms == NULL || ms->iova == RTE_BAD_IOVA)
+		return RTE_BAD_IOVA;
+	return ms->iova + RTE_PTR_DIFF(ptr, ms->addr);
+}
+
+/* IOVA of an address in an object: from its slab's header, or its page in a zone that is
+ * not IOVA-contiguous. */
+rte_iova_t
+fastmem_zone_iova(const void *ptr)
+{
+	const struct fastmem_slab *slab = FASTMEM_SLAB_OF(ptr);
+
+	if (unlikely(slab->iova_slow))
+		return iova_slow(ptr);
+	if (slab->iova == RTE_BAD_IOVA)
+		return RTE_BAD_IOVA;
+	return slab->iova + RTE_PTR_DIFF(ptr, slab);
+}
