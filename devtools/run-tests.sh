@@ -17,7 +17,9 @@
 #            runs when the machine has hugepages, the build checks); then the stress suite,
 #            if any stress test is registered, for a short bounded time
 #   install  `meson install` of the libraries into a scratch prefix, then a small application
-#            built against the installed pkg-config module libdpdk-lcoremem, and run
+#            built against the installed pkg-config module libdpdk-lcoremem, and run; and
+#            the conntrack example built from its installed sources with its Makefile, and
+#            run on a small capture of its generator
 #   debug    fastmem debug build (-Dfastmem_debug=true: allocation bitmaps, poisoning, the
 #            inline fast path compiled out); the fast tests, fastmem_debug_autotest's death
 #            tests of the debug checks among them
@@ -313,6 +315,47 @@ EOF
 		echo "install test: FAILED; the end of $log:"
 		tail -n 40 "$log"
 		record_step "install test" FAIL "$log"
+	fi
+	install_example "$dest" "$pc_dir"
+}
+
+# install_example PREFIX PKGCONFIG_DIR: build the installed sources of the conntrack
+# example with their Makefile, as a user of the installation would, and run the binary on
+# a small capture of the installed generator.
+install_example()
+{
+	local dest=$1 pc_dir=$2 src ex=$results/install-example log=$results/install-example.log
+	local cpus='(0-1)' libdir cap=$ex/capture/ct
+
+	[ "$(nproc)" -lt 2 ] && cpus=0
+	src=$(find "$dest" -type d -path '*/examples/conntrack' | head -n 1)
+	if [ -z "$src" ]; then
+		echo "no examples/conntrack was installed under $dest" | tee "$log"
+		record_step "install test: conntrack example" FAIL "$log"
+		return
+	fi
+	rm -rf "$ex"
+	cp -r "$src" "$ex"
+	(
+		set -x
+		export PKG_CONFIG_PATH=$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+		libdir=$(pkg-config --variable=libdir libdpdk-lcoremem)
+		make -C "$ex" O="$ex/build" &&
+		"$python" "$ex/ct_pcapgen.py" --out-dir "$ex/capture" --flows 200 \
+			--packets 2000 &&
+		LD_LIBRARY_PATH=$libdir "$ex/build/dpdk-conntrack" --no-pci --no-huge -m 256 \
+			"--lcores=(0-2)@$cpus" --log-level=lib.eal:warning \
+			--file-prefix=lcoremem-install-conntrack \
+			"--vdev=net_pcap0,rx_pcap=$cap-q0.pcap,rx_pcap=$cap-q1.pcap" \
+			-- --allocator=fastmem,mempool
+	) >"$log" 2>&1
+	if [ $? -eq 0 ] && grep -q '^conntrack summary:' "$log"; then
+		echo "install test: the conntrack example builds from its installed sources: OK"
+		record_step "install test: conntrack example" OK "$log"
+	else
+		echo "install test: conntrack example FAILED; the end of $log:"
+		tail -n 40 "$log"
+		record_step "install test: conntrack example" FAIL "$log"
 	fi
 }
 

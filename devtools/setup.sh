@@ -38,6 +38,9 @@ packages=(
 	python3-sphinx
 	python3-sphinx-rtd-theme
 	doxygen
+	# DPDK's net_pcap driver, which the conntrack example and its tests receive capture
+	# files through (Debian 12's name, after DPDK 22.11's ABI 23; libdpdk-dev pulls it in)
+	librte-net-pcap23
 )
 # Wanted for the clang/libFuzzer builds; their absence (another release) is only a warning.
 optional_packages=(
