@@ -5,7 +5,9 @@
 
 One panel per pattern: grouped bars of TSC cycles per object (log scale) by object size,
 one bar per allocator. The memory test's rows, when the CSV has them, get a panel of
-their own (peak memory in MiB). Standard library only.
+their own (peak memory in MiB), and so do the conntrack example's (section conntrack,
+from dpdk-conntrack --csv): packets per second per worker lcore, and peak memory held,
+fastmem beside the per-type mempools. Standard library only.
 
     devtools/perf_chart.py fastmem-perf.csv -o fastmem-perf.svg [--section single|all]
 """
@@ -34,6 +36,11 @@ MEMORY_LABELS = {
     'mempool_nospread': 'no-spread',
 }
 PATTERNS = ['pairs', 'keep32', 'keep512', 'bulk32', 'cross-lcore', 'mixed']
+# the conntrack example's panels: (pattern, title, unit, scale of the value)
+CONNTRACK_PANELS = [
+    ('mpps_per_lcore', 'conntrack: Mpps per worker lcore', 'Mpps', 1.0),
+    ('peak_memory', 'conntrack: peak memory held', 'MiB', 1.0 / 2**20),
+]
 
 PANEL_W = 460
 PANEL_H = 260
@@ -140,9 +147,11 @@ def panel_bars(out, x0, y0, title, groups, series, values, unit, log, by_group=F
 def chart(rows, section, title):
     speed = [r for r in rows if r['section'] == section]
     memory = [r for r in rows if r['section'] == 'memory']
+    conntrack = [r for r in rows if r['section'] == 'conntrack']
+    ct_panels = [p for p in CONNTRACK_PANELS if any(r['pattern'] == p[0] for r in conntrack)]
     patterns = [p for p in PATTERNS if any(r['pattern'] == p for r in speed)]
-    series = [a for a in ALLOCATORS if any(r['allocator'] == a for r in speed)]
-    panels = len(patterns) + (1 if memory else 0)
+    series = [a for a in ALLOCATORS if any(r['allocator'] == a for r in speed + conntrack)]
+    panels = len(patterns) + (1 if memory else 0) + len(ct_panels)
     if panels == 0:
         return None
     rows_n = (panels + COLS - 1) // COLS
@@ -175,6 +184,15 @@ def chart(rows, section, title):
         panel_bars(out, (i % COLS) * PANEL_W, legend_h + (i // COLS) * PANEL_H,
                    'peak memory, shifting workload (4 types)', names, ['peak'], values,
                    'MiB', False, by_group=True, labeler=lambda n: MEMORY_LABELS.get(n, n))
+    for j, (pattern, ptitle, unit, scale) in enumerate(ct_panels):
+        i = len(patterns) + (1 if memory else 0) + j
+        prow = [r for r in conntrack if r['pattern'] == pattern]
+        names = [a for a in ALLOCATORS if any(r['allocator'] == a for r in prow)]
+        values = {(r['allocator'], 'value'): float(r['value']) * scale for r in prow}
+        lcores = sorted({r['lcores'] for r in prow})
+        panel_bars(out, (i % COLS) * PANEL_W, legend_h + (i // COLS) * PANEL_H,
+                   f'{ptitle} ({"/".join(lcores)} workers)', names, ['value'], values, unit,
+                   False, by_group=True, labeler=lambda n: n)
     out.append('</svg>')
     return '\n'.join(out) + '\n'
 

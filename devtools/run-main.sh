@@ -9,13 +9,20 @@
 #   fastmem_perf_autotest    fastmem versus rte_mempool and rte_malloc (when built), the
 #                            short version unless FASTMEM_PERF_QUICK=0
 #   fastmem_memory_perf_autotest  peak memory of a shifting workload, same comparison
-# The fastmem figures also go to a CSV (FASTMEM_PERF_CSV, default <build>/fastmem-perf.csv)
-# that devtools/perf_chart.py draws as an SVG chart beside it.
+# and then the conntrack example (examples/conntrack) on a capture of its generator, run
+# through fastmem and through one mempool per object type: packets per second per worker
+# lcore, flows, and peak memory held, side by side.
+# The fastmem and conntrack figures also go to a CSV (FASTMEM_PERF_CSV, default
+# <build>/fastmem-perf.csv) that devtools/perf_chart.py draws as an SVG chart beside it.
 # A test that this build of dpdk-test does not register is left out with a note.
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder (default "build", shared with devtools/run-tests.sh)
 #   LCOREMEM_PERF_TESTS    the perf tests to run, in order (default: the list above)
+#   LCOREMEM_CONNTRACK     set to 0 to leave the conntrack example out
+#   LCOREMEM_CONNTRACK_PACKETS, LCOREMEM_CONNTRACK_FLOWS
+#                          the size of its capture (default 1000000 packets, 100000
+#                          connections; the capture is kept in <build>/conntrack-main)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 # Exit status: 0 when every test run passed.
 
@@ -85,6 +92,48 @@ for t in $perf_tests; do
 		failed=$((failed + 1))
 	fi
 done
+
+# conntrack_demo: generate the capture (once for a given size) and run the example on it
+# through both allocators; its figures are appended to the CSV.
+conntrack_demo()
+{
+	local app=$dir/examples/conntrack/dpdk-conntrack out=$dir/conntrack-main
+	local packets=${LCOREMEM_CONNTRACK_PACKETS:-1000000}
+	local flows=${LCOREMEM_CONNTRACK_FLOWS:-100000} lcores cap
+	local ct_eal=(--no-pci --log-level=lib.eal:warning --log-level=lib.telemetry:error)
+
+	# the main lcore and two workers: one CPU each when there are three, else the workers
+	# get a CPU each and the main lcore, which mostly sleeps, floats over them
+	case $(nproc) in
+	1) lcores='(0-2)@0' ;;
+	2) lcores='0@(0-1),1@0,2@1' ;;
+	*) lcores='0@0,1@1,2@2' ;;
+	esac
+	[ "$memory" = hugepages ] || ct_eal+=(--no-huge -m 1024)
+	ct_eal+=("--lcores=$lcores" --file-prefix=lcoremem-main-conntrack)
+	say "conntrack: $packets packets, $flows connections (EAL: ${ct_eal[*]}; $memory)"
+	cap=$out/ct-$packets-$flows
+	if [ ! -f "$cap-expected.json" ]; then
+		/usr/bin/python3 "$top/examples/conntrack/ct_pcapgen.py" --out-dir "$out" \
+			--prefix "ct-$packets-$flows" --packets "$packets" --flows "$flows" ||
+			return 1
+	fi
+	"$app" "${ct_eal[@]}" "--vdev=net_pcap0,rx_pcap=$cap-q0.pcap,rx_pcap=$cap-q1.pcap" \
+		-- --allocator=fastmem,mempool --json="$out/result.json" \
+		--csv="$FASTMEM_PERF_CSV" </dev/null
+}
+
+if [ "${LCOREMEM_CONNTRACK:-1}" = 0 ]; then
+	:
+elif [ ! -x "$dir/examples/conntrack/dpdk-conntrack" ]; then
+	say "conntrack: not built (meson option examples), left out"
+else
+	ran=$((ran + 1))
+	if ! conntrack_demo; then
+		echo "conntrack: FAILED"
+		failed=$((failed + 1))
+	fi
+fi
 
 if [ -s "$FASTMEM_PERF_CSV" ]; then
 	say "chart of $FASTMEM_PERF_CSV: devtools/perf_chart.py"
