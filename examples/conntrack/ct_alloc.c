@@ -74,6 +74,25 @@ ct_obj_size(enum ct_obj type)
 	}
 }
 
+size_t
+ct_obj_footprint(enum ct_allocator kind, enum ct_obj type)
+{
+	size_t want = RTE_MAX(ct_obj_size(type), (size_t)RTE_CACHE_LINE_SIZE);
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	struct rte_mempool_objsz sz;
+	unsigned int i, n;
+
+	if (kind == CT_ALLOC_MEMPOOL) {
+		rte_mempool_calc_obj_size((uint32_t)ct_obj_size(type), 0, &sz);
+		return sz.total_size;
+	}
+	n = rte_fastmem_classes(sizes);
+	for (i = 0; i < n; i++)
+		if (sizes[i] >= want)
+			return sizes[i];
+	return 0;
+}
+
 /* Bytes allocated from the heaps of every NUMA socket. */
 static uint64_t
 heap_allocated(void)
@@ -125,7 +144,7 @@ pools_create(const struct ct_sizing *sizing, unsigned int n_lcores)
 
 int
 ct_alloc_setup(enum ct_allocator kind, const struct ct_sizing *sizing,
-		unsigned int n_lcores)
+		unsigned int n_lcores, size_t fastmem_limit)
 {
 	void *warm;
 	int ret;
@@ -137,6 +156,15 @@ ct_alloc_setup(enum ct_allocator kind, const struct ct_sizing *sizing,
 		if (ret < 0) {
 			printf("conntrack: error: rte_fastmem_init: %s\n", rte_strerror(-ret));
 			return ret;
+		}
+		if (fastmem_limit != SIZE_MAX) {
+			ret = rte_fastmem_set_limit(SOCKET_ID_ANY, fastmem_limit);
+			if (ret < 0) {
+				printf("conntrack: error: rte_fastmem_set_limit: %s\n",
+						rte_strerror(-ret));
+				rte_fastmem_deinit();
+				return ret;
+			}
 		}
 		/* the first allocation reserves fastmem's first zone of backing memory: make it
 		 * here, before the run, as mempools are populated before theirs */

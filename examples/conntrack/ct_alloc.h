@@ -82,15 +82,23 @@ const char *ct_obj_name(enum ct_obj type);
 size_t ct_obj_size(enum ct_obj type);
 
 /*
+ * The bytes an object of the type takes in the allocator's memory: fastmem's size class
+ * (alignment 0: at least a cache line), or the mempool's element with its header and
+ * trailer.
+ */
+size_t ct_obj_footprint(enum ct_allocator kind, enum ct_obj type);
+
+/*
  * Set up the allocator for a run: record the heap baseline that ct_alloc_memory()
  * measures from, then rte_fastmem_init() and one allocation (which reserves fastmem's
  * first zone of backing memory before the run, as mempools are populated before theirs),
  * or create the per-type mempools with @sizing (objects at peak; the pools add what the
- * per-lcore caches can hold) for @n_lcores lcores. 0, or a negative errno with a message
- * printed.
+ * per-lcore caches can hold) for @n_lcores lcores. @fastmem_limit: fastmem's limit of
+ * backing memory on every socket (rte_fastmem_set_limit()), SIZE_MAX for none. 0, or a
+ * negative errno with a message printed.
  */
 int ct_alloc_setup(enum ct_allocator kind, const struct ct_sizing *sizing,
-		unsigned int n_lcores);
+		unsigned int n_lcores, size_t fastmem_limit);
 
 /* Look up the fastmem handles of every type for allocations on @socket_id. */
 int ct_alloc_handles(int socket_id, rte_fastmem_handle_t h[CT_OBJ_NUM]);

@@ -8,6 +8,7 @@
 /* The application's options (what follows "--" on the command line). */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ct_alloc.h"
@@ -18,6 +19,7 @@
 #define CT_DEFAULT_BUCKETS 65536
 #define CT_MAX_TIMEOUT_MS 86400000u /* a day */
 #define CT_MAX_BUCKETS (1u << 24)
+#define CT_MAX_FASTMEM_LIMIT_MB (1u << 20) /* a TiB */
 
 struct ct_config {
 	uint16_t port_id;
@@ -27,6 +29,7 @@ struct ct_config {
 	/* the runs, in order: the allocators to run the input through */
 	enum ct_allocator runs[CT_ALLOC_NUM];
 	unsigned int n_runs;
+	size_t fastmem_limit; /* fastmem's backing memory limit per socket; SIZE_MAX: none */
 	bool pool_objs_set; /* --pool-objs given: the mempools' sizes */
 	struct ct_sizing pool_objs;
 	const char *json_path; /* write the results there as JSON */

@@ -27,6 +27,8 @@ usage(const char *prog)
 		"  --buckets=N       hash buckets per worker, a power of two (default %u)\n"
 		"  --pool-objs=F,S,M,L  objects at peak of each type (flow, hist256, hist1k,\n"
 		"                    hist4k) for the mempools\n"
+		"  --fastmem-limit=MIB  the most backing memory fastmem may take per socket\n"
+		"                    (rte_fastmem_set_limit(); default: no limit)\n"
 		"  --port=N          the port to receive from (default 0)\n"
 		"  --json=FILE       write the results to FILE as JSON\n"
 		"  --csv=FILE        append the figures to FILE (devtools/perf_chart.py's CSV)\n"
@@ -103,6 +105,7 @@ enum {
 	OPT_EXT_AFTER,
 	OPT_BUCKETS,
 	OPT_POOL_OBJS,
+	OPT_FASTMEM_LIMIT,
 	OPT_PORT,
 	OPT_JSON,
 	OPT_CSV,
@@ -115,6 +118,7 @@ static const struct option long_opts[] = {
 	{ "ext-after", required_argument, NULL, OPT_EXT_AFTER },
 	{ "buckets", required_argument, NULL, OPT_BUCKETS },
 	{ "pool-objs", required_argument, NULL, OPT_POOL_OBJS },
+	{ "fastmem-limit", required_argument, NULL, OPT_FASTMEM_LIMIT },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "csv", required_argument, NULL, OPT_CSV },
@@ -168,6 +172,14 @@ parse_one(int opt, const char *arg, struct ct_config *cfg)
 		printf("conntrack: error: --pool-objs: '%s' is not %u numbers separated by "
 				"commas\n", arg, CT_OBJ_NUM);
 		return -1;
+	case OPT_FASTMEM_LIMIT:
+		if (parse_u64(arg, 0, CT_MAX_FASTMEM_LIMIT_MB, &v) == 0) {
+			cfg->fastmem_limit = (size_t)v << 20;
+			return 0;
+		}
+		printf("conntrack: error: --fastmem-limit: '%s' is not a number of MiB from 0 "
+				"to %u\n", arg, CT_MAX_FASTMEM_LIMIT_MB);
+		return -1;
 	case OPT_PORT:
 		if (parse_u64(arg, 0, RTE_MAX_ETHPORTS - 1, &v) == 0) {
 			cfg->port_id = (uint16_t)v;
@@ -200,6 +212,7 @@ ct_parse_args(int argc, char **argv, struct ct_config *cfg)
 	cfg->timeout_us = (uint64_t)CT_DEFAULT_TIMEOUT_MS * 1000;
 	cfg->ext_after = CT_DEFAULT_EXT_AFTER;
 	cfg->buckets = CT_DEFAULT_BUCKETS;
+	cfg->fastmem_limit = SIZE_MAX;
 	cfg->runs[0] = CT_ALLOC_FASTMEM;
 	cfg->n_runs = 1;
 

@@ -61,11 +61,11 @@ ct_report_summary(const struct ct_config *cfg, const struct ct_run_result *runs,
 		return;
 	printf("\nconntrack summary: %" PRIu64 " packets, %u workers, idle timeout %" PRIu64
 			" ms\n", runs[0].total.packets, runs[0].n_lcores, cfg->timeout_us / 1000);
-	printf("  objects:");
-	for (t = 0; t < CT_OBJ_NUM; t++)
-		printf(" %s %zu B%s", ct_obj_name(t), ct_obj_size(t),
-				t + 1 < CT_OBJ_NUM ? "," : "\n");
-	ROW("", "s", ct_alloc_name(r->allocator));
+	ROW("object, bytes asked: bytes taken with", "s", ct_alloc_name(r->allocator));
+	for (t = 0; t < CT_OBJ_NUM; t++) {
+		snprintf(label, sizeof(label), "  %s, %zu", ct_obj_name(t), ct_obj_size(t));
+		ROW(label, "zu", ct_obj_footprint(r->allocator, t));
+	}
 	for (l = 0; l < runs[0].n_lcores; l++) {
 		snprintf(label, sizeof(label), "lcore %u: Mpps", runs[0].lcores[l].lcore_id);
 		ROW(label, ".3f", ct_lcore_pps(&r->lcores[l]) / 1e6);

@@ -110,7 +110,8 @@ run_one(const struct ct_config *cfg, unsigned int index, struct ct_run_result *r
 	uint64_t hz = rte_get_timer_hz(), start, next, last_packets = 0;
 	double last_seconds = 0;
 
-	if (ct_alloc_setup(r->allocator, &r->pool_objs, ct_worker_count() + 1) < 0)
+	if (ct_alloc_setup(r->allocator, &r->pool_objs, ct_worker_count() + 1,
+			cfg->fastmem_limit) < 0)
 		return -1;
 	if (ct_workers_reset() < 0) {
 		ct_alloc_teardown();
