@@ -154,9 +154,14 @@ ct_port_fini(uint16_t port_id)
 int64_t
 ct_port_queue_packets(uint16_t port_id, uint16_t queue_id)
 {
-	struct rte_eth_stats st;
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	uint64_t id, value;
 
-	if (queue_id >= RTE_ETHDEV_QUEUE_STAT_CNTRS || rte_eth_stats_get(port_id, &st) != 0)
+	/* an extended statistic: DPDK 25.11 took the per-queue counters out of
+	 * struct rte_eth_stats, and ethdev names them the same way in every release */
+	snprintf(name, sizeof(name), "rx_q%u_packets", queue_id);
+	if (rte_eth_xstats_get_id_by_name(port_id, name, &id) != 0 ||
+			rte_eth_xstats_get_by_id(port_id, &id, &value, 1) != 1)
 		return -1;
-	return (int64_t)st.q_ipackets[queue_id];
+	return (int64_t)value;
 }
