@@ -109,7 +109,13 @@ conntrack_demo()
 	2) lcores='0@(0-1),1@0,2@1' ;;
 	*) lcores='0@0,1@1,2@2' ;;
 	esac
-	[ "$memory" = hugepages ] || ct_eal+=(--no-huge -m 1024)
+	# with hugepages, EAL unlinks their files once mapped: what DPDK never frees (the
+	# mbuf dynamic field memzone) would otherwise keep a hugepage after the run
+	if [ "$memory" = hugepages ]; then
+		ct_eal+=(--huge-unlink)
+	else
+		ct_eal+=(--no-huge -m 1024)
+	fi
 	ct_eal+=("--lcores=$lcores" --file-prefix=lcoremem-main-conntrack)
 	say "conntrack: $packets packets, $flows connections (EAL: ${ct_eal[*]}; $memory)"
 	cap=$out/ct-$packets-$flows
