@@ -89,13 +89,14 @@ struct conc_alloc {
 	size_t size[CONC_ALLOCS];
 };
 
-static struct conc_alloc conc_allocs[RTE_MAX_LCORE];
+/* what each lcore allocated: an lcore variable itself, as per-lcore state should be */
+static RTE_LCORE_VAR_HANDLE(struct conc_alloc, conc_allocs);
 static unsigned int conc_go;
 
 static int
 conc_alloc_worker(void *arg __rte_unused)
 {
-	struct conc_alloc *a = &conc_allocs[rte_lcore_id()];
+	struct conc_alloc *a = RTE_LCORE_VAR(conc_allocs);
 	unsigned int i;
 
 	while (!__atomic_load_n(&conc_go, __ATOMIC_ACQUIRE))
@@ -122,7 +123,8 @@ test_concurrent_alloc(void)
 
 	if (rte_lcore_count() < 2)
 		return TEST_SKIPPED;
-	memset(conc_allocs, 0, sizeof(conc_allocs));
+	if (conc_allocs == NULL)
+		RTE_LCORE_VAR_ALLOC(conc_allocs);
 	__atomic_store_n(&conc_go, 0, __ATOMIC_RELAXED);
 	rte_eal_mp_remote_launch(conc_alloc_worker, NULL, SKIP_MAIN);
 	__atomic_store_n(&conc_go, 1, __ATOMIC_RELEASE);
@@ -131,7 +133,7 @@ test_concurrent_alloc(void)
 		ret |= rte_eal_wait_lcore(lcore_id);
 	TEST_ASSERT_SUCCESS(ret, "a misaligned handle");
 	RTE_LCORE_FOREACH(lcore_id) {
-		const struct conc_alloc *a = &conc_allocs[lcore_id];
+		const struct conc_alloc *a = RTE_LCORE_VAR_LCORE(lcore_id, conc_allocs);
 
 		for (i = 0; i < CONC_ALLOCS; i++) {
 			const uint8_t *v = RTE_PTR_ADD(a->handle[i], RTE_MAX_LCORE_VAR);
