@@ -1560,6 +1560,71 @@ test_limit_below_usage(void)
 	return test_fastmem_check_idle();
 }
 
+/*
+ * Pointers that fastmem never handed out: virt2iova gives RTE_BAD_IOVA and realloc fails
+ * with EINVAL, without a crash and without touching the memory. Readable ones are left as
+ * they were; unmapped ones would crash on any access.
+ */
+static char foreign_static[4096];
+
+static int
+test_err_foreign(void)
+{
+	const struct rte_memzone *mz;
+	char stack[256];
+	char *heap = malloc(4096);
+	char *rte = rte_malloc("fm_foreign", 4096, 0);
+	struct err_snapshot s;
+	unsigned int i;
+	void *obj;
+
+	TEST_ASSERT(heap != NULL && rte != NULL, "no memory for the foreign objects");
+	mz = rte_memzone_reserve("fm_foreign_mz", 4 * SLAB_SIZE, SOCKET_ID_ANY, 0);
+	TEST_ASSERT_NOT_NULL(mz, "rte_memzone_reserve");
+	obj = rte_fastmem_alloc(100, 0, 0);
+	TEST_ASSERT_NOT_NULL(obj, "alloc");
+	memset(heap, 0x11, 4096);
+	memset(rte, 0x22, 4096);
+	memset(foreign_static, 0x33, sizeof(foreign_static));
+	memset(stack, 0x44, sizeof(stack));
+	{
+		void *readable[] = { heap, heap + 100, rte, rte + 4000, foreign_static,
+			foreign_static + 1, stack, mz->addr, RTE_PTR_ADD(mz->addr, SLAB_SIZE),
+			(void *)&test_err_foreign };
+		void *unmapped[] = { (void *)(uintptr_t)1, (void *)(uintptr_t)4096,
+			(void *)(uintptr_t)0xdead0000000ull, (void *)(uintptr_t)0x7ffffffff000ull,
+			(void *)(uintptr_t)0x800000000000ull, (void *)(uintptr_t)0xffff800000000000ull,
+			(void *)UINTPTR_MAX };
+
+		TEST_ASSERT_SUCCESS(err_snap(&s), "stats");
+		for (i = 0; i < RTE_DIM(readable); i++) {
+			EXPECT_ERROR(rte_fastmem_virt2iova(readable[i]), == RTE_BAD_IOVA, EINVAL);
+			EXPECT_ERROR(rte_fastmem_realloc(readable[i], 64, 0), == NULL, EINVAL);
+			EXPECT_ERROR(rte_fastmem_realloc(readable[i], 0, 0), == NULL, EINVAL);
+		}
+		for (i = 0; i < RTE_DIM(unmapped); i++) {
+			EXPECT_ERROR(rte_fastmem_virt2iova(unmapped[i]), == RTE_BAD_IOVA, EINVAL);
+			EXPECT_ERROR(rte_fastmem_realloc(unmapped[i], 64, 0), == NULL, EINVAL);
+		}
+		TEST_ASSERT_SUCCESS(err_unchanged(&s), "a foreign pointer changed fastmem");
+	}
+	for (i = 0; i < 4096; i++)
+		TEST_ASSERT(heap[i] == 0x11 && rte[i] == 0x22 && foreign_static[i] == 0x33,
+			"foreign memory written at byte %u", i);
+	for (i = 0; i < sizeof(stack); i++)
+		TEST_ASSERT_EQUAL(stack[i], 0x44, "stack memory written");
+	/* fastmem's own memory keeps its IOVA, inside an object or not */
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(obj), rte_mem_virt2iova(obj), "virt2iova");
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(RTE_PTR_ADD(obj, 99)),
+		rte_mem_virt2iova(RTE_PTR_ADD(obj, 99)), "virt2iova inside");
+	rte_fastmem_free(obj);
+	rte_memzone_free(mz);
+	rte_free(rte);
+	free(heap);
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
 static int
 test_err_bad_flags(void)
 {
@@ -1661,6 +1726,7 @@ static struct unit_test_suite error_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_limit_below_usage),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_flags),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_args),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_foreign),
 		TEST_CASES_END()
 	}
 };

@@ -115,7 +115,7 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		if (grow_failed)
 			break; /* checked bin and pool once more after the failed growth */
 		rte_spinlock_unlock(&bin->lock);
-		grow_failed = fastmem_zone_grow(s) < 0;
+		grow_failed = fastmem_zone_grow(st, s) < 0;
 		rte_spinlock_lock(&bin->lock);
 	}
 	if (shared && got >= min)
@@ -130,7 +130,7 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
  * is only tried: when another thread grows or trims the socket, this free leaves it be.
  */
 static void
-bin_auto_trim(struct fastmem_socket *s)
+bin_auto_trim(struct fastmem_state *st, struct fastmem_socket *s)
 {
 	size_t threshold = FASTMEM_LOAD(&s->trim_threshold);
 
@@ -138,7 +138,7 @@ bin_auto_trim(struct fastmem_socket *s)
 		return;
 	if ((size_t)FASTMEM_LOAD(&s->pool_count) * FASTMEM_SLAB_SIZE <= threshold)
 		return;
-	fastmem_zone_trim(s, threshold, true, NULL);
+	fastmem_zone_trim(st, s, threshold, true, NULL);
 }
 
 /* Give n objects of (sidx, cls) back to their slabs; shared: count them as frees of a
@@ -179,7 +179,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		FASTMEM_COUNT(&bin->sh_frees, n);
 	rte_spinlock_unlock(&bin->lock);
 	if (released)
-		bin_auto_trim(s); /* grow lock: never with a bin lock held */
+		bin_auto_trim(st, s); /* grow lock: never with a bin lock held */
 }
 
 /* Count an allocation call of a thread without lcore id that failed with ENOMEM. */

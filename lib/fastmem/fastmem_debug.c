@@ -74,36 +74,11 @@ poison_fill(void *obj, size_t size)
 	FASTMEM_POISON(obj, size);
 }
 
-/* The slab holding ptr when ptr lies in a zone of some socket, else NULL. Nothing is read
- * at ptr: only the zone lists, under each socket's grow lock. */
-static struct fastmem_slab *
-zone_slab_of(struct fastmem_state *st, const void *ptr)
-{
-	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	struct fastmem_slab *found = NULL;
-	unsigned int sidx;
-
-	for (sidx = 0; sidx < n && found == NULL; sidx++) {
-		struct fastmem_socket *s = &st->sockets[sidx];
-		const struct fastmem_slab *z;
-
-		rte_spinlock_lock(&s->grow_lock);
-		for (z = s->zones; z != NULL; z = z->zone_next) {
-			if ((uintptr_t)ptr >= (uintptr_t)z && (uintptr_t)ptr <
-					(uintptr_t)z + (size_t)z->zone_slabs * FASTMEM_SLAB_SIZE) {
-				found = FASTMEM_SLAB_OF(ptr);
-				break;
-			}
-		}
-		rte_spinlock_unlock(&s->grow_lock);
-	}
-	return found;
-}
-
 static void
 dbg_check_free(struct fastmem_state *st, void *ptr)
 {
-	struct fastmem_slab *slab = zone_slab_of(st, ptr);
+	/* nothing is read at ptr before the zone map says it is fastmem's */
+	struct fastmem_slab *slab = fastmem_zone_owner(st, ptr) != 0 ? FASTMEM_SLAB_OF(ptr) : NULL;
 	struct fastmem_bin *bin;
 	size_t off, size;
 	uint32_t idx, bump;

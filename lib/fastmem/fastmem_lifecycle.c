@@ -117,6 +117,12 @@ rte_fastmem_init(void)
 	unsigned int i, n;
 	int ret;
 
+	/* EAL counts at least its main lcore once rte_eal_init() has run */
+	if (rte_lcore_count() == 0) {
+		FASTMEM_LOG(ERR, "called before rte_eal_init(): EAL is not initialized");
+		rte_errno = E_RTE_NO_CONFIG;
+		return -E_RTE_NO_CONFIG;
+	}
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		FASTMEM_LOG(DEBUG, "not supported in a secondary process");
 		rte_errno = ENOTSUP;
@@ -204,7 +210,8 @@ rte_fastmem_deinit(void)
 
 	/* Phase 2: every zone of every socket. */
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
-		fastmem_zone_teardown(&st->sockets[sidx]);
+		fastmem_zone_teardown(st, &st->sockets[sidx]);
+	fastmem_zone_map_free(st);
 
 	/* Phase 3: the state. */
 	rte_memzone_free(st->mz);
@@ -241,7 +248,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = fastmem_zone_reserve(&st->sockets[sidx], size);
+	ret = fastmem_zone_reserve(st, &st->sockets[sidx], size);
 	if (ret == 0)
 		return 0;
 err:
@@ -352,7 +359,7 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	for (; i < n; i++) {
 		unsigned int z;
 
-		total += fastmem_zone_trim(&st->sockets[i], 0, false, &z);
+		total += fastmem_zone_trim(st, &st->sockets[i], 0, false, &z);
 		zones += z;
 		fastmem_xfer_release(st, i);
 	}
@@ -382,6 +389,6 @@ rte_fastmem_set_trim_threshold(int socket_id, size_t bytes)
 	/* what is free beyond the new threshold goes now, not at the next free */
 	if (bytes != SIZE_MAX)
 		for (sidx = (int)i; sidx < (int)n; sidx++)
-			fastmem_zone_trim(&st->sockets[sidx], bytes, false, NULL);
+			fastmem_zone_trim(st, &st->sockets[sidx], bytes, false, NULL);
 	return 0;
 }

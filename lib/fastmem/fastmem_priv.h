@@ -146,6 +146,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_debug.h>
 #include <rte_log.h>
@@ -199,6 +200,12 @@ extern int fastmem_logtype;
 #define FASTMEM_SIDX_NONE UINT32_MAX
 /* Transfer cache of a bin: this many lcore-cache batches of the class. */
 #define FASTMEM_XFER_BATCHES 4
+/* The zone map covers addresses below 2^FASTMEM_MAP_BITS (every user address of the
+ * 64-bit targets DPDK runs on, with 4-level page tables), in leaves of
+ * 2^FASTMEM_MAP_LEAF_BITS slabs (32 GiB of address space per 16 KiB leaf). */
+#define FASTMEM_MAP_BITS 48
+#define FASTMEM_MAP_LEAF_BITS 14
+#define FASTMEM_MAP_TOP (1u << (FASTMEM_MAP_BITS - FASTMEM_SLAB_SHIFT - FASTMEM_MAP_LEAF_BITS))
 
 /* The slab of an object. */
 #define FASTMEM_SLAB_OF(p) \
@@ -320,6 +327,18 @@ struct fastmem_state {
 	int16_t numa_sidx[RTE_MAX_NUMA_NODES]; /* NUMA socket id -> slot, -1 if none */
 	const struct rte_memzone *mz; /* the memzone holding this struct */
 	struct fastmem_socket sockets[FASTMEM_MAX_SOCKETS];
+	/*
+	 * The zone map: for each slab-sized piece of the address space, the socket slot + 1
+	 * of the zone holding it, 0 when no zone does; what tells fastmem's memory from any
+	 * other in O(1), without reading the memory (fastmem_zone_owner()). Leaf i covers
+	 * the slabs i << FASTMEM_MAP_LEAF_BITS on. Leaves are allocated by the zone layer with
+	 * rte_zmalloc() (EAL memory, as the state is), installed with a compare-and-swap
+	 * (release; pairs with the acquire in fastmem_zone_owner()), and freed at deinit.
+	 * Entries are written with relaxed stores under the grow lock of the socket whose
+	 * zone they cover, before the zone's slabs enter the pool and after they leave it,
+	 * and read with relaxed loads.
+	 */
+	uint8_t *zone_map[FASTMEM_MAP_TOP];
 };
 
 /* The caches of one (lcore, socket), all classes. */
@@ -400,6 +419,28 @@ fastmem_local_sidx(const struct fastmem_state *st)
 	return 0; /* slot 0 always exists: see rte_fastmem_init() */
 }
 
+/*
+ * The socket slot + 1 of the zone holding ptr, 0 when ptr is in no zone of fastmem
+ * (malloc()ed, rte_malloc()ed, static or stack memory, a wild pointer). O(1), reads
+ * nothing at ptr. A map kept by the zone layer, read by any.
+ */
+static inline unsigned int
+fastmem_zone_owner(const struct fastmem_state *st, const void *ptr)
+{
+	uintptr_t a = (uintptr_t)ptr;
+	const uint8_t *leaf;
+
+	if (unlikely((a >> FASTMEM_MAP_BITS) != 0))
+		return 0;
+	/* pairs with the release compare-and-swap in the zone layer's map_leaf() */
+	leaf = __atomic_load_n(&st->zone_map[a >> (FASTMEM_SLAB_SHIFT + FASTMEM_MAP_LEAF_BITS)],
+			__ATOMIC_ACQUIRE);
+	if (leaf == NULL)
+		return 0;
+	return __atomic_load_n(&leaf[(a >> FASTMEM_SLAB_SHIFT) &
+			((1u << FASTMEM_MAP_LEAF_BITS) - 1)], __ATOMIC_RELAXED);
+}
+
 /* fastmem_lifecycle.c: init and deinit, the socket table */
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
 /*
@@ -437,12 +478,13 @@ void fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx);
 void fastmem_xfer_teardown(struct fastmem_state *st);
 
 /* fastmem_zone.c: backing zones */
-int fastmem_zone_grow(struct fastmem_socket *s);
-int fastmem_zone_reserve(struct fastmem_socket *s, size_t size);
+int fastmem_zone_grow(struct fastmem_state *st, struct fastmem_socket *s);
+int fastmem_zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size);
 void fastmem_zone_set_limit(struct fastmem_socket *s, size_t max_bytes);
-size_t fastmem_zone_trim(struct fastmem_socket *s, size_t keep_free, bool try,
-		unsigned int *n_zones);
-void fastmem_zone_teardown(struct fastmem_socket *s);
+size_t fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
+		bool try, unsigned int *n_zones);
+void fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s);
+void fastmem_zone_map_free(struct fastmem_state *st);
 rte_iova_t fastmem_zone_iova(const void *ptr);
 
 /* fastmem_slab.c: slabs and the free-slab pool */

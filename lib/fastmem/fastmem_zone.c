@@ -7,7 +7,8 @@
  * socket's limit, reservation, trimming, and the IOVA of what they hold.
  *
  * Owns: each socket's zone list, backing, reserved and trimmed bytes, limit and trim
- * threshold (struct fastmem_socket).
+ * threshold (struct fastmem_socket), and the zone map (fastmem_state::zone_map) that tells
+ * fastmem's memory from any other.
  * Locks: the socket's grow lock serializes growth, reservation, trim and limit changes,
  * and guards the zone list and the byte counts (written under it, read relaxed by
  * statistics). It is taken here, never with a bin lock held; the pool lock (slab layer)
@@ -22,9 +23,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_spinlock.h>
@@ -38,9 +41,84 @@ limit_floor(size_t limit)
 	return RTE_ALIGN_FLOOR(limit, FASTMEM_SLAB_SIZE);
 }
 
+/* --- the zone map (fastmem_state::zone_map, read with fastmem_zone_owner()) --- */
+
+#define MAP_LEAF_SIZE ((size_t)1 << FASTMEM_MAP_LEAF_BITS)
+
+static uint8_t **
+map_slot(struct fastmem_state *st, uintptr_t a)
+{
+	return &st->zone_map[a >> (FASTMEM_SLAB_SHIFT + FASTMEM_MAP_LEAF_BITS)];
+}
+
+/* The leaf covering address a, allocated on first use; NULL when there is no memory. */
+static uint8_t *
+map_leaf(struct fastmem_state *st, uintptr_t a)
+{
+	uint8_t **slot = map_slot(st, a);
+	uint8_t *leaf = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *fresh;
+
+	if (leaf != NULL)
+		return leaf;
+	/* in EAL memory, as the state is */
+	fresh = rte_zmalloc("fastmem_map", MAP_LEAF_SIZE, RTE_CACHE_LINE_SIZE);
+	if (fresh == NULL)
+		return NULL;
+	/* release: the zeroed leaf before its address; pairs with the acquire loads of
+	 * fastmem_zone_owner() and the one above. Zones of two sockets may race for it. */
+	if (!__atomic_compare_exchange_n(slot, &leaf, fresh, false, __ATOMIC_RELEASE,
+			__ATOMIC_ACQUIRE)) {
+		rte_free(fresh);
+		return leaf;
+	}
+	return fresh;
+}
+
+/*
+ * Mark the slabs of [base, base + size) as the zone of socket slot owner - 1, or as no
+ * zone's with owner 0. Called with the socket's grow lock held. -ENOMEM when the range
+ * lies beyond the map or a leaf cannot be allocated (nothing is marked then).
+ */
+static int
+map_set(struct fastmem_state *st, const void *base, size_t size, unsigned int owner)
+{
+	uintptr_t a, end = (uintptr_t)base + size;
+
+	if (owner != 0 && (end - 1) >> FASTMEM_MAP_BITS != 0)
+		return -ENOMEM;
+	for (a = (uintptr_t)base; a < end; a += FASTMEM_SLAB_SIZE) {
+		uint8_t *leaf = owner != 0 ? map_leaf(st, a) :
+				__atomic_load_n(map_slot(st, a), __ATOMIC_ACQUIRE);
+
+		if (leaf == NULL) {
+			if (owner == 0)
+				continue;
+			map_set(st, base, a - (uintptr_t)base, 0);
+			return -ENOMEM;
+		}
+		__atomic_store_n(&leaf[(a >> FASTMEM_SLAB_SHIFT) & (MAP_LEAF_SIZE - 1)],
+				(uint8_t)owner, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+/* Deinit: free the leaves of the map (every zone is gone). */
+void
+fastmem_zone_map_free(struct fastmem_state *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < FASTMEM_MAP_TOP; i++) {
+		rte_free(st->zone_map[i]);
+		st->zone_map[i] = NULL;
+	}
+}
+
+/* --- zones --- */
+
 /* Reserve one zone of exactly size bytes; 0 or -ENOMEM. */
 static int
-zone_reserve(struct fastmem_socket *s, size_t size, bool contig)
+zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bool contig)
 	__rte_requires_capability(&s->grow_lock)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
@@ -54,6 +132,13 @@ zone_reserve(struct fastmem_socket *s, size_t size, bool contig)
 		return -ENOMEM;
 	if (((uintptr_t)mz->addr & (FASTMEM_SLAB_SIZE - 1)) != 0 || mz->len < size) {
 		FASTMEM_LOG(ERR, "memzone %s is not %zu B aligned", name, FASTMEM_SLAB_SIZE);
+		rte_memzone_free(mz);
+		return -ENOMEM;
+	}
+	/* in the map before its slabs enter the pool: no object of it is out before that */
+	if (map_set(st, mz->addr, size, s->sidx + 1) < 0) {
+		FASTMEM_LOG(ERR, "memzone %s at %p: cannot map it (beyond %u address bits, or no"
+				" memory for the map)", name, mz->addr, FASTMEM_MAP_BITS);
 		rte_memzone_free(mz);
 		return -ENOMEM;
 	}
@@ -71,7 +156,7 @@ zone_reserve(struct fastmem_socket *s, size_t size, bool contig)
  * bytes added, 0 when EAL has nothing.
  */
 static size_t
-zone_add(struct fastmem_socket *s, size_t size)
+zone_add(struct fastmem_state *st, struct fastmem_socket *s, size_t size)
 	__rte_requires_capability(&s->grow_lock)
 {
 	int contig;
@@ -80,7 +165,7 @@ zone_add(struct fastmem_socket *s, size_t size)
 		size_t sz = size;
 
 		while (sz >= FASTMEM_SLAB_SIZE) {
-			if (zone_reserve(s, sz, contig) == 0)
+			if (zone_reserve(st, s, sz, contig) == 0)
 				return sz;
 			sz = RTE_ALIGN_FLOOR(sz / 2, FASTMEM_SLAB_SIZE);
 		}
@@ -94,7 +179,7 @@ zone_add(struct fastmem_socket *s, size_t size)
  * EAL allows nothing more.
  */
 int
-fastmem_zone_grow(struct fastmem_socket *s)
+fastmem_zone_grow(struct fastmem_state *st, struct fastmem_socket *s)
 {
 	size_t limit, avail;
 	int ret = 0;
@@ -109,7 +194,7 @@ fastmem_zone_grow(struct fastmem_socket *s)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (zone_add(s, RTE_MIN(avail, FASTMEM_ZONE_SIZE)) == 0) {
+	if (zone_add(st, s, RTE_MIN(avail, FASTMEM_ZONE_SIZE)) == 0) {
 		FASTMEM_LOG(DEBUG, "socket %d: EAL has no memory for a slab", s->socket_id);
 		ret = -ENOMEM;
 	}
@@ -124,7 +209,7 @@ out:
  * reserved; EAL out of memory: what was had stays, reserved).
  */
 int
-fastmem_zone_reserve(struct fastmem_socket *s, size_t size)
+fastmem_zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size)
 {
 	size_t want = RTE_ALIGN_CEIL(size, FASTMEM_SLAB_SIZE), bytes, limit;
 	int ret = 0;
@@ -138,7 +223,7 @@ fastmem_zone_reserve(struct fastmem_socket *s, size_t size)
 		ret = -ENOMEM;
 	}
 	while (ret == 0 && bytes > 0) {
-		size_t got = zone_add(s, RTE_MIN(bytes, FASTMEM_ZONE_SIZE));
+		size_t got = zone_add(st, s, RTE_MIN(bytes, FASTMEM_ZONE_SIZE));
 
 		if (got == 0) {
 			FASTMEM_LOG(DEBUG, "socket %d: EAL has no more memory", s->socket_id);
@@ -176,7 +261,8 @@ fastmem_zone_set_limit(struct fastmem_socket *s, size_t max_bytes)
  * change together. Returns the bytes released and adds the zones to *n.
  */
 static size_t
-trim_zones(struct fastmem_socket *s, size_t keep_free, unsigned int *n)
+trim_zones(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
+		unsigned int *n)
 	__rte_requires_capability(&s->grow_lock)
 {
 	struct fastmem_slab **prevp = &s->zones, *zone;
@@ -196,10 +282,13 @@ trim_zones(struct fastmem_socket *s, size_t keep_free, unsigned int *n)
 		/* No list holds the zone's slabs any more and no object of it is out: it is
 		 * ours alone. */
 		*prevp = zone->zone_next;
+		map_set(st, zone, bytes, 0);
 		fastmem_dbg_zone_release(zone);
 		if (rte_memzone_free(mz) != 0) {
-			/* cannot happen to a memzone fastmem reserved; keep the zone in use */
+			/* cannot happen to a memzone fastmem reserved; keep the zone in use (its
+			 * leaves exist: mapping it again cannot fail) */
 			FASTMEM_LOG(ERR, "cannot free memzone %s, keeping it", mz->name);
+			map_set(st, zone, bytes, s->sidx + 1);
 			fastmem_slab_cut(s, mz, n_slabs, iova_slow);
 			break;
 		}
@@ -221,18 +310,18 @@ trim_zones(struct fastmem_socket *s, size_t keep_free, unsigned int *n)
  * of zones.
  */
 size_t
-fastmem_zone_trim(struct fastmem_socket *s, size_t keep_free, bool try,
-		unsigned int *n_zones)
+fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
+		bool try, unsigned int *n_zones)
 {
 	size_t released = 0;
 	unsigned int n = 0;
 
 	if (!try) {
 		rte_spinlock_lock(&s->grow_lock);
-		released = trim_zones(s, keep_free, &n);
+		released = trim_zones(st, s, keep_free, &n);
 		rte_spinlock_unlock(&s->grow_lock);
 	} else if (rte_spinlock_trylock(&s->grow_lock)) {
-		released = trim_zones(s, keep_free, &n);
+		released = trim_zones(st, s, keep_free, &n);
 		rte_spinlock_unlock(&s->grow_lock);
 	}
 	if (n_zones != NULL)
@@ -242,7 +331,7 @@ fastmem_zone_trim(struct fastmem_socket *s, size_t keep_free, bool try,
 
 /* Deinit: give every zone of the socket back to EAL, whatever it holds. */
 void
-fastmem_zone_teardown(struct fastmem_socket *s)
+fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s)
 {
 	struct fastmem_slab *zone = s->zones;
 
@@ -250,6 +339,7 @@ fastmem_zone_teardown(struct fastmem_socket *s)
 		struct fastmem_slab *next = zone->zone_next;
 		const struct rte_memzone *mz = zone->mz;
 
+		map_set(st, zone, (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE, 0);
 		fastmem_dbg_zone_release(zone);
 		if (rte_memzone_free(mz) != 0)
 			FASTMEM_LOG(ERR, "cannot free memzone %s", mz->name);

@@ -298,6 +298,8 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	st = fastmem_state();
 	if (unlikely(st == NULL))
 		return fail_null(ENODEV, "not initialized");
+	if (unlikely(fastmem_zone_owner(st, ptr) == 0))
+		return fail_null(EINVAL, "not an object of fastmem");
 	cls = class_for(size, align, 0, &what);
 	if (unlikely(cls < 0))
 		return fail_null(-cls, what);
@@ -329,10 +331,18 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.03)
 rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {
+	struct fastmem_state *st;
+
 	if (ptr == NULL)
 		return RTE_BAD_IOVA;
-	if (unlikely(fastmem_state() == NULL)) {
+	st = fastmem_state();
+	if (unlikely(st == NULL)) {
 		fail_null(ENODEV, "not initialized");
+		return RTE_BAD_IOVA;
+	}
+	if (unlikely(fastmem_zone_owner(st, ptr) == 0)) {
+		/* not fastmem's memory: no header to read, no IOVA to give */
+		fail_null(EINVAL, "not in fastmem's memory");
 		return RTE_BAD_IOVA;
 	}
 	return fastmem_zone_iova(ptr);
@@ -528,10 +538,9 @@ __rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 	struct fastmem_state *st = fastmem_state();
 	unsigned int sidx, cls, i;
 
-	if (st == NULL || (h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG)
-		return; /* the free fails with ENODEV or EINVAL */
-	if (handle_decode(st, h, &sidx, &cls) < 0)
-		rte_panic("fastmem: handle 0x%08x was not made by rte_fastmem_hlookup()\n", h);
+	/* not a handle: the free fails with ENODEV or EINVAL, as in production builds */
+	if (st == NULL || handle_decode(st, h, &sidx, &cls) < 0)
+		return;
 	if (n > 0 && ptrs == NULL)
 		rte_panic("fastmem: hfree_bulk of %u objects from a NULL array\n", n);
 	for (i = 0; i < n; i++) {

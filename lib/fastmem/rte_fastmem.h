@@ -57,7 +57,9 @@
  * with one exception that no allocator can check cheaply: passing a pointer that did
  * not come from fastmem, or that was already freed, to a free function is undefined.
  *  - @c ENODEV: fastmem is not initialized (call before rte_fastmem_init() or after
- *    rte_fastmem_deinit()).
+ *    rte_fastmem_deinit()), also when EAL is not: every call but rte_fastmem_init()
+ *    before rte_eal_init().
+ *  - @c E_RTE_NO_CONFIG: rte_fastmem_init() before rte_eal_init().
  *  - @c E2BIG: size or alignment above rte_fastmem_max_size().
  *  - @c EINVAL: alignment not a power of two, unknown flags, unknown socket or heap, NULL
  *    output pointer, a size that is not a class size (statistics).
@@ -150,6 +152,7 @@ extern "C" {
  *
  * @return
  *   - 0: success.
+ *   - -E_RTE_NO_CONFIG: called before rte_eal_init() (EAL has no configuration yet).
  *   - -EBUSY: already initialized.
  *   - -ENOTSUP: called in a secondary process.
  *   - -ENOMEM: EAL memory for the shared state could not be had.
@@ -502,7 +505,8 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  *   Alignment, as in rte_fastmem_alloc().
  * @return
  *   The object; NULL when @p size is 0; or NULL with rte_errno set as in
- *   rte_fastmem_alloc_socket(), @p ptr then left untouched and still valid.
+ *   rte_fastmem_alloc_socket(), or to @c EINVAL when @p ptr is not in fastmem's backing
+ *   memory (found in O(1), nothing read at @p ptr), @p ptr then left untouched.
  */
 __rte_experimental
 void *
@@ -513,12 +517,17 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align);
  *
  * Thread safety: MT-safe.
  *
+ * Any address is accepted: one outside fastmem's backing memory (malloc()ed, rte_malloc()ed,
+ * static or stack memory, a wild pointer) is told apart in O(1), without reading the
+ * memory it points to, and gets @c RTE_BAD_IOVA with rte_errno @c EINVAL.
+ *
  * @param ptr
- *   Any address inside an object from fastmem.
+ *   Any address; for an IO address, one inside an object from fastmem.
  * @return
  *   The IO address, as rte_mem_virt2iova() would give it for EAL memory, and as the user
  *   supplied to rte_malloc_heap_memory_add() for external heaps; @c RTE_BAD_IOVA when
- *   the memory has no IO address, for NULL, or when fastmem is not initialized.
+ *   the memory has no IO address, for NULL, for an address outside fastmem's backing
+ *   memory (rte_errno @c EINVAL), or when fastmem is not initialized (@c ENODEV).
  */
 __rte_experimental
 rte_iova_t
@@ -575,8 +584,10 @@ rte_fastmem_cache_flush(void);
  * nothing), caught with a panic naming the fault in builds with
  * @c RTE_LIBRTE_FASTMEM_DEBUG (meson option @c fastmem_debug):
  *  - rte_fastmem_hfree() or rte_fastmem_hfree_bulk() of an object of another class or
- *    socket than the handle's (NULL is not an object: freeing it does nothing);
- *  - a handle value with a valid tag that rte_fastmem_hlookup() did not return.
+ *    socket than the handle's (NULL is not an object: freeing it does nothing).
+ * A value with a valid tag that rte_fastmem_hlookup() did not return is undefined on the
+ * inline path of production builds; the debug build, which has no inline path, gives
+ * @c EINVAL for it, as for any value that is not a handle, on every path.
  *
  * Also undefined: a NULL @p ptrs array with @p n > 0 in the bulk calls.
  * @{
@@ -636,11 +647,11 @@ __rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void * const *ptrs, unsigned in
 
 /**
  * @internal
- * Debug check of a free with a handle: panics when the handle is not one that
- * rte_fastmem_hlookup() returned, or an object is NULL or not of the handle's class and
- * socket. Called by the inline free paths in builds with RTE_LIBRTE_FASTMEM_DEBUG only.
- * Does nothing when fastmem is not initialized or the handle's tag is wrong (the free
- * then fails with ENODEV or EINVAL). Not API.
+ * Debug check of a free with a handle: panics when an object is not of the handle's
+ * class and socket, or the array is NULL with @p n > 0 (NULL objects are skipped). Called
+ * by the inline free paths in builds with RTE_LIBRTE_FASTMEM_DEBUG only. Does nothing when
+ * fastmem is not initialized or @p h is not a handle (the free then fails with ENODEV or
+ * EINVAL). Not API.
  */
 __rte_experimental
 void
