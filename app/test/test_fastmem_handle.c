@@ -335,15 +335,20 @@ test_herrors(void)
 			TEST_ASSERT_EQUAL(rte_fastmem_halloc_bulk(bad[i], arr, 0, 0), -EINVAL,
 					"halloc_bulk(0x%x, n = 0)", bad[i]);
 		}
-		/* a bad handle on free: nothing is freed, rte_errno is EINVAL */
+		/* a bad handle on free: nothing is freed, rte_errno is EINVAL, on every path
+		 * and in every build (the debug build's checks included) */
 		p = rte_fastmem_halloc(good, 0);
 		TEST_ASSERT_NOT_NULL(p, "halloc");
-		rte_errno = 0;
-		rte_fastmem_hfree(0, p);
-		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "hfree(0): rte_errno %d", rte_errno);
-		rte_errno = 0;
-		rte_fastmem_hfree_bulk(bad[1], &p, 1);
-		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "hfree_bulk(bad): rte_errno %d", rte_errno);
+		for (i = 0; i < RTE_DIM(bad); i++) {
+			rte_errno = 0;
+			rte_fastmem_hfree(bad[i], p);
+			TEST_ASSERT_EQUAL(rte_errno, EINVAL, "hfree(0x%x): rte_errno %d", bad[i],
+					rte_errno);
+			rte_errno = 0;
+			rte_fastmem_hfree_bulk(bad[i], &p, 1);
+			TEST_ASSERT_EQUAL(rte_errno, EINVAL, "hfree_bulk(0x%x): rte_errno %d",
+					bad[i], rte_errno);
+		}
 		rte_fastmem_hfree(good, p);
 	}
 	rte_errno = 0;
