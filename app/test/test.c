@@ -10,8 +10,11 @@
  */
 
 #define _GNU_SOURCE /* sched_getaffinity() */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -227,6 +230,28 @@ test_run_self(char *const argv[], char *out, size_t size)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void
+test_remove_runtime_dir(const char *prefix)
+{
+	char base[PATH_MAX], dir[PATH_MAX], path[PATH_MAX * 2];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(base, sizeof(base), "%s", rte_eal_get_runtime_dir());
+	snprintf(dir, sizeof(dir), "%s/%s", dirname(base), prefix);
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 void

@@ -255,6 +255,15 @@ int test_run_in_child_output(void (*func)(void *arg), void *arg, char *out, size
 int test_run_self(char *const argv[], char *out, size_t size);
 
 /**
+ * Remove the EAL runtime folder of a child run with --file-prefix=@p prefix (and
+ * --no-shconf, so that it holds no file of a live process), which the child left behind.
+ *
+ * @param prefix
+ *   The child's file prefix.
+ */
+void test_remove_runtime_dir(const char *prefix);
+
+/**
  * The CPUs the EAL lcores of this process run on, as an EAL cpuset for --lcores: "(a-b)"
  * for the first @p max_cpus of them that are consecutive (at least the first one).
  *

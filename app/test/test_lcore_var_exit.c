@@ -9,8 +9,6 @@
  * Holds for DPDK's native lcore variables as for ours.
  */
 
-#include <dirent.h>
-#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,29 +47,6 @@ test_exit_under_workers(unsigned int n)
 	ts.tv_nsec = (long)((unsigned int)getpid() * 2654435761u % 2000000u);
 	nanosleep(&ts, NULL);
 	exit(0);
-}
-
-/* Remove the runtime folder of a child with --file-prefix=prefix: it never cleaned up. */
-static void
-remove_runtime_dir(const char *prefix)
-{
-	char base[PATH_MAX], dir[PATH_MAX], path[PATH_MAX * 2];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(base, sizeof(base), "%s", rte_eal_get_runtime_dir());
-	snprintf(dir, sizeof(dir), "%s/%s", dirname(base), prefix);
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 int
@@ -121,7 +96,7 @@ test_exit_runs(const char *child, unsigned int runs)
 			argv[argc++] = (char *)(uintptr_t)child;
 			argv[argc] = NULL;
 			ret = test_run_self(argv, out, sizeof(out));
-			remove_runtime_dir(name);
+			test_remove_runtime_dir(name);
 			if (ret != 0) {
 				printf("%s %s run %u: exit status %d; its output ended with:\n%s\n",
 					child, modes[m] != NULL ? modes[m] : "(dynamic memory)", r,
