@@ -76,7 +76,9 @@ upstream_dpdk_tests()
 	meson test -C "$build" --no-rebuild --logbase "$logbase" --timeout-multiplier 10 \
 		--num-processes 1 --print-errorlogs $names </dev/null
 	if [ -f "$build/meson-logs/$logbase.json" ]; then
-		test_logs+=("upstream-$label=$build/meson-logs/$logbase.json")
+		# kept with the results: the build folder may be removed for space
+		cp "$build/meson-logs/$logbase.json" "$results/upstream-$label.json"
+		test_logs+=("upstream-$label=$results/upstream-$label.json")
 	else
 		record_step "upstream: fastmem autotests in DPDK ($label)" ERROR
 	fi
