@@ -940,7 +940,9 @@ test_dump(void)
 /* ---- external heap suite ---- */
 
 #define EXT_HEAP_NAME "fm_test_ext"
-#define EXT_LEN (16 * MIB)
+/* room for a slab of each class used here, in zones that grow from one slab: each zone's
+ * memzone takes up to 2 MiB more of the heap for its alignment */
+#define EXT_LEN (48 * MIB)
 #define EXT_PAGE_SZ ((size_t)4096)
 #define EXT_IOVA_BASE UINT64_C(0x5500000000)
 

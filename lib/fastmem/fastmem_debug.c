@@ -210,11 +210,12 @@ fastmem_dbg_resize(void *obj, size_t size)
 }
 
 void
-fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs)
+fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs, bool kept)
 {
 	unsigned int i;
 
-	for (i = 0; i < n_slabs; i++) {
+	/* a kept (parked) zone is poisoned still: all its objects were freed */
+	for (i = 0; i < n_slabs && !kept; i++) {
 		struct fastmem_slab *slab = RTE_PTR_ADD(zone, (size_t)i * FASTMEM_SLAB_SIZE);
 
 		FASTMEM_POISON(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR),
@@ -276,9 +277,11 @@ fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next)
 }
 
 void
-fastmem_dbg_zone_release(struct fastmem_slab *zone)
+fastmem_dbg_zone_release(struct fastmem_slab *zone, bool kept)
 {
-	FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
+	/* a zone kept for reuse stays poisoned; one going back to EAL is EAL's again */
+	if (!kept)
+		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 	free(zone->dbg_map); /* the zone's side table starts with its first slab's bitmap */
 	zone->dbg_map = NULL;

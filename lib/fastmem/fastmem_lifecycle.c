@@ -218,6 +218,65 @@ rte_fastmem_deinit(void)
 	rte_spinlock_unlock(&fastmem_lifecycle);
 }
 
+/*
+ * Test support (the fuzz target): bring fastmem back to the state rte_fastmem_init()
+ * leaves, without a deinit and an init, and without giving the memzones back to EAL.
+ * Every lcore's caches and every transfer cache are emptied into the slabs; then, when no
+ * object is out any more, the caches are forgotten and set up anew, every zone is parked
+ * (kept, off the socket, for growth to reuse: fastmem_zone_park()), and every socket
+ * starts over: no backing memory, no reservation, no limit, no trim threshold, counters
+ * at 0. Returns 0, -ENODEV (not initialized), or -EBUSY when an object is still out
+ * (nothing is reset then: the objects stay valid).
+ *
+ * Not MT-safe, as deinit: no other thread may use fastmem meanwhile.
+ */
+int
+fastmem_reset(void)
+{
+	struct fastmem_state *st;
+	unsigned int lcore_id, sidx;
+	int ret = 0;
+
+	rte_spinlock_lock(&fastmem_lifecycle);
+	st = fastmem_state();
+	if (st == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
+	for (sidx = 0; sidx < st->n_sockets; sidx++) {
+		fastmem_xfer_flush(st, sidx);
+		if (!fastmem_zone_idle(&st->sockets[sidx])) {
+			FASTMEM_LOG(DEBUG, "socket %d: objects are still out",
+					st->sockets[sidx].socket_id);
+			ret = -EBUSY;
+		}
+	}
+	if (ret < 0)
+		goto out;
+	fastmem_lcore_teardown();
+	fastmem_xfer_teardown(st);
+	st->default_limit = SIZE_MAX;
+	st->default_trim_threshold = SIZE_MAX;
+	for (sidx = 0; sidx < st->n_sockets; sidx++) {
+		struct fastmem_socket *s = &st->sockets[sidx];
+		struct fastmem_slab *parked;
+		uint32_t seq;
+
+		fastmem_zone_park(st, s);
+		parked = s->parked;
+		seq = s->zone_seq; /* memzone names stay unique */
+		socket_setup(st, sidx, s->socket_id, s->external);
+		s->parked = parked;
+		s->zone_seq = seq;
+	}
+	ret = fastmem_lcore_setup();
+out:
+	rte_spinlock_unlock(&fastmem_lifecycle);
+	return ret;
+}
+
 /* --- calls on a socket as a whole --- */
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_reserve, 26.03)

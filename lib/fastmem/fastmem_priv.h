@@ -10,8 +10,10 @@
  *
  * The pieces
  * ----------
- * zone:   a memzone of backing memory, 2 MiB-aligned, a multiple of 2 MiB (128 MiB when
- *         EAL can provide it IOVA-contiguous, less when not). Cut into slabs when reserved.
+ * zone:   a memzone of backing memory, 2 MiB-aligned, a multiple of 2 MiB. Growth makes
+ *         each new zone as large as what the socket holds already (2 MiB first, then 2, 4,
+ *         8 ... up to 128 MiB), IOVA-contiguous when EAL can give that, smaller and then
+ *         not contiguous when it cannot. Cut into slabs when reserved.
  * slab:   2 MiB of a zone, 2 MiB-aligned, so the slab of an object is its address with
  *         the low 21 bits cleared. Its first 128 bytes are the slab header (struct
  *         fastmem_slab); objects of its class follow, aligned to the class size. A slab
@@ -193,7 +195,7 @@ extern int fastmem_logtype;
 #define FASTMEM_SLAB_SHIFT 21
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
 #define FASTMEM_SLAB_HDR 128 /* bytes of slab header at the start of every slab */
-#define FASTMEM_ZONE_SIZE ((size_t)128 << 20) /* preferred zone size */
+#define FASTMEM_ZONE_SIZE ((size_t)128 << 20) /* largest zone growth makes */
 #define FASTMEM_MAX_SOCKETS RTE_MAX_HEAPS /* NUMA sockets + external heaps */
 #define FASTMEM_NUM_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_CLASS_NONE UINT16_MAX
@@ -206,6 +208,9 @@ extern int fastmem_logtype;
 #define FASTMEM_MAP_BITS 48
 #define FASTMEM_MAP_LEAF_BITS 14
 #define FASTMEM_MAP_TOP (1u << (FASTMEM_MAP_BITS - FASTMEM_SLAB_SHIFT - FASTMEM_MAP_LEAF_BITS))
+/* Leaves the state holds (EAL keeps its memory in few ranges of address space); more come
+ * from rte_zmalloc(). */
+#define FASTMEM_MAP_LEAVES 4
 
 /* The slab of an object. */
 #define FASTMEM_SLAB_OF(p) \
@@ -302,6 +307,16 @@ struct fastmem_socket {
 	rte_spinlock_t grow_lock; /* serializes zone reservation and limit changes */
 	struct fastmem_slab *zones; /* under grow lock: first slab of each zone */
 	uint32_t zone_seq; /* under grow lock: for memzone names */
+	/* Under grow lock: zones taken off the socket by fastmem_reset() with their memzones
+	 * kept, linked by zone_next, for growth to reuse (a zone of the size wanted) before
+	 * asking EAL; no object, no pool, no backing, not in the zone map. Always empty
+	 * unless fastmem_reset() ran: a test facility. */
+	struct fastmem_slab *parked;
+	/* Under grow lock: the smallest zone size whose IOVA-contiguous reservation failed,
+	 * 0 for none; growth tries contiguous zones only below it (EAL in IOVA-as-PA mode
+	 * fails large contiguous requests each time, at great cost), until a zone is
+	 * released and memory may have come together again. */
+	size_t contig_fail;
 
 	size_t reserved; /* under grow lock: bytes of rte_fastmem_reserve(); trim keeps these */
 	size_t trim_threshold; /* auto trim above this many free bytes; SIZE_MAX: off; relaxed */
@@ -331,14 +346,18 @@ struct fastmem_state {
 	 * The zone map: for each slab-sized piece of the address space, the socket slot + 1
 	 * of the zone holding it, 0 when no zone does; what tells fastmem's memory from any
 	 * other in O(1), without reading the memory (fastmem_zone_owner()). Leaf i covers
-	 * the slabs i << FASTMEM_MAP_LEAF_BITS on. Leaves are allocated by the zone layer with
-	 * rte_zmalloc() (EAL memory, as the state is), installed with a compare-and-swap
-	 * (release; pairs with the acquire in fastmem_zone_owner()), and freed at deinit.
+	 * the slabs i << FASTMEM_MAP_LEAF_BITS on. Leaves are taken by the zone layer from
+	 * map_leaves (map_leaves_used counts them, atomically), then allocated with
+	 * rte_zmalloc(), EAL memory as the state is, and freed at deinit; a leaf is
+	 * installed with a compare-and-swap (release; pairs with the acquire in
+	 * fastmem_zone_owner()).
 	 * Entries are written with relaxed stores under the grow lock of the socket whose
 	 * zone they cover, before the zone's slabs enter the pool and after they leave it,
 	 * and read with relaxed loads.
 	 */
 	uint8_t *zone_map[FASTMEM_MAP_TOP];
+	uint32_t map_leaves_used;
+	uint8_t map_leaves[FASTMEM_MAP_LEAVES][1u << FASTMEM_MAP_LEAF_BITS];
 };
 
 /* The caches of one (lcore, socket), all classes. */
@@ -443,6 +462,7 @@ fastmem_zone_owner(const struct fastmem_state *st, const void *ptr)
 
 /* fastmem_lifecycle.c: init and deinit, the socket table */
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
+int fastmem_reset(void);
 /*
  * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
  * down the state. Code inside fastmem that may run concurrently with them, unlike the
@@ -484,6 +504,8 @@ void fastmem_zone_set_limit(struct fastmem_socket *s, size_t max_bytes);
 size_t fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
 		bool try, unsigned int *n_zones);
 void fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s);
+bool fastmem_zone_idle(struct fastmem_socket *s);
+void fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s);
 void fastmem_zone_map_free(struct fastmem_state *st);
 rte_iova_t fastmem_zone_iova(const void *ptr);
 
@@ -499,7 +521,7 @@ bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
 		size_t keep_free)
 	__rte_requires_capability(&s->grow_lock);
 void fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz,
-		unsigned int n_slabs, bool iova_slow)
+		unsigned int n_slabs, bool iova_slow, bool kept)
 	__rte_requires_capability(&s->grow_lock);
 
 #endif /* FASTMEM_PRIV_H */

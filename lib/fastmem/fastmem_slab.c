@@ -182,12 +182,12 @@ fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone, size
 }
 
 /*
- * Cut a fresh zone into slabs, link it to the socket's zone list and give its slabs to
- * the pool. Called with the socket's grow lock held.
+ * Cut a zone into slabs, link it to the socket's zone list and give its slabs to the pool:
+ * a fresh zone, or one kept (parked) for reuse. Called with the socket's grow lock held.
  */
 void
 fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigned int n_slabs,
-		bool iova_slow)
+		bool iova_slow, bool kept)
 {
 	void *base = mz->addr;
 	unsigned int i;
@@ -211,7 +211,7 @@ fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigne
 	((struct fastmem_slab *)base)->zone_slabs = n_slabs;
 	((struct fastmem_slab *)base)->zone_next = s->zones;
 	s->zones = base;
-	fastmem_dbg_zone_cut(base, n_slabs);
+	fastmem_dbg_zone_cut(base, n_slabs, kept);
 
 	rte_spinlock_lock(&s->pool_lock);
 	/* pushed last to first, so the pool hands out the zone in address order */

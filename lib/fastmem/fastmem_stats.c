@@ -73,6 +73,8 @@ walk_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls, c
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	unsigned int first = lcore_id == ALL ? 0 : lcore_id;
 	unsigned int end = lcore_id == ALL ? RTE_MAX_LCORE : lcore_id + 1;
+	unsigned int c_first = cls == ALL ? 0 : cls;
+	unsigned int c_end = cls == ALL ? FASTMEM_NUM_CLASSES : cls + 1;
 	unsigned int l, sidx, c;
 
 	FASTMEM_LOCK_ASSERT(&st->stats_lock);
@@ -88,9 +90,8 @@ walk_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls, c
 
 			if (cs == NULL)
 				continue;
-			for (c = 0; c < FASTMEM_NUM_CLASSES; c++)
-				if (class_match(c, cls))
-					fn(cs, c, fastmem_cset_cache(cs, c), arg);
+			for (c = c_first; c < c_end; c++)
+				fn(cs, c, fastmem_cset_cache(cs, c), arg);
 		}
 	}
 }

@@ -58,17 +58,24 @@ map_leaf(struct fastmem_state *st, uintptr_t a)
 	uint8_t **slot = map_slot(st, a);
 	uint8_t *leaf = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *fresh;
 
+	uint32_t i;
+
 	if (leaf != NULL)
 		return leaf;
-	/* in EAL memory, as the state is */
-	fresh = rte_zmalloc("fastmem_map", MAP_LEAF_SIZE, RTE_CACHE_LINE_SIZE);
+	/* one of the state's, or in EAL memory, as the state is; a leaf of the state is
+	 * never given back, so that a trim leaves no EAL memory taken by the map */
+	i = __atomic_fetch_add(&st->map_leaves_used, 1, __ATOMIC_RELAXED);
+	fresh = i < FASTMEM_MAP_LEAVES ? st->map_leaves[i] :
+			rte_zmalloc("fastmem_map", MAP_LEAF_SIZE, RTE_CACHE_LINE_SIZE);
 	if (fresh == NULL)
 		return NULL;
 	/* release: the zeroed leaf before its address; pairs with the acquire loads of
-	 * fastmem_zone_owner() and the one above. Zones of two sockets may race for it. */
+	 * fastmem_zone_owner() and the one above. Zones of two sockets may race for it: the
+	 * loser's leaf of the state stays unused. */
 	if (!__atomic_compare_exchange_n(slot, &leaf, fresh, false, __ATOMIC_RELEASE,
 			__ATOMIC_ACQUIRE)) {
-		rte_free(fresh);
+		if (i >= FASTMEM_MAP_LEAVES)
+			rte_free(fresh);
 		return leaf;
 	}
 	return fresh;
@@ -109,22 +116,69 @@ fastmem_zone_map_free(struct fastmem_state *st)
 	unsigned int i;
 
 	for (i = 0; i < FASTMEM_MAP_TOP; i++) {
-		rte_free(st->zone_map[i]);
+		uint8_t *leaf = st->zone_map[i];
+
+		/* the state's own leaves go with the state */
+		if ((uintptr_t)leaf - (uintptr_t)st->map_leaves >= sizeof(st->map_leaves))
+			rte_free(leaf);
 		st->zone_map[i] = NULL;
 	}
 }
 
 /* --- zones --- */
 
-/* Reserve one zone of exactly size bytes; 0 or -ENOMEM. */
+/* A parked zone of exactly size bytes and that contiguity, off the parked list; NULL when
+ * there is none. */
+static struct fastmem_slab *
+parked_take(struct fastmem_socket *s, size_t size, bool contig)
+	__rte_requires_capability(&s->grow_lock)
+{
+	struct fastmem_slab **prevp, *zone;
+
+	for (prevp = &s->parked; (zone = *prevp) != NULL; prevp = &zone->zone_next) {
+		if ((size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE == size &&
+				(zone->iova_slow == 0) == contig) {
+			*prevp = zone->zone_next;
+			return zone;
+		}
+	}
+	return NULL;
+}
+
+/* Give the parked zones' memzones back to EAL. */
+static void
+parked_free(struct fastmem_socket *s)
+	__rte_requires_capability(&s->grow_lock)
+{
+	struct fastmem_slab *zone;
+
+	while ((zone = s->parked) != NULL) {
+		s->parked = zone->zone_next;
+		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
+		if (rte_memzone_free(zone->mz) != 0)
+			FASTMEM_LOG(ERR, "cannot free memzone %s", zone->mz->name);
+	}
+}
+
+/* Reserve one zone of exactly size bytes (a parked one when it fits); 0 or -ENOMEM. */
 static int
 zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bool contig)
 	__rte_requires_capability(&s->grow_lock)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
+	struct fastmem_slab *zone;
 
 	FASTMEM_LOCK_ASSERT(&s->grow_lock);
+	zone = unlikely(s->parked != NULL) ? parked_take(s, size, contig) : NULL;
+	if (zone != NULL) {
+		/* mapping a parked zone cannot fail: its leaves exist still */
+		map_set(st, zone, size, s->sidx + 1);
+		fastmem_slab_cut(s, zone->mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig,
+				true);
+		FASTMEM_STORE(&s->backing, s->backing + size);
+		return 0;
+	}
 	snprintf(name, sizeof(name), "fastmem_%u_%u", s->sidx, s->zone_seq++);
 	mz = rte_memzone_reserve_aligned(name, size, s->socket_id,
 			contig ? RTE_MEMZONE_IOVA_CONTIG : 0, FASTMEM_SLAB_SIZE);
@@ -142,7 +196,7 @@ zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bo
 		rte_memzone_free(mz);
 		return -ENOMEM;
 	}
-	fastmem_slab_cut(s, mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig);
+	fastmem_slab_cut(s, mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig, false);
 	/* single writer (grow lock); read relaxed by statistics and limit checks */
 	FASTMEM_STORE(&s->backing, s->backing + size);
 	FASTMEM_LOG(DEBUG, "socket %d: zone %s of %zu MiB%s", s->socket_id, name, size >> 20,
@@ -159,18 +213,45 @@ static size_t
 zone_add(struct fastmem_state *st, struct fastmem_socket *s, size_t size)
 	__rte_requires_capability(&s->grow_lock)
 {
-	int contig;
+	int contig, round;
 
-	for (contig = 1; contig >= 0; contig--) {
-		size_t sz = size;
+	/* a second round, when parked zones held EAL memory the first could not get */
+	for (round = 0; round < 2; round++) {
+		for (contig = 1; contig >= 0; contig--) {
+			size_t sz = size;
 
-		while (sz >= FASTMEM_SLAB_SIZE) {
-			if (zone_reserve(st, s, sz, contig) == 0)
-				return sz;
-			sz = RTE_ALIGN_FLOOR(sz / 2, FASTMEM_SLAB_SIZE);
+			while (sz >= FASTMEM_SLAB_SIZE) {
+				/* contiguous sizes that failed before fail again: not tried */
+				if (contig && s->contig_fail != 0 && sz >= s->contig_fail) {
+					sz = RTE_ALIGN_FLOOR(sz / 2, FASTMEM_SLAB_SIZE);
+					continue;
+				}
+				if (zone_reserve(st, s, sz, contig) == 0)
+					return sz;
+				if (contig)
+					s->contig_fail = sz;
+				sz = RTE_ALIGN_FLOOR(sz / 2, FASTMEM_SLAB_SIZE);
+			}
 		}
+		if (s->parked == NULL)
+			break;
+		parked_free(s);
 	}
 	return 0;
+}
+
+/*
+ * The size of the socket's next zone: as large as what it holds already, at least one slab
+ * and at most FASTMEM_ZONE_SIZE: a socket holding little memory grows by little (a
+ * process that allocates one small object holds one slab), and one holding much needs
+ * few zones (their number grows with the logarithm of the backing memory).
+ */
+static size_t
+zone_next_size(const struct fastmem_socket *s)
+{
+	if (s->backing < FASTMEM_SLAB_SIZE)
+		return FASTMEM_SLAB_SIZE;
+	return RTE_MIN((size_t)rte_align64prevpow2(s->backing), FASTMEM_ZONE_SIZE);
 }
 
 /*
@@ -194,7 +275,7 @@ fastmem_zone_grow(struct fastmem_state *st, struct fastmem_socket *s)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (zone_add(st, s, RTE_MIN(avail, FASTMEM_ZONE_SIZE)) == 0) {
+	if (zone_add(st, s, RTE_MIN(avail, zone_next_size(s))) == 0) {
 		FASTMEM_LOG(DEBUG, "socket %d: EAL has no memory for a slab", s->socket_id);
 		ret = -ENOMEM;
 	}
@@ -283,13 +364,13 @@ trim_zones(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
 		 * ours alone. */
 		*prevp = zone->zone_next;
 		map_set(st, zone, bytes, 0);
-		fastmem_dbg_zone_release(zone);
+		fastmem_dbg_zone_release(zone, false);
 		if (rte_memzone_free(mz) != 0) {
 			/* cannot happen to a memzone fastmem reserved; keep the zone in use (its
 			 * leaves exist: mapping it again cannot fail) */
 			FASTMEM_LOG(ERR, "cannot free memzone %s, keeping it", mz->name);
 			map_set(st, zone, bytes, s->sidx + 1);
-			fastmem_slab_cut(s, mz, n_slabs, iova_slow);
+			fastmem_slab_cut(s, mz, n_slabs, iova_slow, false);
 			break;
 		}
 		FASTMEM_LOG(DEBUG, "socket %d: released a zone of %zu MiB", s->socket_id,
@@ -297,6 +378,7 @@ trim_zones(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
 		/* single writer (grow lock); read relaxed by statistics */
 		FASTMEM_STORE(&s->backing, s->backing - bytes);
 		FASTMEM_STORE(&s->trimmed, s->trimmed + bytes);
+		s->contig_fail = 0; /* EAL may have contiguous memory again */
 		released += bytes;
 		(*n)++;
 	}
@@ -329,7 +411,7 @@ fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, size_t kee
 	return released;
 }
 
-/* Deinit: give every zone of the socket back to EAL, whatever it holds. */
+/* Deinit: give every zone of the socket back to EAL, whatever it holds, parked ones too. */
 void
 fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s)
 {
@@ -340,12 +422,60 @@ fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s)
 		const struct rte_memzone *mz = zone->mz;
 
 		map_set(st, zone, (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE, 0);
-		fastmem_dbg_zone_release(zone);
+		fastmem_dbg_zone_release(zone, false);
 		if (rte_memzone_free(mz) != 0)
 			FASTMEM_LOG(ERR, "cannot free memzone %s", mz->name);
 		zone = next;
 	}
 	s->zones = NULL;
+	rte_spinlock_lock(&s->grow_lock);
+	parked_free(s);
+	rte_spinlock_unlock(&s->grow_lock);
+}
+
+/* True when every slab of every zone of the socket is in its pool: no object is out. */
+bool
+fastmem_zone_idle(struct fastmem_socket *s)
+{
+	const struct fastmem_slab *zone;
+	uint64_t slabs = 0;
+	bool idle;
+
+	rte_spinlock_lock(&s->grow_lock);
+	for (zone = s->zones; zone != NULL; zone = zone->zone_next)
+		slabs += zone->zone_slabs;
+	rte_spinlock_lock(&s->pool_lock);
+	idle = s->pool_count == slabs;
+	rte_spinlock_unlock(&s->pool_lock);
+	rte_spinlock_unlock(&s->grow_lock);
+	return idle;
+}
+
+/*
+ * fastmem_reset(): take every zone off the socket, keeping its memzone (parked), so that
+ * the socket starts again with no backing memory while growth can reuse the memzones
+ * instead of asking EAL for them. Every slab must be in the pool (fastmem_zone_idle()).
+ * The reservation, the trimmed bytes and the limit go back to what init sets.
+ */
+void
+fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s)
+{
+	struct fastmem_slab *zone;
+
+	rte_spinlock_lock(&s->grow_lock);
+	while ((zone = s->zones) != NULL) {
+		s->zones = zone->zone_next;
+		if (!fastmem_pool_take_zone(s, zone, 0))
+			rte_panic("fastmem: reset of socket %d with a zone in use\n", s->socket_id);
+		map_set(st, zone, (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE, 0);
+		fastmem_dbg_zone_release(zone, true);
+		zone->zone_next = s->parked;
+		s->parked = zone;
+	}
+	FASTMEM_STORE(&s->backing, 0);
+	FASTMEM_STORE(&s->trimmed, 0);
+	s->reserved = 0;
+	rte_spinlock_unlock(&s->grow_lock);
 }
 
 /* IOVA of an address in a zone that is not IOVA-contiguous: look up its page. */
