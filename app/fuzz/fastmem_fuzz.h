@@ -100,6 +100,29 @@ struct fz_model {
 	unsigned int next_handle;
 };
 
+/*
+ * The outcome of the input being run, as a digest: the opcodes, the number and bytes of
+ * live objects after each operation (what succeeded and failed), and where each new
+ * object lies in its slab (not its address: the same input must give the same digest
+ * whatever ran before it, fastmem_fuzz_replay --order-check checks that). Errors are the
+ * model's to check; rte_errno after a success is left out, as it is unspecified.
+ */
+extern uint64_t fz_digest;
+
+static inline void
+fz_digest_add(uint64_t v)
+{
+	/* FNV-1a over the value's 8 bytes */
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		fz_digest ^= (v >> (8 * i)) & 0xff;
+		fz_digest *= UINT64_C(0x100000001b3);
+	}
+}
+
+#define FZ_DIGEST_SEED UINT64_C(0xcbf29ce484222325)
+
 extern struct fz_model fz;
 extern enum fz_ctx fz_cur_ctx;
 extern unsigned int fz_op_no;

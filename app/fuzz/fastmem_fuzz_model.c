@@ -33,6 +33,7 @@
 #include "fastmem_fuzz.h"
 
 struct fz_model fz;
+uint64_t fz_digest;
 
 /* Built with -Dfastmem_stats=false, fastmem counts no cache hits: the hit counters read 0
  * and in_use, bytes_in_use, alloc_total and free_total are not meaningful (rte_fastmem.h);
@@ -298,6 +299,9 @@ fz_add(void *p, size_t size, unsigned int cls, int socket_id)
 	size_t cs = fz_class_size(cls);
 	unsigned int i = lower_bound(p);
 	struct fz_obj *o;
+
+	fz_digest_add((uintptr_t)p & (RTE_FASTMEM_SLAB_SIZE - 1));
+	fz_digest_add(cls);
 
 	FZ_CHECK(fz.n < FZ_MAX_LIVE, "model: live set overflow");
 	if (i > 0) {
