@@ -120,6 +120,32 @@ fastmem_cache_layout(void)
 /* The lcore callbacks; registered by init, unregistered by deinit. */
 static void *fastmem_lcore_cb;
 
+/*
+ * The lcore ids whose variable has used set, one bit each: what fastmem_lcore_next_used()
+ * iterates over. A bit is set by its lcore (relaxed: readers that miss it also miss the
+ * used flag, set before it) and cleared by teardown. Process-local, like the lcore
+ * variables.
+ */
+#define USED_WORDS ((RTE_MAX_LCORE + 63) / 64)
+static uint64_t lcores_used[USED_WORDS];
+
+unsigned int
+fastmem_lcore_next_used(unsigned int lcore_id)
+{
+	unsigned int w = lcore_id / 64;
+	uint64_t bits;
+
+	if (lcore_id >= RTE_MAX_LCORE)
+		return RTE_MAX_LCORE;
+	bits = FASTMEM_LOAD(&lcores_used[w]) & (UINT64_MAX << (lcore_id % 64));
+	while (bits == 0) {
+		if (++w == USED_WORDS)
+			return RTE_MAX_LCORE;
+		bits = FASTMEM_LOAD(&lcores_used[w]);
+	}
+	return RTE_MIN(w * 64 + (unsigned int)rte_bsf64(bits), (unsigned int)RTE_MAX_LCORE);
+}
+
 struct fastmem_lcore *
 fastmem_lcore_get(unsigned int lcore_id)
 {
@@ -191,12 +217,10 @@ fastmem_lcore_teardown(void)
 
 	rte_lcore_callback_unregister(fastmem_lcore_cb);
 	fastmem_lcore_cb = NULL;
-	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
+	FASTMEM_FOREACH_USED_LCORE(lcore_id) {
 		struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
 		struct fastmem_cset *emb = lcore_embedded(lc);
 
-		if (!FASTMEM_LOAD(&lc->used))
-			continue;
 		for (sidx = 0; sidx < FASTMEM_MAX_SOCKETS; sidx++) {
 			struct fastmem_cset *cs = lc->cset[sidx];
 
@@ -209,6 +233,7 @@ fastmem_lcore_teardown(void)
 		lc->own_sidx = FASTMEM_SIDX_NONE;
 		FASTMEM_STORE(&lc->used, 0);
 	}
+	memset(lcores_used, 0, sizeof(lcores_used));
 }
 
 /* Create the cache set of (calling lcore, sidx). */
@@ -219,8 +244,12 @@ cset_create(struct fastmem_state *st, struct fastmem_lcore *lc, unsigned int sid
 	unsigned int c;
 
 	if (!FASTMEM_LOAD(&lc->used)) {
+		unsigned int lcore_id = rte_lcore_id();
+
 		lc->own_sidx = (uint32_t)fastmem_local_sidx(st);
 		FASTMEM_STORE(&lc->used, 1);
+		__atomic_fetch_or(&lcores_used[lcore_id / 64], UINT64_C(1) << (lcore_id % 64),
+				__ATOMIC_RELAXED);
 	}
 	if (sidx == lc->own_sidx && lcore_embedded(lc) != NULL) {
 		cs = lcore_embedded(lc);

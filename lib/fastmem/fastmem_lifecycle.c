@@ -223,15 +223,15 @@ rte_fastmem_deinit(void)
  * leaves, without a deinit and an init, and without giving the memzones back to EAL.
  * Every lcore's caches and every transfer cache are emptied into the slabs; then, when no
  * object is out any more, the caches are forgotten and set up anew, every zone is parked
- * (kept, off the socket, for growth to reuse: fastmem_zone_park()), and every socket
- * starts over: no backing memory, no reservation, no limit, no trim threshold, counters
- * at 0. Returns 0, -ENODEV (not initialized), or -EBUSY when an object is still out
- * (nothing is reset then: the objects stay valid).
+ * (kept, off the socket, for growth to reuse: fastmem_zone_park()), up to keep_parked
+ * bytes per socket, and every socket starts over: no backing memory, no reservation, no
+ * limit, no trim threshold, counters at 0. Returns 0, -ENODEV (not initialized), or
+ * -EBUSY when an object is still out (nothing is reset then: the objects stay valid).
  *
  * Not MT-safe, as deinit: no other thread may use fastmem meanwhile.
  */
 int
-fastmem_reset(void)
+fastmem_reset(size_t keep_parked)
 {
 	struct fastmem_state *st;
 	unsigned int lcore_id, sidx;
@@ -243,7 +243,7 @@ fastmem_reset(void)
 		ret = -ENODEV;
 		goto out;
 	}
-	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+	FASTMEM_FOREACH_USED_LCORE(lcore_id)
 		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		fastmem_xfer_flush(st, sidx);
@@ -264,7 +264,7 @@ fastmem_reset(void)
 		struct fastmem_slab *parked;
 		uint32_t seq;
 
-		fastmem_zone_park(st, s);
+		fastmem_zone_park(st, s, keep_parked);
 		parked = s->parked;
 		seq = s->zone_seq; /* memzone names stay unique */
 		socket_setup(st, sidx, s->socket_id, s->external);

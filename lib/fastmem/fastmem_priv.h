@@ -400,6 +400,12 @@ struct fastmem_layout {
 
 extern struct fastmem_layout fastmem_layout;
 
+/* Every lcore id of this process that used fastmem since init, in increasing order: the
+ * statistics and flushes visit these only, not every lcore id up to RTE_MAX_LCORE. */
+#define FASTMEM_FOREACH_USED_LCORE(l) \
+	for ((l) = fastmem_lcore_next_used(0); (l) < RTE_MAX_LCORE; \
+			(l) = fastmem_lcore_next_used((l) + 1))
+
 /* The state, NULL when not initialized (release store in init; acquire loads). */
 extern struct fastmem_state *fastmem_state_ptr;
 
@@ -462,7 +468,7 @@ fastmem_zone_owner(const struct fastmem_state *st, const void *ptr)
 
 /* fastmem_lifecycle.c: init and deinit, the socket table */
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
-int fastmem_reset(void);
+int fastmem_reset(size_t keep_parked);
 /*
  * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
  * down the state. Code inside fastmem that may run concurrently with them, unlike the
@@ -476,6 +482,7 @@ int fastmem_cache_layout(void);
 int fastmem_lcore_setup(void);
 void fastmem_lcore_teardown(void);
 struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);
+unsigned int fastmem_lcore_next_used(unsigned int lcore_id);
 struct rte_fastmem_cache *fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id,
 		unsigned int sidx, unsigned int cls);
 void *fastmem_alloc_one(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
@@ -505,7 +512,7 @@ size_t fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, siz
 		bool try, unsigned int *n_zones);
 void fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_idle(struct fastmem_socket *s);
-void fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s);
+void fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s, size_t keep);
 void fastmem_zone_map_free(struct fastmem_state *st);
 rte_iova_t fastmem_zone_iova(const void *ptr);
 

@@ -71,14 +71,13 @@ walk_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls, c
 {
 	/* pairs with the release store of n_sockets in fastmem_socket_lookup() */
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	unsigned int first = lcore_id == ALL ? 0 : lcore_id;
-	unsigned int end = lcore_id == ALL ? RTE_MAX_LCORE : lcore_id + 1;
 	unsigned int c_first = cls == ALL ? 0 : cls;
 	unsigned int c_end = cls == ALL ? FASTMEM_NUM_CLASSES : cls + 1;
 	unsigned int l, sidx, c;
 
 	FASTMEM_LOCK_ASSERT(&st->stats_lock);
-	for (l = first; l < end; l++) {
+	for (l = lcore_id == ALL ? fastmem_lcore_next_used(0) : lcore_id; l < RTE_MAX_LCORE;
+			l = lcore_id == ALL ? fastmem_lcore_next_used(l + 1) : RTE_MAX_LCORE) {
 		struct fastmem_lcore *lc = fastmem_lcore_get(l);
 
 		if (!FASTMEM_LOAD(&lc->used))
@@ -460,11 +459,9 @@ rte_fastmem_dump(FILE *f)
 				cs.free_cache_misses, cs.alloc_nomem, cs.slabs_partial,
 				cs.slabs_full, cs.slab_acquires, cs.slab_releases);
 	}
-	for (l = 0; l < RTE_MAX_LCORE; l++) {
+	FASTMEM_FOREACH_USED_LCORE(l) {
 		struct rte_fastmem_lcore_stats ls;
 
-		if (!FASTMEM_LOAD(&fastmem_lcore_get(l)->used))
-			continue;
 		rte_fastmem_stats_lcore(l, &ls);
 		fprintf(f, "  lcore %3u: alloc hit/miss %" PRIu64 "/%" PRIu64 ", free hit/miss %"
 				PRIu64 "/%" PRIu64 ", ENOMEM %" PRIu64 ", cached %" PRIu64 " B\n",

@@ -145,7 +145,41 @@ parked_take(struct fastmem_socket *s, size_t size, bool contig)
 	return NULL;
 }
 
-/* Give the parked zones' memzones back to EAL. */
+/* Give the memzone of a parked zone, off the parked list, back to EAL. */
+static void
+parked_release(struct fastmem_slab *zone)
+{
+	FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
+	if (rte_memzone_free(zone->mz) != 0)
+		FASTMEM_LOG(ERR, "cannot free memzone %s", zone->mz->name);
+}
+
+/* Give the parked zones' memzones back to EAL, the largest first, until the parked zones
+ * hold at most keep bytes. */
+static void
+parked_free_above(struct fastmem_socket *s, size_t keep)
+	__rte_requires_capability(&s->grow_lock)
+{
+	struct fastmem_slab **prevp, **largestp, *zone;
+	size_t total;
+
+	for (;;) {
+		total = 0;
+		largestp = NULL;
+		for (prevp = &s->parked; (zone = *prevp) != NULL; prevp = &zone->zone_next) {
+			total += (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE;
+			if (largestp == NULL || zone->zone_slabs > (*largestp)->zone_slabs)
+				largestp = prevp;
+		}
+		if (total <= keep)
+			return;
+		zone = *largestp;
+		*largestp = zone->zone_next;
+		parked_release(zone);
+	}
+}
+
+/* Give every parked zone's memzone back to EAL. */
 static void
 parked_free(struct fastmem_socket *s)
 	__rte_requires_capability(&s->grow_lock)
@@ -154,9 +188,7 @@ parked_free(struct fastmem_socket *s)
 
 	while ((zone = s->parked) != NULL) {
 		s->parked = zone->zone_next;
-		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
-		if (rte_memzone_free(zone->mz) != 0)
-			FASTMEM_LOG(ERR, "cannot free memzone %s", zone->mz->name);
+		parked_release(zone);
 	}
 }
 
@@ -454,11 +486,12 @@ fastmem_zone_idle(struct fastmem_socket *s)
 /*
  * fastmem_reset(): take every zone off the socket, keeping its memzone (parked), so that
  * the socket starts again with no backing memory while growth can reuse the memzones
- * instead of asking EAL for them. Every slab must be in the pool (fastmem_zone_idle()).
- * The reservation, the trimmed bytes and the limit go back to what init sets.
+ * instead of asking EAL for them; of the parked zones, at most keep bytes stay parked
+ * (the largest go back to EAL first). Every slab must be in the pool
+ * (fastmem_zone_idle()). The reservation and the trimmed bytes go back to what init sets.
  */
 void
-fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s)
+fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s, size_t keep)
 {
 	struct fastmem_slab *zone;
 
@@ -472,6 +505,7 @@ fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s)
 		zone->zone_next = s->parked;
 		s->parked = zone;
 	}
+	parked_free_above(s, keep);
 	FASTMEM_STORE(&s->backing, 0);
 	FASTMEM_STORE(&s->trimmed, 0);
 	s->reserved = 0;
