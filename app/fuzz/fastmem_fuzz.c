@@ -11,11 +11,12 @@
  * EAL is initialised once (--no-huge -m 512 --no-shconf, a file prefix of its own, lcores
  * 0 and 1 on one CPU), and fastmem once; the main lcore (0) makes the calls, except inside
  * on_worker (lcore 1) and on_thread (a new thread without lcore id). Every input ends with
- * all its objects freed, both lcore caches flushed, the limits back to unlimited,
- * automatic trimming off, and a check that every statistic agrees with the model and that
- * no slab is left in a bin; then everything is trimmed, and fastmem reinitialized when the
- * input reserved memory (a trim keeps that), so that every input starts from the same
- * state: no backing memory, no limit, counters at their baseline.
+ * automatic trimming off, all its objects freed, both lcore caches flushed, and a check
+ * that every statistic agrees with the model and that no slab is left in a bin; then
+ * fastmem_reset() brings fastmem back to the state init leaves (no backing memory, no
+ * reservation, no limit, counters at 0), parking the zones for the next inputs, so that
+ * every input starts from the same state and its outcome does not depend on the inputs
+ * run before it.
  *
  * Input encoding
  * --------------
@@ -41,7 +42,8 @@
  *  15 virt2iova          index offset
  *  16 on_worker          nops                (the next 1 + nops % 16 operations on lcore 1)
  *  17 on_thread          nops                (... in a new thread without lcore id)
- *  18 reinit             (deinit; every call fails with ENODEV; init; init is EBUSY)
+ *  18 reinit             key (key FZ_REINIT_KEY: deinit; every call fails with ENODEV;
+ *                        init; init is EBUSY. Any other key: nothing)
  *  19 hlookup            size align socket   (the handle joins a table of 8)
  *  20 halloc             handle flags
  *  21 halloc_bulk        handle count flags
@@ -117,6 +119,11 @@
 #include "fastmem_priv.h"
 
 #define FZ_MAX_OPS 4096
+/* The key byte that makes operation 18 a reinit. */
+#define FZ_REINIT_KEY 0xd1
+/* What fastmem_reset() keeps of the zones an input grew, for the next inputs: releasing a
+ * memzone costs a memset of it in EAL, reusing a parked one nothing. */
+#define FZ_PARK_MAX FZ_MAX_BACKING
 #define FZ_MAX_BULK 512
 #define FZ_MAX_FREE_BULK 64
 #define FZ_ERRNO_SENTINEL 0x7e7e /* no errno has this value */
@@ -798,8 +805,8 @@ op_stats_reset(void)
 {
 	TRACE("rte_fastmem_stats_reset()");
 	rte_fastmem_stats_reset();
-	fz_check_reset();
-	fz_rebase();
+	fz_check_reset(false);
+	fz_rebase_last();
 	fz_check_stats(false);
 }
 
@@ -1249,8 +1256,9 @@ op_on_thread(struct fz_in *in)
 
 /* --- lifecycle --- */
 
+/* fastmem was just initialized (full) or reset: the model starts over. */
 static void
-model_init_done(void)
+model_init_done(bool full)
 {
 	unsigned int i;
 	size_t l;
@@ -1272,8 +1280,9 @@ model_init_done(void)
 		l = rte_fastmem_get_limit(fz.sockets[i]);
 		FZ_CHECK(l == SIZE_MAX, "limit of socket %d after init: %zu", fz.sockets[i], l);
 	}
-	fz_check_reset(); /* a fresh state counts nothing */
-	fz_rebase();
+	fz_check_reset(full); /* a fresh state counts nothing */
+	fz_untouch_all();
+	fz_rebase_last();
 }
 
 /* Every function of fastmem, deinitialized: ENODEV or a no-op. */
@@ -1344,13 +1353,14 @@ check_uninitialized(void *const *stale, unsigned int n_stale, unsigned int n_han
 }
 
 static void
-op_reinit(void)
+op_reinit(struct fz_in *in)
 {
 	void *stale[8];
 	unsigned int n_stale = RTE_MIN(fz.n, 8u), i;
 	int ret;
 
-	if (fz_cur_ctx != FZ_CTX_MAIN)
+	/* a deinit gives every memzone back to EAL, which clears their memory: kept rare */
+	if (in_u8(in) != FZ_REINIT_KEY || fz_cur_ctx != FZ_CTX_MAIN)
 		return;
 	rte_fastmem_handle_t old_h = fz.n_handles > 0 ? fz.handles[0].h : FZ_BAD_HANDLE;
 	unsigned int n_handles = fz.n_handles;
@@ -1366,7 +1376,7 @@ op_reinit(void)
 	FZ_CHECK(ret == 0, "rte_fastmem_init() after deinit: %d", ret);
 	rte_errno = 0;
 	check_ret(rte_fastmem_init(), FZ_EBUSY, "rte_fastmem_init() twice");
-	model_init_done();
+	model_init_done(true);
 }
 
 /* --- the decoder --- */
@@ -1438,7 +1448,7 @@ run_ops(struct fz_in *in, unsigned int max_ops)
 			op_on_thread(in);
 			break;
 		case 18:
-			op_reinit();
+			op_reinit(in);
 			break;
 		case 19:
 			op_hlookup(in);
@@ -1470,7 +1480,8 @@ run_ops(struct fz_in *in, unsigned int max_ops)
 }
 
 /*
- * End of an input: free everything, flush both lcores' caches, check every statistic
+ * End of an input: turn automatic trimming off, free everything, flush both lcores'
+ * caches, check every statistic
  * against the model (nothing is held), then reset fastmem to the state init leaves:
  * fastmem_reset() fails when anything is still out, and what it leaves is checked as an
  * init's is. The memzones stay in EAL's hands, parked for the next input's growth, so an
@@ -1484,6 +1495,9 @@ end_input(void)
 	int ret;
 
 	fz_op_no++;
+	/* zones freed by the input go to fastmem_reset(), parked, not to EAL by a trim */
+	FZ_CHECK(rte_fastmem_set_trim_threshold(SOCKET_ID_ANY, SIZE_MAX) == 0,
+			"cannot turn automatic trimming off");
 	while (fz.n > 0) {
 		k = RTE_MIN(fz.n, (unsigned int)FZ_MAX_FREE_BULK);
 		for (i = 0; i < k; i++)
@@ -1500,9 +1514,9 @@ end_input(void)
 		fz.worker_used = false;
 	}
 	fz_check_stats(true);
-	ret = fastmem_reset();
+	ret = fastmem_reset(FZ_PARK_MAX);
 	FZ_CHECK(ret == 0, "fastmem_reset() = %d: the input left something behind", ret);
-	model_init_done();
+	model_init_done(false);
 }
 
 int
@@ -1578,7 +1592,7 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 		fprintf(stderr, "fastmem_fuzz: rte_fastmem_init() failed: %d\n", ret);
 		exit(1);
 	}
-	model_init_done();
+	model_init_done(true);
 	printf("fastmem_fuzz: EAL up, %u socket(s), IOVA as %s, %s checks\n", fz.n_sockets,
 			rte_eal_iova_mode() == RTE_IOVA_VA ? "VA" : "PA",
 			fz.strict ? "exact" : "multi-socket (lenient ENOMEM and EBUSY)");

@@ -28,8 +28,8 @@
 
 /* Bounds that keep one input cheap and EAL memory (-m 512) far from exhausted. */
 #define FZ_MAX_LIVE 4096 /* live objects */
-#define FZ_MAX_LIVE_BYTES (32 * FZ_MIB) /* live objects, counted at class size */
-#define FZ_MAX_BACKING (256 * FZ_MIB) /* the most backing memory a reservation may reach */
+#define FZ_MAX_LIVE_BYTES (8 * FZ_MIB) /* live objects, counted at class size */
+#define FZ_MAX_BACKING (64 * FZ_MIB) /* the most backing memory a reservation may reach */
 
 /* Who makes the calls: the main lcore (0), the worker lcore (1) or a thread that has
  * no lcore id. */
@@ -154,11 +154,10 @@ int fz_find(const void *p);
 void fz_remove(unsigned int idx);
 void fz_forget_all(void);
 
-void fz_snapshot(struct fz_snap *s);
-void fz_rebase(void);
 void fz_rebase_last(void);
 void fz_check_stats(bool leak_check);
-void fz_check_reset(void);
+void fz_check_reset(bool full);
+void fz_untouch_all(void);
 bool fz_nomem_ok(int socket_id, unsigned int cls, unsigned int n);
 bool fz_eal_can_give_slab(int socket_id);
 size_t fz_backing(void);

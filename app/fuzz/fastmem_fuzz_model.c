@@ -130,10 +130,11 @@ fz_local_socket(void)
 /*
  * The bytes of an object that hold its pattern: all of them up to FZ_FULL, else the first
  * and the last FZ_EDGE bytes and FZ_MARK bytes at each 4 KiB boundary, so that filling and
- * checking a 1 MiB object costs 2% of it while every page of it is still looked at.
+ * checking a 1 MiB object costs 2% of it while every page of it is still looked at (the
+ * model's interval set, not the pattern, tells overlapping objects).
  */
-#define FZ_FULL (8 * FZ_KIB)
-#define FZ_EDGE (2 * FZ_KIB)
+#define FZ_FULL (2 * FZ_KIB)
+#define FZ_EDGE 512
 #define FZ_PAGE (4 * FZ_KIB)
 #define FZ_MARK 64
 #define FZ_MAX_REGIONS (FZ_MAX_SIZE / FZ_PAGE + 2)
@@ -242,11 +243,22 @@ fz_check_zero(const void *p, size_t size)
 	unsigned int n = regions(size, r), i;
 	size_t off;
 
-	for (i = 0; i < n; i++)
-		for (off = r[i].a; off < r[i].b; off++)
+	for (i = 0; i < n; i++) {
+		for (off = r[i].a; off < r[i].b; off++) {
+			uint64_t w;
+
+			if (off % 8 == 0 && off + 8 <= r[i].b) {
+				memcpy(&w, b + off, 8);
+				if (likely(w == 0)) {
+					off += 7;
+					continue;
+				}
+			}
 			if (unlikely(b[off] != 0))
 				fz_fail("RTE_FASTMEM_F_ZERO object %p of size %zu has 0x%02x at "
 						"offset %zu", p, size, b[off], off);
+		}
+	}
 }
 
 /* --- the live set --- */
@@ -361,13 +373,43 @@ ctx_lcore(enum fz_ctx ctx)
 	return ctx == FZ_CTX_MAIN ? rte_get_main_lcore() : FZ_WORKER_LCORE;
 }
 
-void
-fz_snapshot(struct fz_snap *s)
+/* The snapshot the last fz_check_stats() or fz_check_reset() compared. */
+static struct fz_snap last;
+
+/* The classes that may have changed since the last reset: those with a live object or an
+ * event counted since then. */
+static bool touched[FZ_NCLS];
+
+static void
+mark_touched(void)
+{
+	unsigned int c, x;
+
+	for (c = 0; c < FZ_NCLS; c++) {
+		if (fz.live_cls[c] > 0)
+			touched[c] = true;
+		for (x = 0; x < FZ_N_CTX; x++)
+			if (fz.allocs[x][c] + fz.frees[x][c] + fz.nomem[x][c] > 0)
+				touched[c] = true;
+	}
+}
+
+/*
+ * Every statistic the model checks. A class untouched since the last reset still has the
+ * figures of the last snapshot, which are copied rather than asked for again: the
+ * snapshots of an input cost the classes it used, not all of them. With full, every class
+ * is asked for (after an init).
+ */
+static void
+snapshot(struct fz_snap *s, bool full)
 {
 	unsigned int c, x;
 	int ret;
 
-	memset(s, 0, sizeof(*s));
+	mark_touched();
+	*s = last;
+	memset(&s->all, 0, sizeof(s->all));
+	memset(s->lc, 0, sizeof(s->lc));
 	ret = rte_fastmem_stats(&s->all);
 	FZ_CHECK(ret == 0, "rte_fastmem_stats() failed: %d", ret);
 	for (x = 0; x < FZ_N_CTX; x++) {
@@ -380,6 +422,11 @@ fz_snapshot(struct fz_snap *s)
 	for (c = 0; c < FZ_NCLS; c++) {
 		size_t cs = fz_class_size(c);
 
+		if (!full && !touched[c])
+			continue;
+		memset(&s->cls[c], 0, sizeof(s->cls[c]));
+		for (x = 0; x < FZ_N_CTX; x++)
+			memset(&s->lcc[x][c], 0, sizeof(s->lcc[x][c]));
 		ret = rte_fastmem_stats_class(cs, &s->cls[c]);
 		FZ_CHECK(ret == 0, "rte_fastmem_stats_class(%zu) failed: %d", cs, ret);
 		for (x = 0; x < FZ_N_CTX; x++) {
@@ -392,16 +439,6 @@ fz_snapshot(struct fz_snap *s)
 					ctx_names[x], ret);
 		}
 	}
-}
-
-/* Start counting events from now. */
-void
-fz_rebase(void)
-{
-	fz_snapshot(&fz.base);
-	memset(fz.allocs, 0, sizeof(fz.allocs));
-	memset(fz.frees, 0, sizeof(fz.frees));
-	memset(fz.nomem, 0, sizeof(fz.nomem));
 }
 
 size_t
@@ -417,14 +454,39 @@ fz_backing(void)
 	FZ_CHECK((uint64_t)(got) == (uint64_t)(want), "%s: %" PRIu64 ", model says %" PRIu64, \
 			what, (uint64_t)(got), (uint64_t)(want))
 
-/* Right after rte_fastmem_stats_reset(): every event counter reads 0. */
+/* Report a statistic that differs from the model, described by fmt. */
+__rte_noreturn __rte_format_printf(3, 4) static void
+eq_fail(uint64_t got, uint64_t want, const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fz_fail("%s: %" PRIu64 ", model says %" PRIu64, what, got, want);
+}
+
+/* CHECK_EQ with a description formatted only when the check fails. */
+#define CHECK_EQF(got, want, ...) do { \
+	uint64_t got_ = (uint64_t)(got), want_ = (uint64_t)(want); \
+	if (unlikely(got_ != want_)) \
+		eq_fail(got_, want_, __VA_ARGS__); \
+} while (0)
+
+/*
+ * Right after rte_fastmem_stats_reset(), fastmem_reset() or an init: every event counter
+ * reads 0. The snapshot is kept for fz_rebase_last(). With full (after an init), every
+ * class is asked for.
+ */
 void
-fz_check_reset(void)
+fz_check_reset(bool full)
 {
 	struct fz_snap s;
 	unsigned int c, x;
 
-	fz_snapshot(&s);
+	snapshot(&s, full);
+	last = s;
 	CHECK_EQ("alloc_total after reset", s.all.alloc_total, 0);
 	CHECK_EQ("free_total after reset", s.all.free_total, 0);
 	CHECK_EQ("alloc_nomem after reset", s.all.alloc_nomem, 0);
@@ -463,8 +525,13 @@ sum_ctx(uint64_t (*a)[FZ_NCLS], unsigned int c)
 	return s;
 }
 
-/* The snapshot the last fz_check_stats() compared. */
-static struct fz_snap last;
+/* After fastmem_reset() or an init, checked by fz_check_reset(): no class holds anything
+ * or counts any event. */
+void
+fz_untouch_all(void)
+{
+	memset(touched, 0, sizeof(touched));
+}
 
 /* Start counting events from the last checked snapshot (nothing happened since). */
 void
@@ -483,10 +550,9 @@ fz_check_stats(bool leak_check)
 	const struct fz_snap *b = &fz.base;
 	uint64_t allocs = 0, frees = 0, nomem = 0, slabs = 0, cached_bytes = 0;
 	struct fz_snap s;
-	char what[128];
 	unsigned int c, x;
 
-	fz_snapshot(&s);
+	snapshot(&s, false);
 	last = s;
 	CHECK_EQ("n_classes", s.all.n_classes, FZ_NCLS);
 	if (FZ_HITS)
@@ -511,51 +577,45 @@ fz_check_stats(bool leak_check)
 		nomem += sum_ctx(fz.nomem, c);
 		CHECK_EQ("class_size", k->class_size, cs);
 		if (FZ_HITS) {
-			snprintf(what, sizeof(what), "class %zu B: in_use", cs);
-			CHECK_EQ(what, k->in_use, fz.live_cls[c]);
-			snprintf(what, sizeof(what), "class %zu B: allocations", cs);
-			CHECK_EQ(what, k->alloc_cache_hits + k->alloc_cache_misses -
+			CHECK_EQF(k->in_use, fz.live_cls[c], "class %zu B: in_use", cs);
+			CHECK_EQF(k->alloc_cache_hits + k->alloc_cache_misses -
 					kb->alloc_cache_hits - kb->alloc_cache_misses,
-					sum_ctx(fz.allocs, c));
-			snprintf(what, sizeof(what), "class %zu B: frees", cs);
-			CHECK_EQ(what, k->free_cache_hits + k->free_cache_misses -
+					sum_ctx(fz.allocs, c), "class %zu B: allocations", cs);
+			CHECK_EQF(k->free_cache_hits + k->free_cache_misses -
 					kb->free_cache_hits - kb->free_cache_misses,
-					sum_ctx(fz.frees, c));
+					sum_ctx(fz.frees, c), "class %zu B: frees", cs);
 		} else {
 			FZ_CHECK(k->alloc_cache_hits + k->free_cache_hits == 0,
 					"class %zu B: cache hits counted with fastmem_stats off", cs);
 		}
-		snprintf(what, sizeof(what), "class %zu B: alloc_nomem", cs);
-		CHECK_EQ(what, k->alloc_nomem - kb->alloc_nomem, sum_ctx(fz.nomem, c));
-		snprintf(what, sizeof(what), "class %zu B: slab_acquires - slab_releases", cs);
-		CHECK_EQ(what, (k->slab_acquires - kb->slab_acquires) -
+		CHECK_EQF(k->alloc_nomem - kb->alloc_nomem, sum_ctx(fz.nomem, c),
+				"class %zu B: alloc_nomem", cs);
+		CHECK_EQF((k->slab_acquires - kb->slab_acquires) -
 				(k->slab_releases - kb->slab_releases),
-				n_slabs - kb->slabs_partial - kb->slabs_full);
+				n_slabs - kb->slabs_partial - kb->slabs_full,
+				"class %zu B: slab_acquires - slab_releases", cs);
 
 		for (x = 0; x < FZ_N_CTX; x++) {
 			const struct rte_fastmem_lcore_class_stats *l = &s.lcc[x][c];
 			const struct rte_fastmem_lcore_class_stats *lb = &b->lcc[x][c];
 
-			snprintf(what, sizeof(what), "class %zu B, %s: allocations", cs,
-					ctx_names[x]);
 			if (FZ_HITS || x == FZ_CTX_THREAD)
-				CHECK_EQ(what, l->alloc_cache_hits + l->alloc_cache_misses -
+				CHECK_EQF(l->alloc_cache_hits + l->alloc_cache_misses -
 						lb->alloc_cache_hits - lb->alloc_cache_misses,
-						fz.allocs[x][c]);
-			snprintf(what, sizeof(what), "class %zu B, %s: frees", cs, ctx_names[x]);
+						fz.allocs[x][c], "class %zu B, %s: allocations",
+						cs, ctx_names[x]);
 			if (FZ_HITS || x == FZ_CTX_THREAD)
-				CHECK_EQ(what, l->free_cache_hits + l->free_cache_misses -
+				CHECK_EQF(l->free_cache_hits + l->free_cache_misses -
 						lb->free_cache_hits - lb->free_cache_misses,
-						fz.frees[x][c]);
-			snprintf(what, sizeof(what), "class %zu B, %s: alloc_nomem", cs,
-					ctx_names[x]);
-			CHECK_EQ(what, l->alloc_nomem - lb->alloc_nomem, fz.nomem[x][c]);
+						fz.frees[x][c], "class %zu B, %s: frees", cs,
+						ctx_names[x]);
+			CHECK_EQF(l->alloc_nomem - lb->alloc_nomem, fz.nomem[x][c],
+					"class %zu B, %s: alloc_nomem", cs, ctx_names[x]);
 			if (x == FZ_CTX_THREAD) {
-				snprintf(what, sizeof(what), "class %zu B, %s: cache hits and "
-						"cached objects", cs, ctx_names[x]);
-				CHECK_EQ(what, l->alloc_cache_hits - lb->alloc_cache_hits +
+				CHECK_EQF(l->alloc_cache_hits - lb->alloc_cache_hits +
 						l->free_cache_hits - lb->free_cache_hits +
-						l->cached, 0);
+						l->cached, 0, "class %zu B, %s: cache hits and "
+						"cached objects", cs, ctx_names[x]);
 				continue;
 			}
 			FZ_CHECK(l->cached <= l->cache_capacity, "class %zu B, %s: %" PRIu64
@@ -601,18 +661,16 @@ fz_check_stats(bool leak_check)
 			e += fz.nomem[x][c];
 			cb += s.lcc[x][c].cached * fz_class_size(c);
 		}
-		snprintf(what, sizeof(what), "%s: allocations", ctx_names[x]);
 		if (FZ_HITS || x == FZ_CTX_THREAD)
-			CHECK_EQ(what, l->alloc_cache_hits + l->alloc_cache_misses -
-					lb->alloc_cache_hits - lb->alloc_cache_misses, a);
-		snprintf(what, sizeof(what), "%s: frees", ctx_names[x]);
+			CHECK_EQF(l->alloc_cache_hits + l->alloc_cache_misses -
+					lb->alloc_cache_hits - lb->alloc_cache_misses, a,
+					"%s: allocations", ctx_names[x]);
 		if (FZ_HITS || x == FZ_CTX_THREAD)
-			CHECK_EQ(what, l->free_cache_hits + l->free_cache_misses -
-					lb->free_cache_hits - lb->free_cache_misses, f);
-		snprintf(what, sizeof(what), "%s: alloc_nomem", ctx_names[x]);
-		CHECK_EQ(what, l->alloc_nomem - lb->alloc_nomem, e);
-		snprintf(what, sizeof(what), "%s: bytes_cached", ctx_names[x]);
-		CHECK_EQ(what, l->bytes_cached, cb);
+			CHECK_EQF(l->free_cache_hits + l->free_cache_misses -
+					lb->free_cache_hits - lb->free_cache_misses, f,
+					"%s: frees", ctx_names[x]);
+		CHECK_EQF(l->alloc_nomem - lb->alloc_nomem, e, "%s: alloc_nomem", ctx_names[x]);
+		CHECK_EQF(l->bytes_cached, cb, "%s: bytes_cached", ctx_names[x]);
 	}
 	if (leak_check)
 		FZ_CHECK((!FZ_HITS || s.all.bytes_in_use == 0) && s.all.bytes_cached == 0,
