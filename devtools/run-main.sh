@@ -8,12 +8,16 @@
 #                            per-lcore arrays and TLS, and the resident memory they cost
 #   fastmem_perf_autotest    fastmem versus rte_mempool and rte_malloc (when built), the
 #                            short version unless FASTMEM_PERF_QUICK=0
-#   fastmem_memory_perf_autotest  peak memory of a shifting workload, same comparison
+#   fastmem_memory_perf_autotest  the memory fastmem, per-type mempools and rte_malloc
+#                            hold for three kinds of workload (oldest-first frees,
+#                            random-victim falls, heavy-tailed lifetimes), the short
+#                            version unless FASTMEM_PERF_QUICK=0
 # and then the conntrack example (examples/conntrack) on a capture of its generator, run
 # through fastmem and through one mempool per object type: packets per second per worker
 # lcore, flows, and peak memory held, side by side.
 # The fastmem and conntrack figures also go to a CSV (FASTMEM_PERF_CSV, default
-# <build>/fastmem-perf.csv) that devtools/perf_chart.py draws as an SVG chart beside it.
+# <build>/fastmem-perf.csv) that devtools/perf_chart.py draws as an SVG chart beside it
+# (speed and conntrack panels, and a memory panel with one group of bars per workload).
 # A test that this build of dpdk-test does not register is left out with a note.
 #
 # Environment:

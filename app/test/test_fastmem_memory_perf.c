@@ -3,39 +3,71 @@
  */
 
 /*
- * fastmem_memory_perf_autotest: the memory a shifting workload costs with fastmem, with
- * one mempool per object type, and with rte_malloc.
+ * fastmem_memory_perf_autotest: the memory that workloads of many object types cost with
+ * fastmem, with one mempool per type (each created for the peak count of its own type: a
+ * deployment that knows its peaks exactly) and with rte_malloc, in the same run.
  *
- * The workload has four object types, A to D, of 64, 200, 700 and 1500 B. Each type's
- * demand peaks at MEM_PEAK_BYTES of objects and ebbs to a sixteenth of that. The phases
- * are A, B, C, D, A: in each, the phase's type rises from its low to its peak while the
- * previous phase's type falls back to its low (oldest objects first, as sessions time
- * out), the two interleaved at the same relative pace; every eighth step also frees a
- * randomly chosen live object and allocates a replacement of the same type. The sequence
- * is pseudo-random but the same on every run and for every allocator.
+ * Workloads (the full version's sizes; the quick version divides every peak by 4):
+ *  - oldest-first: types of 64, 200, 700 and 1500 B, phases A, B, C, D, A; in each, the
+ *    phase's type rises to 48 MiB of objects while the previous phase's type falls to a
+ *    sixteenth of that, oldest objects first (as sessions time out), the two at the same
+ *    relative pace; every eighth step also replaces a random live object;
+ *  - random-1/D, for D = 4, 8, 16, 32, on two mixes of sizes that are not powers of two:
+ *    five types of 200, 320, 1200, 2500 and 5000 B, each rising to 24 MiB, and six of 456,
+ *    264, 168, 104, 72 and 40 B, each rising to 8 MiB. The types take turns, in that
+ *    order (sizes rising in the first mix, falling in the second): one rises to its peak,
+ *    then falls to 1/D of it by frees of randomly chosen live objects (a burst of
+ *    sessions, most of them end at random, stragglers stay); after the last, the first
+ *    rises again;
+ *  - heavy-tail: types of 2500, 1200, 700, 200, 136 and 56 B; each allocation's lifetime
+ *    is drawn from a Pareto distribution (alpha 1.5: most objects die young, a few live
+ *    very long), counted in bytes allocated after it, with a mean of 16 MiB, about which
+ *    the live bytes settle; the share of the bytes allocated moves from the first type to
+ *    the last over the run (each type's share a triangle around where the run is, and at
+ *    least 2%), for 16 x 16 MiB allocated in all.
+ * Every workload first runs with no allocator, to count its demand (the peak of live
+ * bytes, the sum of the requested sizes of the objects alive, and each type's peak count,
+ * which the mempools are created for); then with each allocator, with the same sequence of
+ * operations, from the same seed.
  *
- * What is reported, at its peak over the run, against the peak of live bytes (the sum of
- * the requested sizes of the objects alive):
- *  - fastmem: bytes_backing of rte_fastmem_stats(), the memzones reserved from EAL (this is
- *    never given back before rte_fastmem_deinit(), so its last value is its peak); and,
- *    sampled every 1024 steps, the slabs assigned to classes (slabs_partial + slabs_full
- *    of every class) x 2 MiB, which is the memory in use independent of zone size;
- *  - per-type mempools, each created for the peak object count of its own type (a
- *    deployment that knows its peaks exactly), with the cache of the speed benchmark
- *    (512): the sum of the memory chunks of the four pools (rte_mempool_mem_iter(): the
- *    objects with their headers and padding); the pools' own memzones (struct and per-lcore
- *    caches) are printed apart, not counted in the ratio. Pools are created with the
- *    default flags, which pad each object to an odd number of cache lines (spreading
- *    objects over memory channels); what the pools would take with
- *    RTE_MEMPOOL_F_NO_SPREAD (rte_mempool_calc_obj_size() x objects, no page losses) is
- *    printed too, as the tightest per-type pools can be;
- *  - rte_malloc: the peak, sampled every 1024 steps and at every phase's end, of the growth
- *    of heap_allocsz_bytes of the lcore's socket (rte_malloc_get_socket_stats()): the
- *    elements, their headers and padding included.
+ * Per workload and allocator it prints the peak backing, over the peak of live bytes,
+ * over the per-type mempools and over rte_malloc (test_fastmem_memory_perf.h says where
+ * each figure comes from):
+ *  - fastmem: the growth of EAL's malloc heaps from before rte_fastmem_init(): the
+ *    memzones of backing memory (bytes_backing) and fastmem's own metadata (its state
+ *    memzone, and the caches and transfer caches it allocates from the heap; not the
+ *    per-lcore state in lcore variables, which is no EAL memory); also the memory held by
+ *    classes (slabs assigned to classes x slab size, peak and at the end), the memory in
+ *    lcore and transfer caches (bytes_cached), and how many slabs emptied (slab_releases);
+ *  - per-type mempools: their memory chunks (objects with headers and padding); the pools'
+ *    own memzones (struct and per-lcore caches) are printed apart, as is what pools created
+ *    with RTE_MEMPOOL_F_NO_SPREAD would take;
+ *  - rte_malloc: the growth of EAL's malloc heaps.
+ * At the end, a Markdown table sums up every workload.
  *
- * Environment: FASTMEM_PERF_CSV appends the figures to that CSV file (see
- * test_fastmem_perf.h). Nothing here asserts a size: the test fails only when an
- * allocator fails.
+ * Memory: the largest run of one allocator, the oldest-first workload's mempools, holds
+ * about 370 MiB of EAL memory at once: the full version needs --no-huge -m 1024, or
+ * 512 MiB of free hugepages. The quick version holds at most 130 MiB and fits in
+ * --no-huge -m 1024 as well. The memory mode shows in the figures: without hugepages a
+ * mempool keeps each object smaller than 4 KiB within a page, which costs the pools more
+ * (an object of 2500 B takes a page of its own); with hugepages and IOVA as PA, fastmem's
+ * zones are as large as physically contiguous hugepages allow, which may change from run
+ * to run. Figures to compare across runs and builds: hugepages with --iova-mode=va (the
+ * first line printed says which mode a run had).
+ * Time: rte_malloc searches its free lists past every hole too small for the request,
+ * and random frees leave hundreds of thousands of them: rte_malloc takes most of the full
+ * version's time (minutes; the quick version takes seconds). FASTMEM_PERF_ALLOCATORS=
+ * fastmem runs fastmem alone, in seconds.
+ *
+ * Environment:
+ *   FASTMEM_PERF_QUICK=1      the quick version (also fastmem_memory_perf_quick_autotest)
+ *   FASTMEM_PERF_SEED         the seed of every workload's random choices (printed)
+ *   FASTMEM_PERF_WORKLOADS    only these workloads, by name prefix: "random,heavy-tail"
+ *   FASTMEM_PERF_ALLOCATORS   only these allocators: "fastmem,mempool,rte_malloc" (ratios
+ *                             to the others are then not printed)
+ *   FASTMEM_PERF_CSV          append the figures to this CSV file (devtools/perf_chart.py
+ *                             draws them)
+ * Nothing here asserts a size: the test fails only when an allocator fails.
  */
 
 #include <errno.h>
@@ -46,289 +78,98 @@
 
 #include <rte_common.h>
 #include <rte_cycles.h>
-#include <rte_errno.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
-#include <rte_mempool.h>
+#include <rte_eal.h>
 
 #include <rte_fastmem.h>
 
 #include "test.h"
 #include "test_fastmem_perf.h"
+#include "test_fastmem_memory_perf.h"
+#include "test_fastmem_memory_workloads.h"
 
-#define MEM_TYPES 4
-#define MEM_PEAK_BYTES ((uint64_t)48 << 20) /* per type, of requested sizes */
-#define MEM_LOW_DIV 16 /* a type's low is its peak count / MEM_LOW_DIV */
-#define MEM_CHURN_EVERY 8
-#define MEM_SAMPLE_EVERY 1024
-#define MIB(b) ((double)(b) / (1 << 20))
+#define MEM_QUICK_DIV 4 /* the quick version's peaks: the full ones / this */
+#define MEM_DEFAULT_SEED UINT64_C(0x5eed0f0a57e3)
+#define MEM_MAX_ROWS 16
 
-static const size_t mem_sizes[MEM_TYPES] = { 64, 200, 700, 1500 };
-static const unsigned int mem_phases[] = { 0, 1, 2, 3, 0 };
+static const struct mem_mix mix_shift = { 4, { 64, 200, 700, 1500 } };
+static const struct mem_mix mix_five = { 5, { 200, 320, 1200, 2500, 5000 } };
+static const struct mem_mix mix_small = { 6, { 456, 264, 168, 104, 72, 40 } };
+static const struct mem_mix mix_heavy = { 6, { 2500, 1200, 700, 200, 136, 56 } };
 
-/* The live objects of a type, oldest first: a ring of peak count + 1 slots. */
-struct mem_live {
-	void **objs;
-	uint64_t cap;
-	uint64_t head; /* next slot to fill */
-	uint64_t tail; /* oldest */
+static const struct mem_wl mem_wls[] = {
+	{ "oldest-first", MEM_OLDEST, &mix_shift, 48, 16 },
+	{ "random-1/4", MEM_RANDOM, &mix_five, 24, 4 },
+	{ "random-1/8", MEM_RANDOM, &mix_five, 24, 8 },
+	{ "random-1/16", MEM_RANDOM, &mix_five, 24, 16 },
+	{ "random-1/32", MEM_RANDOM, &mix_five, 24, 32 },
+	{ "random-1/4", MEM_RANDOM, &mix_small, 8, 4 },
+	{ "random-1/8", MEM_RANDOM, &mix_small, 8, 8 },
+	{ "random-1/16", MEM_RANDOM, &mix_small, 8, 16 },
+	{ "random-1/32", MEM_RANDOM, &mix_small, 8, 32 },
+	{ "heavy-tail", MEM_HEAVY, &mix_heavy, 16, 0 },
 };
 
-/* An allocator under test. */
-struct mem_ops {
-	const char *name;
-	void *(*alloc)(unsigned int type);
-	void (*free)(unsigned int type, void *p);
-	void (*sample)(void); /* record the allocator's memory now (may be NULL) */
+/* A workload's figures, for its report and the summary. */
+struct mem_row {
+	const struct mem_wl *w;
+	uint64_t peak_live, end_live;
+	bool ran[MEM_NUM_ALLOCS];
+	struct mem_fig f[MEM_NUM_ALLOCS];
 };
 
-/* What a run observed. */
-struct mem_run {
-	uint64_t peak_live;            /* bytes requested, alive at once */
-	uint64_t peak_count[MEM_TYPES]; /* objects alive at once, per type */
-	uint64_t steps;
-};
+static struct mem_row mem_rows[MEM_MAX_ROWS];
+static unsigned int mem_n_rows;
+static bool mem_quick;
+static uint64_t mem_seed;
 
-static struct rte_mempool *mem_pools[MEM_TYPES];
-static uint64_t mem_peak;    /* the allocator's sampled peak, bytes */
-static uint64_t mem_peak2;   /* a second figure (fastmem: slabs in use) */
-static uint64_t mem_base;    /* rte_malloc: heap_allocsz_bytes before the run */
-
-static uint64_t
-mem_count(const struct mem_live *l)
+/* Whether @p name is in the comma-separated list of environment variable @p var (by
+ * prefix); an unset or empty list takes everything. */
+static bool
+mem_env_lists(const char *var, const char *name)
 {
-	return l->head - l->tail;
+	const char *list = getenv(var);
+	char buf[256], *tok, *save = NULL;
+
+	if (list == NULL || list[0] == '\0')
+		return true;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+		if (strncmp(name, tok, strlen(tok)) == 0)
+			return true;
+	return false;
 }
 
-static uint64_t
-mem_peak_count(unsigned int t)
-{
-	return MEM_PEAK_BYTES / mem_sizes[t];
-}
-
-/* Run the workload once. Returns 0, or -ENOMEM when an allocation failed. */
+/* One run of the workload with one allocator (or the counter). */
 static int
-mem_workload(const struct mem_ops *ops, struct mem_run *run)
+mem_run_one(const struct mem_wl *w, unsigned int wl_idx, const struct mem_alloc *a,
+		struct mem_fig *f)
 {
-	struct mem_live live[MEM_TYPES];
-	uint64_t state = UINT64_C(0xbb67ae8584caa73b);
-	uint64_t bytes = 0, low[MEM_TYPES];
-	unsigned int t, p;
-	int ret = 0;
+	uint64_t z = mem_seed + (wl_idx + 1) * UINT64_C(0x9e3779b97f4a7c15);
+	int ret;
 
-	memset(run, 0, sizeof(*run));
-	memset(live, 0, sizeof(live));
-	for (t = 0; t < MEM_TYPES; t++) {
-		live[t].cap = mem_peak_count(t) + 1;
-		live[t].objs = calloc(live[t].cap, sizeof(void *));
-		low[t] = mem_peak_count(t) / MEM_LOW_DIV;
-		if (live[t].objs == NULL) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-
-/* add one object of type t, remove the oldest of type t */
-#define MEM_PUSH(t) do { \
-		void *o_ = ops->alloc(t); \
-		if (o_ == NULL) { \
-			ret = -ENOMEM; \
-			goto out; \
-		} \
-		live[t].objs[live[t].head++ % live[t].cap] = o_; \
-		bytes += mem_sizes[t]; \
-	} while (0)
-#define MEM_POP(t) do { \
-		ops->free(t, live[t].objs[live[t].tail++ % live[t].cap]); \
-		bytes -= mem_sizes[t]; \
-	} while (0)
-
-	for (t = 0; t < MEM_TYPES; t++)
-		while (mem_count(&live[t]) < low[t])
-			MEM_PUSH(t);
-	for (p = 0; p < RTE_DIM(mem_phases); p++) {
-		unsigned int up_t = mem_phases[p];
-		unsigned int down_t = p > 0 ? mem_phases[p - 1] : MEM_TYPES;
-		uint64_t n_up = mem_peak_count(up_t) - mem_count(&live[up_t]);
-		uint64_t n_down = down_t < MEM_TYPES ? mem_count(&live[down_t]) - low[down_t] : 0;
-		uint64_t up = 0, down = 0;
-
-		while (up < n_up || down < n_down) {
-			/* keep both at the same fraction of their way */
-			if (down < n_down && (up >= n_up || down * n_up <= up * n_down)) {
-				MEM_POP(down_t);
-				down++;
-			} else {
-				MEM_PUSH(up_t);
-				up++;
-			}
-			run->steps++;
-			run->peak_live = RTE_MAX(run->peak_live, bytes);
-			for (t = 0; t < MEM_TYPES; t++)
-				run->peak_count[t] = RTE_MAX(run->peak_count[t],
-						mem_count(&live[t]));
-			if (run->steps % MEM_CHURN_EVERY == 0) {
-				uint64_t r = perf_rand(&state);
-				struct mem_live *l;
-				uint64_t pick;
-				void **slot;
-
-				t = (unsigned int)(r % MEM_TYPES);
-				l = &live[t];
-				if (mem_count(l) > 0) {
-					pick = l->tail + (r >> 8) % mem_count(l);
-					slot = &l->objs[pick % l->cap];
-					ops->free(t, *slot);
-					*slot = ops->alloc(t);
-					if (*slot == NULL) {
-						/* the NULL slot is skipped when emptying */
-						bytes -= mem_sizes[t];
-						ret = -ENOMEM;
-						goto out;
-					}
-				}
-			}
-			if (run->steps % MEM_SAMPLE_EVERY == 0 && ops->sample != NULL)
-				ops->sample();
-		}
-		if (ops->sample != NULL)
-			ops->sample();
-	}
-out:
-	for (t = 0; t < MEM_TYPES; t++) {
-		if (live[t].objs == NULL)
-			continue;
-		while (mem_count(&live[t]) > 0) {
-			void *o = live[t].objs[live[t].tail % live[t].cap];
-
-			if (o != NULL)
-				MEM_POP(t);
-			else
-				live[t].tail++;
-		}
-		free(live[t].objs);
-	}
-#undef MEM_PUSH
-#undef MEM_POP
+	/* every run of a workload draws the same numbers: splitmix64 of seed and workload */
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	mem_r.rng = (z ^ (z >> 31)) | 1;
+	mem_r.a = a;
+	mem_r.peak = ((uint64_t)w->peak_mib << 20) / (mem_quick ? MEM_QUICK_DIV : 1);
+	mem_r.ops = mem_r.live = mem_r.peak_live = mem_r.end_live = 0;
+	memset(mem_r.count, 0, sizeof(mem_r.count));
+	ret = a->start(&mem_r.types);
+	if (ret == 0)
+		ret = w->kind == MEM_HEAVY ? mem_heavy_run(w) : mem_rings_run(w);
+	a->stop(f);
+	if (ret != 0)
+		printf("%s: %s failed: %s\n", w->name, a->name, strerror(-ret));
 	return ret;
 }
 
-/* --- the allocators --- */
-
-static void *
-null_alloc(unsigned int type)
-{
-	return (void *)(uintptr_t)(type + 1);
-}
-
 static void
-null_free(unsigned int type, void *p)
-{
-	RTE_SET_USED(type);
-	RTE_SET_USED(p);
-}
-
-static void *
-fm_alloc(unsigned int type)
-{
-	return rte_fastmem_alloc(mem_sizes[type], PERF_ALIGN, 0);
-}
-
-static void
-fm_free(unsigned int type, void *p)
-{
-	RTE_SET_USED(type);
-	rte_fastmem_free(p);
-}
-
-static void
-fm_sample(void)
-{
-	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
-	struct rte_fastmem_class_stats cs;
-	struct rte_fastmem_stats s;
-	unsigned int i, n = rte_fastmem_classes(sizes);
-	uint64_t slabs = 0;
-
-	if (rte_fastmem_stats(&s) == 0)
-		mem_peak = RTE_MAX(mem_peak, s.bytes_backing);
-	for (i = 0; i < n; i++)
-		if (rte_fastmem_stats_class(sizes[i], &cs) == 0)
-			slabs += cs.slabs_partial + cs.slabs_full;
-	mem_peak2 = RTE_MAX(mem_peak2, slabs * RTE_FASTMEM_SLAB_SIZE);
-}
-
-static void *
-mp_alloc(unsigned int type)
-{
-	void *p;
-
-	return rte_mempool_get(mem_pools[type], &p) == 0 ? p : NULL;
-}
-
-static void
-mp_free(unsigned int type, void *p)
-{
-	rte_mempool_put(mem_pools[type], p);
-}
-
-static void *
-rm_alloc(unsigned int type)
-{
-	return rte_malloc(NULL, mem_sizes[type], 0);
-}
-
-static void
-rm_free(unsigned int type, void *p)
-{
-	RTE_SET_USED(type);
-	rte_free(p);
-}
-
-static int
-rm_socket(void)
-{
-	int s = (int)rte_socket_id();
-
-	return s >= 0 && s < RTE_MAX_NUMA_NODES ? s : 0;
-}
-
-static uint64_t
-rm_allocated(void)
-{
-	struct rte_malloc_socket_stats st;
-
-	if (rte_malloc_get_socket_stats(rm_socket(), &st) != 0)
-		return 0;
-	return st.heap_allocsz_bytes;
-}
-
-static void
-rm_sample(void)
-{
-	uint64_t now = rm_allocated();
-
-	if (now > mem_base)
-		mem_peak = RTE_MAX(mem_peak, now - mem_base);
-}
-
-static void
-mp_chunk_len(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *memhdr,
-		unsigned int mem_idx)
-{
-	uint64_t *sum = opaque;
-
-	RTE_SET_USED(mp);
-	RTE_SET_USED(mem_idx);
-	*sum += memhdr->len;
-}
-
-/* --- the test --- */
-
-static void
-mem_csv(const char *allocator, uint64_t bytes, double ratio)
+mem_csv(const struct mem_row *row, const char *allocator, uint64_t value, const char *unit)
 {
 	const char *path = getenv("FASTMEM_PERF_CSV");
+	uint64_t pools = row->f[MEM_MEMPOOLS].peak;
+	unsigned int t;
 	FILE *f;
 
 	if (path == NULL || path[0] == '\0')
@@ -338,119 +179,247 @@ mem_csv(const char *allocator, uint64_t bytes, double ratio)
 		return;
 	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) == 0)
 		fprintf(f, "%s\n", PERF_CSV_HEADER);
-	fprintf(f, "memory,1,64+200+700+1500,shifting,%s,%" PRIu64 ",bytes,%.3f\n", allocator,
-		bytes, ratio);
+	fprintf(f, "memory,1,");
+	for (t = 0; t < row->w->mix->n; t++)
+		fprintf(f, "%s%zu", t > 0 ? "+" : "", row->w->mix->size[t]);
+	/* the ratio column: to the per-type mempools, 0 where there is none */
+	fprintf(f, ",%s,%s,%" PRIu64 ",%s,%.3f\n", row->w->name, allocator, value, unit,
+		pools > 0 && strcmp(unit, "bytes") == 0 ? (double)value / pools : 0.0);
 	fclose(f);
 }
 
-static void
-mem_print(const char *what, uint64_t bytes, uint64_t live, uint64_t pools, const char *note)
+/* "1.23x", or "-" when either allocator did not run */
+static const char *
+mem_ratio(char *buf, size_t len, uint64_t a, uint64_t b)
 {
-	printf("%-22s %10.1f MiB %9.2fx", what, MIB(bytes), (double)bytes / (double)live);
-	if (pools > 0)
-		printf(" %9.2fx", (double)bytes / (double)pools);
+	if (a == 0 || b == 0)
+		snprintf(buf, len, "-");
 	else
-		printf(" %10s", "");
-	printf("  %s\n", note);
+		snprintf(buf, len, "%.2fx", (double)a / b);
+	return buf;
+}
+
+/* MiB with one decimal, or "-" when the allocator did not run */
+static const char *
+mem_mib(char *buf, size_t len, bool ran, uint64_t bytes)
+{
+	if (ran)
+		snprintf(buf, len, "%.1f", MIB(bytes));
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static void
+mem_report(const struct mem_row *row)
+{
+	static const char *const label[MEM_NUM_ALLOCS] = {
+		[MEM_FASTMEM] = "fastmem",
+		[MEM_MEMPOOLS] = "per-type mempools",
+		[MEM_RTE_MALLOC] = "rte_malloc",
+	};
+	const struct mem_fig *fm = &row->f[MEM_FASTMEM], *mp = &row->f[MEM_MEMPOOLS];
+	char r1[16], r2[16], r3[16];
+	unsigned int a;
+
+	printf("  %-20s %13s %9s %10s %10s\n", "allocator", "peak backing", "/ live",
+		"/ mempools", "/ malloc");
+	for (a = 0; a < MEM_NUM_ALLOCS; a++) {
+		const struct mem_fig *f = &row->f[a];
+
+		if (!row->ran[a])
+			continue;
+		printf("  %-20s %9.1f MiB %9s %10s %10s\n", label[a], MIB(f->peak),
+			mem_ratio(r1, sizeof(r1), f->peak, row->peak_live),
+			mem_ratio(r2, sizeof(r2), f->peak, mp->peak),
+			mem_ratio(r3, sizeof(r3), f->peak, row->f[MEM_RTE_MALLOC].peak));
+		if (a == MEM_FASTMEM) {
+			printf("    backing memzones %.1f MiB; metadata %.2f MiB in memzones, %.2f"
+				" MiB in the heap; %" PRIu64 " memzones in all\n", MIB(fm->zones),
+				MIB(fm->meta_zones), MIB(fm->meta_heap), fm->n_zones);
+			printf("    held by classes: peak %.1f MiB, at the end %.1f MiB (%s the"
+				" %.1f MiB live then)\n", MIB(fm->classes_peak),
+				MIB(fm->classes_end), mem_ratio(r1, sizeof(r1), fm->classes_end,
+					row->end_live), MIB(row->end_live));
+			printf("    in caches: peak %.1f MiB; in use at class size: peak %.1f MiB;"
+				" slabs emptied: %" PRIu64 "\n", MIB(fm->cached_peak),
+				MIB(fm->in_use_peak), fm->slabs_emptied);
+		} else if (a == MEM_MEMPOOLS) {
+			printf("    + %.1f MiB of pool structs and per-lcore caches (not counted);"
+				" with NO_SPREAD: %.1f MiB\n", MIB(mp->pool_hdrs),
+				MIB(mp->pool_tight));
+		}
+	}
+
+	mem_csv(row, "live", row->peak_live, "bytes");
+	if (row->ran[MEM_FASTMEM]) {
+		mem_csv(row, "fastmem", fm->peak, "bytes");
+		mem_csv(row, "fastmem_classes", fm->classes_peak, "bytes");
+		mem_csv(row, "fastmem_classes_end", fm->classes_end, "bytes");
+		mem_csv(row, "fastmem_cached", fm->cached_peak, "bytes");
+		mem_csv(row, "fastmem_slabs_emptied", fm->slabs_emptied, "slabs");
+	}
+	if (row->ran[MEM_MEMPOOLS]) {
+		mem_csv(row, "mempool", mp->peak, "bytes");
+		mem_csv(row, "mempool_nospread", mp->pool_tight, "bytes");
+	}
+	if (row->ran[MEM_RTE_MALLOC])
+		mem_csv(row, "rte_malloc", row->f[MEM_RTE_MALLOC].peak, "bytes");
+}
+
+/* Every workload of one kind: counted, then run with each allocator. */
+static int
+test_mem_kind(const void *data)
+{
+	enum mem_kind kind = *(const enum mem_kind *)data;
+	unsigned int i, a, t, ran = 0;
+
+	for (i = 0; i < RTE_DIM(mem_wls); i++) {
+		const struct mem_wl *w = &mem_wls[i];
+		struct mem_row *row = &mem_rows[mem_n_rows];
+		double secs[MEM_NUM_ALLOCS];
+		struct mem_fig none;
+
+		if (w->kind != kind || !mem_env_lists("FASTMEM_PERF_WORKLOADS", w->name) ||
+				mem_n_rows == MEM_MAX_ROWS)
+			continue;
+		memset(row, 0, sizeof(*row));
+		row->w = w;
+		memset(&mem_r.types, 0, sizeof(mem_r.types));
+		mem_r.types.n = w->mix->n;
+		memcpy(mem_r.types.size, w->mix->size, sizeof(mem_r.types.size));
+		TEST_ASSERT_SUCCESS(mem_run_one(w, i, &mem_counter, &none),
+			"%s: counting failed", w->name);
+		row->peak_live = mem_r.peak_live;
+		row->end_live = mem_r.end_live;
+		printf("\n%s, types of", w->name);
+		for (t = 0; t < w->mix->n; t++)
+			printf(" %zu", w->mix->size[t]);
+		printf(" B: %" PRIu64 " operations; peak live %.1f MiB, at the end %.1f MiB;"
+			" peak objects per type:", mem_r.ops, MIB(row->peak_live),
+			MIB(row->end_live));
+		for (t = 0; t < w->mix->n; t++)
+			printf(" %" PRIu64, mem_r.types.peak_count[t]);
+		printf("\n");
+		for (a = 0; a < MEM_NUM_ALLOCS; a++) {
+			uint64_t t0 = rte_get_timer_cycles();
+
+			if (!mem_env_lists("FASTMEM_PERF_ALLOCATORS", mem_allocs[a].name))
+				continue;
+			TEST_ASSERT_SUCCESS(mem_run_one(w, i, &mem_allocs[a], &row->f[a]),
+				"%s: %s failed", w->name, mem_allocs[a].name);
+			row->ran[a] = true;
+			secs[a] = (double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz();
+		}
+		printf("  run time (s):");
+		for (a = 0; a < MEM_NUM_ALLOCS; a++)
+			if (row->ran[a])
+				printf(" %s %.2f", mem_allocs[a].name, secs[a]);
+		printf("\n");
+		mem_n_rows++;
+		ran++;
+		mem_report(row);
+		/* the full version takes minutes: show each workload as it ends */
+		fflush(stdout);
+	}
+	return ran > 0 ? TEST_SUCCESS : TEST_SKIPPED;
+}
+
+/* The summary: one line per workload, as a Markdown table (MiB). */
+static void
+mem_summary(void)
+{
+	char r1[16], r2[16], r3[16], m1[16], m2[16], m3[16], m4[16], m5[16], n1[24];
+	unsigned int i;
+
+	printf("\nfastmem_memory_perf summary (%s version, seed 0x%" PRIx64 "; MiB):\n\n",
+		mem_quick ? "quick" : "full", mem_seed);
+	printf("| workload | sizes (B) | live | fastmem | mempools | rte_malloc | fastmem /"
+		" mempools | fastmem / rte_malloc | fastmem / live | classes at end |"
+		" cached | slabs emptied |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < mem_n_rows; i++) {
+		const struct mem_row *r = &mem_rows[i];
+		const struct mem_fig *fm = &r->f[MEM_FASTMEM];
+
+		if (r->ran[MEM_FASTMEM])
+			snprintf(n1, sizeof(n1), "%" PRIu64, fm->slabs_emptied);
+		else
+			snprintf(n1, sizeof(n1), "-");
+		printf("| %s | %zu..%zu | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r->w->name, r->w->mix->size[0],
+			r->w->mix->size[r->w->mix->n - 1], MIB(r->peak_live),
+			mem_mib(m1, sizeof(m1), r->ran[MEM_FASTMEM], fm->peak),
+			mem_mib(m2, sizeof(m2), r->ran[MEM_MEMPOOLS], r->f[MEM_MEMPOOLS].peak),
+			mem_mib(m3, sizeof(m3), r->ran[MEM_RTE_MALLOC],
+				r->f[MEM_RTE_MALLOC].peak),
+			mem_ratio(r1, sizeof(r1), fm->peak, r->f[MEM_MEMPOOLS].peak),
+			mem_ratio(r2, sizeof(r2), fm->peak, r->f[MEM_RTE_MALLOC].peak),
+			mem_ratio(r3, sizeof(r3), fm->peak, r->peak_live),
+			mem_mib(m4, sizeof(m4), r->ran[MEM_FASTMEM], fm->classes_end),
+			mem_mib(m5, sizeof(m5), r->ran[MEM_FASTMEM], fm->cached_peak), n1);
+	}
+}
+
+static const enum mem_kind kind_oldest = MEM_OLDEST;
+static const enum mem_kind kind_random = MEM_RANDOM;
+static const enum mem_kind kind_heavy = MEM_HEAVY;
+
+static struct unit_test_suite mem_suite = {
+	.suite_name = "fastmem memory perf",
+	.setup = NULL,
+	.teardown = NULL,
+	.unit_test_cases = {
+		TEST_CASE_NAMED_WITH_DATA("oldest-first", NULL, NULL, test_mem_kind,
+			&kind_oldest),
+		TEST_CASE_NAMED_WITH_DATA("random victims", NULL, NULL, test_mem_kind,
+			&kind_random),
+		TEST_CASE_NAMED_WITH_DATA("heavy-tailed lifetimes", NULL, NULL, test_mem_kind,
+			&kind_heavy),
+		TEST_CASES_END()
+	}
+};
+
+static int
+mem_main(bool quick)
+{
+	const char *seed = getenv("FASTMEM_PERF_SEED");
+	const char *q = getenv("FASTMEM_PERF_QUICK");
+	uint64_t start = rte_get_timer_cycles();
+	struct rte_fastmem_stats st;
+	bool was_init = rte_fastmem_stats(&st) == 0;
+	int ret;
+
+	mem_quick = quick || (q != NULL && atoi(q) > 0);
+	mem_seed = seed != NULL && seed[0] != '\0' ? strtoull(seed, NULL, 0) : MEM_DEFAULT_SEED;
+	mem_n_rows = 0;
+	printf("fastmem_memory_perf: %s version, seed 0x%" PRIx64 " (FASTMEM_PERF_SEED), %s,"
+		" IOVA as %s; fastmem asked for %d B alignment, rte_malloc for the cache line\n",
+		mem_quick ? "quick" : "full", mem_seed,
+		rte_eal_has_hugepages() ? "hugepages" : "no hugepages",
+		rte_eal_iova_mode() == RTE_IOVA_VA ? "VA" :
+		rte_eal_iova_mode() == RTE_IOVA_PA ? "PA" : "either", MEM_FM_ALIGN);
+	ret = unit_test_suite_runner(&mem_suite);
+	mem_summary();
+	printf("\nfastmem_memory_perf: done in %.1f s\n",
+		(double)(rte_get_timer_cycles() - start) / rte_get_timer_hz());
+	/* leave fastmem as found: the runs end with rte_fastmem_deinit() */
+	if (was_init && rte_fastmem_init() != 0)
+		ret = TEST_FAILED;
+	return ret;
 }
 
 static int
 test_fastmem_memory_perf(void)
 {
-	static const struct mem_ops null_ops = { "count", null_alloc, null_free, NULL };
-	static const struct mem_ops fm_ops = { "fastmem", fm_alloc, fm_free, fm_sample };
-	static const struct mem_ops mp_ops = { "mempools", mp_alloc, mp_free, NULL };
-	static const struct mem_ops rm_ops = { "rte_malloc", rm_alloc, rm_free, rm_sample };
-	uint64_t start = rte_get_timer_cycles();
-	uint64_t pools = 0, pool_hdrs = 0, tight = 0, fm_backing, fm_slabs, rm_peak;
-	struct mem_run ref, run;
-	char name[RTE_MEMPOOL_NAMESIZE];
-	unsigned int t;
-	int ret;
+	return mem_main(false);
+}
 
-	printf("fastmem_memory_perf: types of 64, 200, 700 and 1500 B; phases A, B, C, D, A; "
-		"each type rises to %.0f MiB of objects and falls to 1/%d of that; one step in %d "
-		"replaces a random live object\n", MIB(MEM_PEAK_BYTES), MEM_LOW_DIV,
-		MEM_CHURN_EVERY);
-
-	/* the demand itself */
-	ret = mem_workload(&null_ops, &ref);
-	TEST_ASSERT_SUCCESS(ret, "counting run failed");
-	printf("%" PRIu64 " steps; peak live %.1f MiB; peak objects per type:", ref.steps,
-		MIB(ref.peak_live));
-	for (t = 0; t < MEM_TYPES; t++)
-		printf(" %c %" PRIu64, 'A' + t, ref.peak_count[t]);
-	printf("\n");
-
-	/* fastmem, from empty */
-	rte_fastmem_deinit();
-	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "rte_fastmem_init() failed");
-	mem_peak = mem_peak2 = 0;
-	ret = mem_workload(&fm_ops, &run);
-	fm_sample();
-	fm_backing = mem_peak;
-	fm_slabs = mem_peak2;
-	rte_fastmem_deinit();
-	TEST_ASSERT_SUCCESS(ret, "fastmem ran out of memory");
-
-	/* one mempool per type, each for its own peak */
-	for (t = 0; t < MEM_TYPES; t++) {
-		snprintf(name, sizeof(name), "fmmem_mp%c", 'A' + t);
-		mem_pools[t] = perf_mempool_create(name, (unsigned int)ref.peak_count[t],
-				mem_sizes[t]);
-		if (mem_pools[t] == NULL) {
-			printf("cannot create mempool %s of %" PRIu64 " x %zu B: %s\n", name,
-				ref.peak_count[t], mem_sizes[t], rte_strerror(rte_errno));
-			ret = -ENOMEM;
-			break;
-		}
-		rte_mempool_mem_iter(mem_pools[t], mp_chunk_len, &pools);
-		tight += ref.peak_count[t] * rte_mempool_calc_obj_size((uint32_t)mem_sizes[t],
-				RTE_MEMPOOL_F_NO_SPREAD, NULL);
-		pool_hdrs += mem_pools[t]->mz->len;
-	}
-	if (ret == 0)
-		ret = mem_workload(&mp_ops, &run);
-	for (t = 0; t < MEM_TYPES; t++) {
-		rte_mempool_free(mem_pools[t]);
-		mem_pools[t] = NULL;
-	}
-	TEST_ASSERT_SUCCESS(ret, "the per-type mempools failed");
-
-	/* rte_malloc */
-	mem_peak = 0;
-	mem_base = rm_allocated();
-	ret = mem_workload(&rm_ops, &run);
-	rm_peak = mem_peak;
-	TEST_ASSERT_SUCCESS(ret, "rte_malloc ran out of memory");
-
-	printf("\n%-22s %14s %10s %10s\n", "allocator", "peak memory", "/ live", "/ mempools");
-	mem_print("fastmem backing", fm_backing, ref.peak_live, pools,
-		"bytes_backing: memzones reserved from EAL");
-	mem_print("fastmem slabs in use", fm_slabs, ref.peak_live, pools,
-		"slabs assigned to classes x 2 MiB, sampled");
-	mem_print("per-type mempools", pools, ref.peak_live, pools,
-		"memory chunks of the 4 pools, each sized for its peak");
-	printf("%-22s %10.1f MiB  (pool structs and per-lcore caches, not counted above)\n",
-		"  + mempool headers", MIB(pool_hdrs));
-	mem_print("  mempools, no spread", tight, ref.peak_live, pools,
-		"computed: objects x rte_mempool_calc_obj_size(NO_SPREAD)");
-	mem_print("rte_malloc", rm_peak, ref.peak_live, pools,
-		"growth of heap_allocsz_bytes (headers, padding), sampled");
-	printf("\nTarget: fastmem backing / per-type mempools <= 0.6x: %.2fx %s"
-		" (slabs in use: %.2fx; against no-spread pools: %.2fx and %.2fx)\n",
-		(double)fm_backing / pools, (double)fm_backing / pools <= 0.6 ? "met" : "NOT met",
-		(double)fm_slabs / pools, (double)fm_backing / tight, (double)fm_slabs / tight);
-	printf("fastmem_memory_perf: done in %.1f s\n",
-		(double)(rte_get_timer_cycles() - start) / rte_get_timer_hz());
-
-	mem_csv("live", ref.peak_live, 1.0);
-	mem_csv("fastmem", fm_backing, (double)fm_backing / pools);
-	mem_csv("fastmem_slabs", fm_slabs, (double)fm_slabs / pools);
-	mem_csv("mempool", pools, 1.0);
-	mem_csv("mempool_nospread", tight, (double)tight / pools);
-	mem_csv("rte_malloc", rm_peak, (double)rm_peak / pools);
-	return TEST_SUCCESS;
+static int
+test_fastmem_memory_perf_quick(void)
+{
+	return mem_main(true);
 }
 
 REGISTER_PERF_TEST(fastmem_memory_perf_autotest, test_fastmem_memory_perf);
+REGISTER_PERF_TEST(fastmem_memory_perf_quick_autotest, test_fastmem_memory_perf_quick);
