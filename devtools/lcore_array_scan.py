@@ -529,6 +529,11 @@ class LineTables:
         self.cache[cu.cu_offset] = files
         return files
 
+    def unit_files(self, die):
+        """Every file the line table of a DIE's compilation unit names."""
+        files = self._files(die.cu)
+        return sorted(set(files.values())) if files else []
+
     def name(self, die, index):
         """The path DW_AT_decl_file value `index` of `die` stands for, or None."""
         files = self._files(die.cu)
@@ -565,6 +570,7 @@ class UnitInfo:
         self.pointers = {}      # file-scope pointer variable -> its DIE
         self.structs = {}       # struct tag -> its DIE
         self.functions = []     # (decl line, name), of functions of the unit's own file
+        self.files = []         # every file its line table names
         self.lines = None
 
     def compiled_lines(self):
@@ -614,6 +620,7 @@ def collect_arrays(dwarf, types):
         if any(attr in top.attributes for attr in SPLIT_DWARF_ATTRS):
             raise ScanError('split DWARF (-gsplit-dwarf) is not supported; build without it')
         unit = UnitInfo(cu, dwarf)
+        unit.files = lines.unit_files(top)
         units.append(unit)
         for die in cu.iter_DIEs():
             if die.tag == 'DW_TAG_enumerator':
@@ -677,6 +684,7 @@ def collect_members(struct, types, lines, members, unit):
         if key in members:
             continue
         members[key] = {
+            'unit': (child.cu.cu_offset, lines.unit_files(child)),
             'name': name, 'scope': 'member', 'function': None, 'struct': tag,
             'storage': 'member', 'optimized_out': False, 'file': path, 'line': line,
             'dims': types.dims(array), 'type': types.name(member_type), 'array': array,
@@ -718,6 +726,7 @@ def describe_variable(die, types, lines):
 
     dims = types.dims(array)
     return {
+        'unit': (die.cu.cu_offset, lines.unit_files(die)),
         'name': to_str(name_attr.value) if name_attr is not None else '<anonymous>',
         'scope': scope,
         'function': function,
@@ -980,7 +989,8 @@ class Scanner:
                                       candidate['name'])
         if text is None:
             return 'length only', None
-        defined = dict(self.sources.defines(candidate['file']))
+        key, files = candidate['unit']
+        defined = dict(self.sources.unit_defines(key, files))
         defined.update(macros)
         return srctext.names_max_lcore(text, defined), ' '.join(text.split())
 
@@ -995,7 +1005,7 @@ class Scanner:
             if unit.path is None or unit.path in seen:
                 continue
             seen.add(unit.path)
-            defined = dict(self.sources.defines(unit.path))
+            defined = dict(self.sources.unit_defines(unit.cu.cu_offset, unit.files))
             defined.update(macros)
             for allocation in srctext.heap_allocations(self.sources, unit.path, defined):
                 compiled = unit.compiled_lines()
@@ -1025,6 +1035,7 @@ class Scanner:
                                 'without it'.format(name))
             dwarf = elf.get_dwarf_info()
             types = TypeInfo()
+            self.sources.units.clear()      # cached by unit offset, which is per file
             try:
                 candidates, enumerators, units = collect_arrays(dwarf, types)
             except ScanError as exc:

@@ -31,6 +31,7 @@ class SourceFiles:
 
     def __init__(self):
         self.cache = {}
+        self.units = {}
 
     def code(self, path):
         """The code of a file, or None when it cannot be read."""
@@ -48,6 +49,17 @@ class SourceFiles:
         if code is None:
             return {}
         return {m.group(1): m.group(2).strip() for m in DEFINE.finditer(code)}
+
+    def unit_defines(self, key, paths):
+        """name -> bodies of the object-like macros the files of a compilation unit (its
+        source and every header its line table names) define, cached under key."""
+        if key not in self.units:
+            macros = {}
+            for path in paths:
+                for name, body in self.defines(path).items():
+                    macros.setdefault(name, []).append(body)
+            self.units[key] = macros
+        return self.units[key]
 
 
 def bracket_text(code, start):
@@ -88,9 +100,12 @@ def names_max_lcore(text, macros, depth=0):
     if depth >= 16:
         return None
     for word in words:
-        body = macros.get(word)
-        if body is not None and names_max_lcore(body, macros, depth + 1):
-            return 'macro'
+        bodies = macros.get(word)
+        if bodies is None:
+            continue
+        for body in ([bodies] if isinstance(bodies, str) else bodies):
+            if names_max_lcore(body, macros, depth + 1):
+                return 'macro'
     return None
 
 

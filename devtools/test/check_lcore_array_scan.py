@@ -102,10 +102,12 @@ def fixture_expectations(args):
          r'uint64_t fx_dev_stats\['),
         ('fx_alias', 'static', None, 'data', 'N', 'uint8_t', 1, 1, 0,
          r'^static uint8_t fx_alias\['),
+        ('fx_header_alias', 'static', None, 'data', 'N', 'uint16_t', 2, 2, 0,
+         r'^static uint16_t fx_header_alias\['),
         ('fx_heap_stats', 'heap', 'fx_heap_init', 'heap', 'N', 'struct fx_stats',
          round_up(16, line), 16, 0, r'^\tfx_heap_stats = calloc'),
     ]
-    evidence = {'fx_alias': 'macro'}
+    evidence = {'fx_alias': 'macro', 'fx_header_alias': 'macro'}
     expected = {}
     for name, scope, function, storage, dim, elem, size, data, guard, pattern in table:
         count = n if dim == 'N' else n + 1
