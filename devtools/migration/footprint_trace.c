@@ -26,9 +26,9 @@
 
 #define TRACE_PAGE 4096u
 #define TRACE_LINE 64u
-#define TRACE_MAX_PAGES 1024u
+#define TRACE_MAX_PAGES 2048u
 #define TRACE_MAX_OPEN 16u
-#define TRACE_MAX_REGIONS 512u
+#define TRACE_MAX_REGIONS 1024u
 #define TRACE_LINE_SLOTS 8192u      /* a power of two */
 #define TRACE_FLAG_TF 0x100         /* x86 EFLAGS trap flag */
 
