@@ -24,15 +24,9 @@ import subprocess
 import sys
 import tempfile
 
-FAILURES = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_common import check, finish  # noqa: E402  pylint: disable=wrong-import-position
 
-
-def check(condition, what):
-    """Record a failed check, with what was expected."""
-    if not condition:
-        FAILURES.append(what)
-        print('FAIL: ' + what)
-    return condition
 
 
 def scan(args, *options):
@@ -421,11 +415,7 @@ def main():
     args = parser.parse_args()
     {'shared': test_shared, 'archive': test_archive, 'enum': test_enum,
      'errors': test_errors, 'own-build': test_own_build}[args.mode](args, args.inputs)
-    if FAILURES:
-        print('{} check(s) failed'.format(len(FAILURES)))
-        return 1
-    print('all checks passed')
-    return 0
+    return finish()
 
 
 if __name__ == '__main__':

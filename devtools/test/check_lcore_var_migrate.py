@@ -24,7 +24,9 @@ import subprocess
 import sys
 import tempfile
 
-FAILURES = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_common import check, finish  # noqa: E402  pylint: disable=wrong-import-position
+
 SKIP = 77
 
 # the options each converted fixture is rewritten with
@@ -36,12 +38,6 @@ FIXTURES = {
 }
 
 
-def check(condition, what):
-    """Record a failed check."""
-    if not condition:
-        FAILURES.append(what)
-        print('FAIL: ' + what)
-    return condition
 
 
 def run_tool(args, workdir, *options):
@@ -240,11 +236,7 @@ def main():
             return SKIP
     {'rewrite': test_rewrite, 'refused': test_refused, 'errors': test_errors,
      'equivalence': test_equivalence}[args.mode](args)
-    if FAILURES:
-        print('{} check(s) failed'.format(len(FAILURES)))
-        return 1
-    print('all checks passed')
-    return 0
+    return finish()
 
 
 if __name__ == '__main__':
