@@ -7,7 +7,8 @@ proof builds (devtools/run-migration.sh):
   * only the libraries it names are built (lib/meson.build's list is cut down: DPDK 22.11
     cannot disable most libraries by option);
   * this project's lcore variables are compiled into its EAL (rte_lcore_var.h,
-    eal_common_lcore_var.c, the exported symbol, and the rte_lcoremem_config.h they need);
+    eal_common_lcore_var.c, the exported symbol, and the rte_lcoremem_config.h and
+    eal_export.h they need);
   * its dpdk-test is built from the test sources it names only, plus the footprint
     harness of devtools/migration.
 
@@ -61,6 +62,12 @@ def add_lcore_var(tree, project, max_lcore_var):
                 os.path.join(eal, 'include'))
     shutil.copy(os.path.join(project, 'lib', 'eal', 'common', 'eal_common_lcore_var.c'),
                 os.path.join(eal, 'common'))
+    # the symbol export annotations of the source: DPDK 22.11 has no eal_export.h (it
+    # exports through version.map, below), this project's empty-expansion one serves
+    export = os.path.join(project, 'lib', 'eal', 'common', 'eal_export.h')
+    if os.path.exists(export) and not os.path.exists(os.path.join(eal, 'common',
+                                                                  'eal_export.h')):
+        shutil.copy(export, os.path.join(eal, 'common'))
     with open(os.path.join(eal, 'include', 'rte_lcoremem_config.h'), 'w',
               encoding='utf-8') as file:
         file.write('/* written by dpdk-lcoremem devtools/migration/prepare_dpdk_tree.py */\n'
