@@ -93,7 +93,7 @@ emit('member', p, struct=s, name=f, type=t, dim='RTE_MAX_LCORE + 1')
 @alloc@
 type T;
 T *E;
-identifier fn =~ "^(rte_zmalloc|rte_malloc|rte_calloc|rte_zmalloc_socket|rte_malloc_socket|rte_calloc_socket|malloc|calloc)$";
+identifier fn =~ "^(rte_(zmalloc|malloc|calloc)(_socket)?|malloc|calloc)$";
 expression list es;
 position p;
 @@

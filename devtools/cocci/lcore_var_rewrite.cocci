@@ -38,7 +38,7 @@ DECLVARS = set(declvars.split(','))
 @heapcheck depends on heap@
 identifier virtual.arr;
 expression list es;
-identifier fn =~ "^(rte_zmalloc|rte_malloc|rte_calloc|rte_zmalloc_socket|rte_malloc_socket|rte_calloc_socket|malloc|calloc)$";
+identifier fn =~ "^(rte_(zmalloc|malloc|calloc)(_socket)?|malloc|calloc)$";
 statement S;
 @@
 arr = fn(es);
@@ -55,7 +55,7 @@ identifier virtual.arr;
 identifier virtual.val;
 identifier virtual.lid;
 expression list es;
-identifier fn =~ "^(rte_zmalloc|rte_calloc|rte_zmalloc_socket|rte_calloc_socket|calloc)$";
+identifier fn =~ "^(rte_(zmalloc|calloc)(_socket)?|calloc)$";
 iterator name RTE_LCORE_VAR_FOREACH;
 @@
 - arr = fn(es);
@@ -70,7 +70,7 @@ identifier virtual.arr;
 identifier virtual.val;
 identifier virtual.lid;
 expression list es;
-identifier fn =~ "^(rte_zmalloc|rte_calloc|rte_zmalloc_socket|rte_calloc_socket|calloc)$";
+identifier fn =~ "^(rte_(zmalloc|calloc)(_socket)?|calloc)$";
 iterator name RTE_LCORE_VAR_FOREACH;
 @@
 - arr = fn(es);
@@ -83,7 +83,7 @@ iterator name RTE_LCORE_VAR_FOREACH;
 @heapalloc depends on heap && !linealign@
 identifier virtual.arr;
 expression list es;
-identifier fn =~ "^(rte_zmalloc|rte_malloc|rte_calloc|rte_zmalloc_socket|rte_malloc_socket|rte_calloc_socket|malloc|calloc)$";
+identifier fn =~ "^(rte_(zmalloc|malloc|calloc)(_socket)?|malloc|calloc)$";
 @@
 - arr = fn(es);
 + if (arr == NULL)
@@ -92,7 +92,7 @@ identifier fn =~ "^(rte_zmalloc|rte_malloc|rte_calloc|rte_zmalloc_socket|rte_mal
 @heapalloc_aligned depends on heap && linealign@
 identifier virtual.arr;
 expression list es;
-identifier fn =~ "^(rte_zmalloc|rte_malloc|rte_calloc|rte_zmalloc_socket|rte_malloc_socket|rte_calloc_socket|malloc|calloc)$";
+identifier fn =~ "^(rte_(zmalloc|malloc|calloc)(_socket)?|malloc|calloc)$";
 @@
 - arr = fn(es);
 + if (arr == NULL)
