@@ -6,17 +6,27 @@ variables.
 
 Reads the DWARF debug information of relocatable objects, shared libraries, executables
 and ar archives of objects, and reports every global, file-static or function-static
-variable whose type is an array with an outer dimension of RTE_MAX_LCORE or
-RTE_MAX_LCORE + 1, with what each element costs: its size, how much of it is alignment
-padding or cache guard, and what an lcore variable of the unpadded type would take.
+variable, and every struct member, whose type is an array with an outer dimension of
+RTE_MAX_LCORE or RTE_MAX_LCORE + 1, with what each element costs: its size, how much of
+it is alignment padding or cache guard, and what an lcore variable of the unpadded type
+would take; and the heap arrays that allocations size by RTE_MAX_LCORE.
+
+An array only as long as RTE_MAX_LCORE is not enough: where the source file the DWARF
+names can be read, the declaration must spell its dimension with RTE_MAX_LCORE (directly
+or through a macro); arrays of the same length declared otherwise are listed apart, as
+excluded. Heap arrays are found in the source text of each compilation unit, at lines
+the line table says were compiled.
 
 The value of RTE_MAX_LCORE comes from, in this order:
   1. --max-lcore N;
   2. the file's own DWARF: a macro definition (objects built with -g3), else an
      enumerator named RTE_MAX_LCORE;
-  3. the rte_build_config.h named by --build-config, or else the one of the installed
-     DPDK (found through pkg-config, then in the usual include folders);
-  4. 128, DPDK's default.
+  3. the rte_build_config.h named by --build-config;
+  4. the build being scanned: an rte_build_config.h in the compilation folder the DWARF
+     records, or in a folder above the file scanned (a DPDK build folder has one);
+  5. the rte_build_config.h of the installed DPDK (found through pkg-config, then in the
+     usual include folders);
+  6. 128, DPDK's default.
 
 Exit status: 0 when no array was found, 1 when some were, 2 on any error (bad option,
 unreadable or malformed file, or no input carrying debug information).
@@ -35,6 +45,8 @@ import re
 import stat
 import subprocess
 import sys
+
+import lcore_array_source as srctext
 
 try:
     from elftools.common.exceptions import ELFError, ELFRelocationError, DWARFError
@@ -180,43 +192,58 @@ def installed_build_configs():
     return [os.path.join(folder, 'rte_build_config.h') for folder in folders]
 
 
-def fallback_max_lcore(build_config):
-    """RTE_MAX_LCORE when neither the command line nor the DWARF gives it: (value, source)."""
-    candidates = [build_config] if build_config else installed_build_configs()
-    for path in candidates:
+def fallback_max_lcore(build_config, build_folders=()):
+    """RTE_MAX_LCORE when neither the command line nor the DWARF gives it: (value, source).
+    build_folders: where the build being scanned may keep its rte_build_config.h."""
+    if build_config:
+        value = read_build_config(build_config)
+        if value is None:
+            raise ScanError('{}: no RTE_MAX_LCORE definition found'.format(build_config))
+        return value, os.path.normpath(build_config)
+    near = srctext.build_config_near(build_folders)
+    if near is not None:
+        value = read_build_config(near)
+        if value is not None:
+            return value, 'build folder: {}'.format(os.path.normpath(near))
+    for path in installed_build_configs():
         value = read_build_config(path)
         if value is not None:
             return value, os.path.normpath(path)
-    if build_config:
-        raise ScanError('{}: no RTE_MAX_LCORE definition found'.format(build_config))
     return DEFAULT_MAX_LCORE, 'default'
 
 
-def macro_max_lcore(elf):
-    """Values of RTE_MAX_LCORE that the macro information (-g3) of an ELF file defines.
+def macro_definitions(elf):
+    """(name -> body of the object-like macros, values of RTE_MAX_LCORE) that the macro
+    information of an ELF file (-g3) defines.
 
     gcc writes each definition as the string "NAME BODY", either into .debug_str (through
     DW_MACRO_define_strp) or inline in .debug_macro / .debug_macinfo; looking for the
-    string is enough, and needs no relocation of the macro sections of an object file.
+    strings is enough, and needs no relocation of the macro sections of an object file.
+    .debug_str is only read when the file has macro information at all.
     """
-    values = []
-    for section in elf.iter_sections():
+    values, macros = [], {}
+    sections = list(elf.iter_sections())
+    if not any(s.name.startswith(('.debug_macro', '.debug_macinfo', '.zdebug_macro'))
+               for s in sections):
+        return macros, values
+    for section in sections:
         name = section.name
-        if name in ('.debug_str', '.zdebug_str'):
-            pattern = rb'(?:^|\x00)RTE_MAX_LCORE[ \t]+([^\x00]*)\x00'
-        elif name.startswith(('.debug_macro', '.debug_macinfo', '.zdebug_macro')):
-            pattern = rb'RTE_MAX_LCORE[ \t]+([^\x00]*)\x00'
-        else:
+        if name not in ('.debug_str', '.zdebug_str') and not name.startswith(
+                ('.debug_macro', '.debug_macinfo', '.zdebug_macro')):
             continue
         try:
             data = section.data()
         except (ELFError, ValueError, OSError):
             continue
-        for match in re.finditer(pattern, data):
-            value = parse_int_literal(match.group(1).decode('ascii', errors='replace'))
-            if value is not None and value not in values:
-                values.append(value)
-    return values
+        for match in re.finditer(rb'([A-Za-z_]\w*)[ \t]([^\x00]*)\x00', data):
+            macro = match.group(1).decode('ascii')
+            body = match.group(2).decode('ascii', errors='replace').strip()
+            macros.setdefault(macro, body)
+            if macro == 'RTE_MAX_LCORE':
+                value = parse_int_literal(body)
+                if value is not None and value not in values:
+                    values.append(value)
+    return macros, values
 
 
 # ---------------------------------------------------------------------------------------
@@ -502,6 +529,11 @@ class LineTables:
         self.cache[cu.cu_offset] = files
         return files
 
+    def unit_files(self, die):
+        """Every file the line table of a DIE's compilation unit names."""
+        files = self._files(die.cu)
+        return sorted(set(files.values())) if files else []
+
     def name(self, die, index):
         """The path DW_AT_decl_file value `index` of `die` stands for, or None."""
         files = self._files(die.cu)
@@ -521,11 +553,64 @@ def enclosing_function(die):
     return None
 
 
+class UnitInfo:
+    """What the heap array search needs to know of one compilation unit: its source
+    file, its compilation folder, the file-scope pointers and the structs it defines, and
+    its functions."""
+
+    def __init__(self, cu, dwarf):
+        top = cu.get_top_DIE()
+        self.cu = cu
+        self.dwarf = dwarf
+        self.comp_dir = to_str(top.attributes['DW_AT_comp_dir'].value) \
+            if 'DW_AT_comp_dir' in top.attributes else ''
+        name = to_str(top.attributes['DW_AT_name'].value) \
+            if 'DW_AT_name' in top.attributes else None
+        self.path = os.path.normpath(os.path.join(self.comp_dir, name)) if name else None
+        self.pointers = {}      # file-scope pointer variable -> its DIE
+        self.structs = {}       # struct tag -> its DIE
+        self.functions = []     # (decl line, name), of functions of the unit's own file
+        self.files = []         # every file its line table names
+        self.lines = None
+
+    def compiled_lines(self):
+        """The lines of the unit's own source file that the line table holds code for."""
+        if self.lines is None:
+            self.lines = set()
+            try:
+                program = self.dwarf.line_program_for_CU(self.cu)
+            except (DWARFError, KeyError, ValueError, AssertionError):
+                program = None
+            if program is not None:
+                base = os.path.basename(self.path or '')
+                names = {}
+                version = program.header['version']
+                for index, entry in enumerate(program.header['file_entry']):
+                    names[index if version >= 5 else index + 1] = \
+                        os.path.basename(to_str(entry.name))
+                for entry in program.get_entries():
+                    state = entry.state
+                    if state is not None and names.get(state.file) == base:
+                        self.lines.add(state.line)
+        return self.lines
+
+    def function_at(self, line):
+        """The function of the unit's file whose definition begins last before a line."""
+        best = None
+        for decl_line, name in self.functions:
+            if decl_line <= line and (best is None or decl_line > best[0]):
+                best = (decl_line, name)
+        return best[1] if best else None
+
+
 def collect_arrays(dwarf, types):
-    """All array variables with static storage: (candidates, enumerator values)."""
+    """All array variables with static storage and all array members of structs:
+    (candidates, enumerator values, units)."""
     lines = LineTables(dwarf)
     candidates = {}     # the first DIE of the variable's origin chain -> facts
+    members = {}        # (struct, member, file, line) -> facts
     enumerators = []
+    units = []
     for cu in dwarf.iter_CUs():
         if cu.header.get('unit_type') in ('DW_UT_skeleton', 'DW_UT_split_compile',
                                           'DW_UT_split_type'):
@@ -534,6 +619,9 @@ def collect_arrays(dwarf, types):
         # DW_AT_GNU_dwo_name (0x2130) has no name in pyelftools 0.29
         if any(attr in top.attributes for attr in SPLIT_DWARF_ATTRS):
             raise ScanError('split DWARF (-gsplit-dwarf) is not supported; build without it')
+        unit = UnitInfo(cu, dwarf)
+        unit.files = lines.unit_files(top)
+        units.append(unit)
         for die in cu.iter_DIEs():
             if die.tag == 'DW_TAG_enumerator':
                 if 'DW_AT_name' in die.attributes and \
@@ -543,8 +631,23 @@ def collect_arrays(dwarf, types):
                     if isinstance(value, int) and value not in enumerators:
                         enumerators.append(value)
                 continue
+            if die.tag in ('DW_TAG_structure_type', 'DW_TAG_union_type'):
+                collect_members(die, types, lines, members, unit)
+                continue
+            if die.tag == 'DW_TAG_subprogram' and 'DW_AT_decl_line' in die.attributes and \
+                    'DW_AT_name' in die.attributes and 'DW_AT_decl_file' in die.attributes:
+                decl = lines.name(die, die.attributes['DW_AT_decl_file'].value)
+                if decl and unit.path and os.path.basename(decl) == \
+                        os.path.basename(unit.path):
+                    unit.functions.append((die.attributes['DW_AT_decl_line'].value,
+                                           to_str(die.attributes['DW_AT_name'].value)))
+                continue
             if die.tag != 'DW_TAG_variable' or 'DW_AT_declaration' in die.attributes:
                 continue
+            if die.get_parent() is top and 'DW_AT_name' in die.attributes:
+                target = types.strip(types.target(die))
+                if target is not None and target.tag == 'DW_TAG_pointer_type':
+                    unit.pointers.setdefault(to_str(die.attributes['DW_AT_name'].value), die)
             candidate = describe_variable(die, types, lines)
             if candidate is None:
                 continue
@@ -554,7 +657,38 @@ def collect_arrays(dwarf, types):
             if key not in candidates or (candidates[key]['optimized_out'] and
                                          not candidate['optimized_out']):
                 candidates[key] = candidate
-    return list(candidates.values()), enumerators
+    return list(candidates.values()) + list(members.values()), enumerators, units
+
+
+def collect_members(struct, types, lines, members, unit):
+    """The array members of a struct or union DIE, into members (once per declaration)."""
+    tag = to_str(struct.attributes['DW_AT_name'].value) \
+        if 'DW_AT_name' in struct.attributes else '<anonymous>'
+    if 'DW_AT_declaration' in struct.attributes:
+        return
+    unit.structs.setdefault(tag, struct)
+    for child in struct.iter_children():
+        if child.tag != 'DW_TAG_member' or 'DW_AT_type' not in child.attributes:
+            continue
+        member_type = types.target(child)
+        array = types.strip(member_type)
+        if array is None or array.tag != 'DW_TAG_array_type':
+            continue
+        name = to_str(child.attributes['DW_AT_name'].value) \
+            if 'DW_AT_name' in child.attributes else '<anonymous>'
+        path = lines.name(child, child.attributes['DW_AT_decl_file'].value) \
+            if 'DW_AT_decl_file' in child.attributes else None
+        line = child.attributes['DW_AT_decl_line'].value \
+            if 'DW_AT_decl_line' in child.attributes else None
+        key = (tag, name, path, line)
+        if key in members:
+            continue
+        members[key] = {
+            'unit': (child.cu.cu_offset, lines.unit_files(child)),
+            'name': name, 'scope': 'member', 'function': None, 'struct': tag,
+            'storage': 'member', 'optimized_out': False, 'file': path, 'line': line,
+            'dims': types.dims(array), 'type': types.name(member_type), 'array': array,
+        }
 
 
 def describe_variable(die, types, lines):
@@ -592,6 +726,7 @@ def describe_variable(die, types, lines):
 
     dims = types.dims(array)
     return {
+        'unit': (die.cu.cu_offset, lines.unit_files(die)),
         'name': to_str(name_attr.value) if name_attr is not None else '<anonymous>',
         'scope': scope,
         'function': function,
@@ -627,6 +762,7 @@ def make_finding(candidate, max_lcore, types):
     finding = {
         'name': candidate['name'],
         'scope': candidate['scope'],
+        'struct': candidate.get('struct'),
         'function': candidate['function'],
         'storage': candidate['storage'],
         'optimized_out': candidate['optimized_out'],
@@ -645,12 +781,48 @@ def make_finding(candidate, max_lcore, types):
         'total_bytes': None,
         'lcore_var_bytes_per_lcore': data,
         'lcore_var_bytes': None,
+        'evidence': None,
+        'dimension_text': None,
     }
     if elem_size is not None:
         finding['element_padding_bytes'] = elem_size - data - guard
         finding['element_unused_bytes'] = elem_size - data
         finding['total_bytes'] = elem_size * count
         finding['lcore_var_bytes'] = data * max_lcore
+    return finding
+
+
+def make_heap_finding(unit, allocation, max_lcore, types):
+    """The report entry of an allocation that sizes a heap array by RTE_MAX_LCORE."""
+    line, _, target, allocator, args = allocation
+    elem = None
+    pointer = unit.pointers.get(target)
+    if pointer is not None:
+        elem = types.target(types.strip(types.target(pointer)))
+    else:
+        operand = srctext.element_sizeof(args, allocator)
+        if operand and operand.startswith('struct '):
+            elem = unit.structs.get(operand.split()[1])
+        elif operand and operand.startswith('*') and operand[1:].strip() in unit.pointers:
+            elem = types.target(types.strip(types.target(unit.pointers[operand[1:].strip()])))
+    size, data, guard = types.layout(elem) if elem is not None else (None, None, 0)
+    finding = {
+        'name': target, 'scope': 'heap', 'struct': None,
+        'function': unit.function_at(line), 'storage': 'heap', 'optimized_out': False,
+        'file': unit.path, 'line': line, 'type': allocator + '()', 'dims': [max_lcore],
+        'dimension': 'RTE_MAX_LCORE', 'count': max_lcore,
+        'element_type': types.name(elem) if elem is not None else None,
+        'element_size': size, 'element_data_bytes': data,
+        'element_padding_bytes': None, 'element_guard_bytes': guard,
+        'element_unused_bytes': None, 'total_bytes': None,
+        'lcore_var_bytes_per_lcore': data, 'lcore_var_bytes': None,
+        'evidence': 'source text', 'dimension_text': args, 'allocator': allocator,
+    }
+    if size is not None:
+        finding['element_padding_bytes'] = size - (data or 0) - guard
+        finding['element_unused_bytes'] = size - (data or 0)
+        finding['total_bytes'] = size * max_lcore
+        finding['lcore_var_bytes'] = (data or 0) * max_lcore
     return finding
 
 
@@ -768,16 +940,20 @@ class Scanner:
 
     def __init__(self, args):
         self.args = args
-        self.fallback = None
+        self.fallback = {}
         self.files = []
         self.skipped = []
         self.errors = []
+        self.sources = srctext.SourceFiles()
+        # struct members come with the header that declares them into every object that
+        # includes it: each is reported once, in the first file scanned that has it
+        self.seen_members = set()
 
-    def max_lcore_for(self, elf, enumerators):
+    def max_lcore_for(self, macro_values, enumerators, build_folders):
         """(RTE_MAX_LCORE, where it came from, warning or None) for one ELF file."""
         if self.args.max_lcore is not None:
             return self.args.max_lcore, 'command line', None
-        for values, source in ((macro_max_lcore(elf), 'DWARF macro'),
+        for values, source in ((macro_values, 'DWARF macro'),
                                (enumerators, 'DWARF enumerator')):
             if values:
                 warning = None
@@ -786,9 +962,57 @@ class Scanner:
                         'using {} (give --max-lcore to choose)'.format(
                             ', '.join(map(str, values)), values[0])
                 return values[0], source, warning
-        if self.fallback is None:
-            self.fallback = fallback_max_lcore(self.args.build_config)
-        return self.fallback[0], self.fallback[1], None
+        key = tuple(build_folders)
+        if key not in self.fallback:
+            self.fallback[key] = fallback_max_lcore(self.args.build_config, build_folders)
+        return self.fallback[key][0], self.fallback[key][1], None
+
+    def first_time(self, entry):
+        """False for a struct member (or a same-length array of a header) already
+        reported for an earlier file of this scan."""
+        if entry.get('struct') is None and entry.get('scope') != 'member' and \
+                'scope' in entry:
+            return True
+        key = (entry.get('struct'), entry['name'], entry['file'], entry['line'])
+        if key in self.seen_members:
+            return False
+        self.seen_members.add(key)
+        return True
+
+    def evidence(self, candidate, macros):
+        """(how the declaration names RTE_MAX_LCORE, the dimension as spelt) of an
+        array as long as RTE_MAX_LCORE: 'source text', 'macro', 'length only' when the
+        source cannot be read, or None when it spells another dimension."""
+        if self.args.no_source:
+            return 'length only', None
+        text = srctext.dimension_text(self.sources, candidate['file'], candidate['line'],
+                                      candidate['name'])
+        if text is None:
+            return 'length only', None
+        key, files = candidate['unit']
+        defined = dict(self.sources.unit_defines(key, files))
+        defined.update(macros)
+        return srctext.names_max_lcore(text, defined), ' '.join(text.split())
+
+    def heap_findings(self, units, macros, max_lcore, types):
+        """The allocations of the units' source files that size a heap array by
+        RTE_MAX_LCORE, at lines that were compiled."""
+        findings = []
+        if self.args.no_source:
+            return findings
+        seen = set()
+        for unit in units:
+            if unit.path is None or unit.path in seen:
+                continue
+            seen.add(unit.path)
+            defined = dict(self.sources.unit_defines(unit.cu.cu_offset, unit.files))
+            defined.update(macros)
+            for allocation in srctext.heap_allocations(self.sources, unit.path, defined):
+                compiled = unit.compiled_lines()
+                if compiled and not compiled & set(range(allocation[0], allocation[1] + 1)):
+                    continue
+                findings.append(make_heap_finding(unit, allocation, max_lcore, types))
+        return findings
 
     def excluded(self, finding):
         """Whether --exclude patterns drop a finding (by variable name or source file)."""
@@ -798,7 +1022,7 @@ class Scanner:
                 return True
         return False
 
-    def scan_unit(self, name, stream):
+    def scan_unit(self, name, stream, path):
         """Scan one ELF file; record its findings, or why it was skipped."""
         try:
             elf = ELFFile(stream)
@@ -811,17 +1035,37 @@ class Scanner:
                                 'without it'.format(name))
             dwarf = elf.get_dwarf_info()
             types = TypeInfo()
+            self.sources.units.clear()      # cached by unit offset, which is per file
             try:
-                candidates, enumerators = collect_arrays(dwarf, types)
+                candidates, enumerators, units = collect_arrays(dwarf, types)
             except ScanError as exc:
                 raise ScanError('{}: {}'.format(name, exc)) from exc
-            max_lcore, source, warning = self.max_lcore_for(elf, enumerators)
-            findings = []
+            macros, macro_values = macro_definitions(elf)
+            folders = sorted({u.comp_dir for u in units if u.comp_dir}) + \
+                [os.path.dirname(os.path.abspath(path))]
+            max_lcore, source, warning = self.max_lcore_for(macro_values, enumerators,
+                                                            folders)
+            findings, same_length = [], []
             for candidate in candidates:
-                if candidate['dims'] and candidate['dims'][0] in (max_lcore, max_lcore + 1):
-                    finding = make_finding(candidate, max_lcore, types)
-                    if not self.excluded(finding):
-                        findings.append(finding)
+                if not candidate['dims'] or \
+                        candidate['dims'][0] not in (max_lcore, max_lcore + 1):
+                    continue
+                how, text = self.evidence(candidate, macros)
+                if how is None:
+                    same_length.append({'name': candidate['name'],
+                                        'struct': candidate.get('struct'),
+                                        'file': candidate['file'], 'line': candidate['line'],
+                                        'dimension_text': text,
+                                        'count': candidate['dims'][0]})
+                    continue
+                finding = make_finding(candidate, max_lcore, types)
+                finding['evidence'], finding['dimension_text'] = how, text
+                if not self.excluded(finding):
+                    findings.append(finding)
+            findings += [f for f in self.heap_findings(units, macros, max_lcore, types)
+                         if not self.excluded(f)]
+            findings = [f for f in findings if self.first_time(f)]
+            same_length = [x for x in same_length if self.first_time(x)]
             findings.sort(key=lambda f: (f['file'] or '', f['line'] or 0, f['name']))
         except (ELFError, DWARFError) as exc:
             raise ScanError('{}: {}'.format(name, exc)) from exc
@@ -832,7 +1076,7 @@ class Scanner:
                 name, type(exc).__name__, exc)) from exc
         self.files.append({'path': name, 'max_lcore': max_lcore,
                            'max_lcore_source': source, 'warning': warning,
-                           'findings': findings})
+                           'findings': findings, 'excluded': same_length})
 
     def run(self, paths):
         """Scan every input; return the exit status."""
@@ -842,7 +1086,7 @@ class Scanner:
                 if not units:
                     self.skipped.append({'path': path, 'reason': 'no ELF member'})
                 for name, stream in units:
-                    self.scan_unit(name, stream)
+                    self.scan_unit(name, stream, path)
             except ScanError as exc:
                 self.errors.append(str(exc))
         if not self.files and not self.errors:
@@ -859,6 +1103,9 @@ class Scanner:
             'files_scanned': len(self.files),
             'files_skipped': len(self.skipped),
             'findings': len(findings),
+            'members': sum(1 for x in findings if x['scope'] == 'member'),
+            'heap': sum(1 for x in findings if x['scope'] == 'heap'),
+            'excluded': sum(len(f['excluded']) for f in self.files),
             'total_bytes': sum(x['total_bytes'] or 0 for x in findings),
             'lcore_var_bytes': sum(x['lcore_var_bytes'] or 0 for x in findings),
         }
@@ -883,8 +1130,9 @@ def json_report(scanner, status):
     files = []
     for entry in scanner.files:
         entry = dict(entry)
-        entry['findings'] = [dict(f, file=shown_path(f['file'], scanner.args.relative_to)
-                                  if f['file'] else None) for f in entry['findings']]
+        for key in ('findings', 'excluded'):
+            entry[key] = [dict(f, file=shown_path(f['file'], scanner.args.relative_to)
+                               if f['file'] else None) for f in entry[key]]
         files.append(entry)
     return json.dumps({
         'tool': 'lcore_array_scan',
@@ -905,18 +1153,21 @@ def fmt(value):
 def text_report(scanner):
     """The report as text tables, one per ELF file with findings."""
     out = []
-    columns = ('VARIABLE', 'SCOPE', 'DIM', 'SOURCE', 'ELEMENT TYPE', 'ELEM',
+    columns = ('VARIABLE', 'SCOPE', 'DIM', 'SOURCE', 'HOW', 'ELEMENT TYPE', 'ELEM',
                'DATA', 'PAD', 'GUARD', 'TOTAL', 'LCORE VAR')
-    right = set(range(5, 11))
+    right = set(range(6, 12))
+    how = {'source text': 'src', 'macro': 'macro', 'length only': 'len'}
     for entry in scanner.files:
-        if not entry['findings']:
+        if not entry['findings'] and not entry['excluded']:
             continue
         out.append('{}: RTE_MAX_LCORE {} ({})'.format(entry['path'], entry['max_lcore'],
                                                       entry['max_lcore_source']))
-        rows = [columns]
+        rows = [columns] if entry['findings'] else []
         for f in entry['findings']:
             name = f['name'] if f['function'] is None else \
                 '{}() {}'.format(f['function'], f['name'])
+            if f['scope'] == 'member':
+                name = '{}.{}'.format(f['struct'], f['name'])
             if f['optimized_out']:
                 name += ' (optimized out)'
             if f['storage'] == 'tls':
@@ -924,25 +1175,37 @@ def text_report(scanner):
             where = '{}:{}'.format(shown_path(f['file'], scanner.args.relative_to),
                                    fmt(f['line']))
             dim = 'N' if f['dimension'] == 'RTE_MAX_LCORE' else 'N+1'
-            rows.append((name, f['scope'], dim, where, f['element_type'],
+            rows.append((name, f['scope'], dim, where, how.get(f['evidence'], '?'),
+                         f['element_type'] or '?',
                          fmt(f['element_size']), fmt(f['element_data_bytes']),
                          fmt(f['element_padding_bytes']), fmt(f['element_guard_bytes']),
                          fmt(f['total_bytes']), fmt(f['lcore_var_bytes'])))
-        widths = [max(len(str(row[i])) for row in rows) for i in range(len(columns))]
+        widths = [max(len(str(row[i])) for row in rows) if rows else 0
+                  for i in range(len(columns))]
         for row in rows:
             cells = [str(cell).rjust(widths[i]) if i in right else str(cell).ljust(widths[i])
                      for i, cell in enumerate(row)]
             out.append('  ' + '  '.join(cells).rstrip())
+        for x in entry['excluded']:
+            out.append('  not per-lcore: {}{} ({}:{}), [{}], as long as RTE_MAX_LCORE'.format(
+                x['struct'] + '.' if x['struct'] else '', x['name'],
+                shown_path(x['file'], scanner.args.relative_to), fmt(x['line']),
+                x['dimension_text']))
         out.append('')
     total = scanner.summary()
     if total['findings']:
-        out.append('N = RTE_MAX_LCORE; ELEM = bytes per element, of which DATA are members,')
-        out.append('PAD alignment padding and GUARD cache guard; TOTAL = bytes of the array;')
+        out.append('N = RTE_MAX_LCORE; HOW the declaration says so (src: its text, macro:')
+        out.append('through a macro, len: its length, the source was not found); ELEM = bytes')
+        out.append('per element, of which DATA are members, PAD alignment padding and GUARD')
+        out.append('cache guard; TOTAL = bytes of the array (per instance for a member);')
         out.append('LCORE VAR = N x DATA, what an lcore variable of the unpadded type takes.')
         out.append('')
-    out.append('{} per-lcore array(s) in {} file(s) scanned: {} bytes; as lcore variables: '
-               '{} bytes'.format(total['findings'], total['files_scanned'],
-                                 total['total_bytes'], total['lcore_var_bytes']))
+    out.append('{} per-lcore array(s) ({} struct members, {} on the heap) in {} file(s) '
+               'scanned: {} bytes; as lcore variables: {} bytes; {} array(s) of the same '
+               'length are not per-lcore'.format(
+                   total['findings'], total['members'], total['heap'],
+                   total['files_scanned'], total['total_bytes'], total['lcore_var_bytes'],
+                   total['excluded']))
     return '\n'.join(out) + '\n'
 
 
@@ -971,6 +1234,9 @@ def parse_args(argv):
                         'shell pattern (may be repeated)')
     parser.add_argument('--relative-to', metavar='DIR',
                         help='show source files below DIR relative to it')
+    parser.add_argument('--no-source', action='store_true',
+                        help='do not read the source files: report every array of the '
+                        'right length, and no heap array')
     parser.add_argument('-q', '--quiet', action='store_true',
                         help='do not list the files skipped for lack of debug information')
     args = parser.parse_args(argv)

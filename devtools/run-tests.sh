@@ -16,6 +16,12 @@
 #   normal   release build; `meson test --suite fast-tests` (the --no-huge runs, the hugepage
 #            runs when the machine has hugepages, the build checks); then the stress suite,
 #            if any stress test is registered, for a short bounded time
+#   migrate  the lcore variable migration tool: meson test --suite migrate in the release
+#            build (its fixtures rewritten by spatch and compared, the refusals, the
+#            errors, the converted fixtures run against the originals, the footprint
+#            tracer), then devtools/run-migration.sh --quick: Debian's DPDK 22.11 source
+#            fetched, migrated, the migrated files compiled with -Werror (skipped, and
+#            counted so, when the source cannot be fetched)
 #   install  `meson install` of the libraries into a scratch prefix, then a small application
 #            built against the installed pkg-config module libdpdk-lcoremem, and run; and
 #            the conntrack example built from its installed sources with its Makefile, and
@@ -39,8 +45,8 @@
 #
 # Environment:
 #   LCOREMEM_BUILD_PREFIX  build folder prefix (default "build": build, build-asan, ...)
-#   LCOREMEM_STAGES        stages to run (default "checks docs normal install debug asan tsan
-#                          fuzz upstream")
+#   LCOREMEM_STAGES        stages to run (default "checks docs normal migrate install debug
+#                          asan tsan fuzz upstream")
 #   LCOREMEM_TEST_JOBS     tests run in parallel (default 2)
 #   LCOREMEM_SKIP_SETUP    set to 1 to skip devtools/setup.sh
 #   DPDK_TEST_STRESS_SECONDS  how long each stress test runs here (default 20)
@@ -55,7 +61,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
 prefix=${LCOREMEM_BUILD_PREFIX:-build}
-stages=${LCOREMEM_STAGES:-checks docs normal install debug asan tsan fuzz upstream}
+stages=${LCOREMEM_STAGES:-checks docs normal migrate install debug asan tsan fuzz upstream}
 jobs=${LCOREMEM_TEST_JOBS:-2}
 ci=${CI:-false}
 python=/usr/bin/python3
@@ -198,6 +204,30 @@ stage_docs()
 	build_targets=doc configure_and_build "$dir" -Dbuildtype=release -Denable_docs=true ||
 		return
 	run_suite "$dir" doc docs
+}
+
+# The migration tool's tests, in the release build, and the bounded run on real code.
+stage_migrate()
+{
+	local dir=$prefix log=$results/migration-quick.log rc
+	if [ ! -f "$dir/build.ninja" ]; then
+		configure_and_build "$dir" -Dbuildtype=release || return
+	else
+		ninja -C "$dir" >>"$results/build-$(basename "$dir").log" 2>&1
+	fi
+	run_suite "$dir" migrate migrate
+	say "migrate: devtools/run-migration.sh --quick"
+	LCOREMEM_MIG_DIR=${TMPDIR:-/tmp}/lcoremem-migration-$(basename "$prefix") \
+		bash "$top/devtools/run-migration.sh" --quick </dev/null >"$log" 2>&1
+	rc=$?
+	sed -n '/^=== steps/,$p' "$log"
+	case $rc in
+	0) record_step "migration of DPDK 22.11 (quick)" OK "$log" ;;
+	3) echo "Debian's DPDK source could not be fetched: the real-code run is skipped"
+	   record_step "migration of DPDK 22.11 (quick)" SKIP "$log" ;;
+	*) tail -n 40 "$log"
+	   record_step "migration of DPDK 22.11 (quick)" FAIL "$log" ;;
+	esac
 }
 
 # The install test: what a user does with a release. Its build folder has no tests, only the
@@ -458,7 +488,7 @@ fi
 
 for stage in $stages; do
 	case $stage in
-	checks | docs | normal | install | debug | asan | tsan | fuzz | upstream)
+	checks | docs | normal | migrate | install | debug | asan | tsan | fuzz | upstream)
 		timed "$stage" "stage_$stage" ;;
 	*) echo "unknown stage '$stage' in LCOREMEM_STAGES"; record_step "stage $stage" ERROR ;;
 	esac

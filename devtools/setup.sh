@@ -19,9 +19,13 @@ set -u -o pipefail
 
 # What the build (meson, DPDK, pyelftools for the symbol check), the install test
 # (pkg-config), the documentation (Sphinx with the Read the Docs theme for the guides,
-# Doxygen for the API reference: the CI stage "docs") and the sanitizer/fuzzer builds
-# (clang and its runtime) need. Chromium, for devtools/doc-screenshots.sh, is a tool for
-# reviewing documentation, not for CI: install it by hand (apt-get install chromium).
+# Doxygen for the API reference: the CI stage "docs"), the sanitizer/fuzzer builds
+# (clang and its runtime) and the migration stage need: devtools/lcore_var_migrate.py
+# runs Coccinelle's spatch and its tests apply patches with patch;
+# devtools/run-migration.sh fetches Debian's DPDK source with apt-get source, which
+# unpacks it with dpkg-source (dpkg-dev). Chromium, for devtools/doc-screenshots.sh,
+# is a tool for reviewing documentation, not for CI: install it by hand (apt-get
+# install chromium).
 packages=(
 	dpdk
 	dpdk-dev
@@ -41,11 +45,16 @@ packages=(
 	# DPDK's net_pcap driver, which the conntrack example and its tests receive capture
 	# files through (Debian 12's name, after DPDK 22.11's ABI 23; libdpdk-dev pulls it in)
 	librte-net-pcap23
+	coccinelle
+	patch
+	dpkg-dev
 )
-# Wanted for the clang/libFuzzer builds; their absence (another release) is only a warning.
+# Wanted for the clang/libFuzzer builds, and for the crypto scheduler autotest of the full
+# migration proof (the AESNI-MB crypto driver); their absence is only a warning.
 optional_packages=(
 	clang
 	libclang-rt-14-dev
+	libipsec-mb-dev
 )
 
 log()
@@ -78,7 +87,8 @@ install_packages()
 	fi
 	if [ ${#missing[@]} -eq 0 ] && { [ "$(id -u)" -ne 0 ] ||
 			[ "${LCOREMEM_NO_INSTALL:-0}" = 1 ]; }; then
-		log "optional packages missing (clang/libFuzzer builds only): ${optional[*]}"
+		log "optional packages missing (clang/libFuzzer builds, full migration proof):" \
+			"${optional[*]}"
 		return 0
 	fi
 	log "missing Debian packages: ${missing[*]} ${optional[*]}"
