@@ -49,8 +49,19 @@
  * Thread sanitizer note: as in test_fastmem_concurrent.c, what passes between threads
  * also goes through a C11-style atomic (an object's tag is stored with release before it
  * is handed over and loaded with acquire by the receiver; the epoch handshake uses
- * acquire/release counters), since TSan does not see rte_ring's synchronisation.
+ * acquire/release counters), since TSan does not see the synchronisation inside Debian's
+ * uninstrumented DPDK. The rings use DPDK's C11 memory-model code, and one sender at a
+ * time enqueues (single-producer; a flag taken with acquire, released with release): a
+ * multi-producer enqueue waits for the previous producer with a relaxed load, which in
+ * C11's model, and so for TSan, does not order that producer's slot before the consumer.
+ * The non-EAL threads register and unregister under a mutex
+ * (test_fastmem_thread_register()).
  */
+
+/* rte_ring's acquire/release implementation, which TSan follows (test_fastmem_concurrent.c) */
+#ifndef RTE_USE_C11_MEM_MODEL
+#define RTE_USE_C11_MEM_MODEL 1
+#endif
 
 #include <errno.h>
 #include <inttypes.h>
@@ -332,7 +343,8 @@ struct stress_part {
 	bool eal;             /* an EAL worker lcore; else a non-EAL pthread */
 	unsigned int lcore_id;
 	uint64_t seed;
-	struct rte_ring *inbox;
+	struct rte_ring *inbox;   /* single producer: a sender takes inbox_busy first */
+	unsigned int inbox_busy;  /* 1 while a sender enqueues; acquire/release */
 	pthread_t tid;
 	/* the thread's own; read by the main lcore while the thread is parked */
 	uint64_t rng;
@@ -344,6 +356,7 @@ struct stress_part {
 	uint64_t class_live[RTE_FASTMEM_MAX_CLASSES];
 	struct stress_counts cnt;
 	bool failed;
+	unsigned int done;        /* stress_run() returned; release store, acquire load */
 	char error[256];
 	struct stress_obj live[STRESS_LIVE_MAX];
 };
@@ -751,6 +764,7 @@ op_send(struct stress_part *p)
 {
 	struct stress_part *to;
 	unsigned int k, t;
+	int ret;
 
 	if (p->n_live == 0 || sctl.n_parts < 2)
 		return 0;
@@ -763,7 +777,12 @@ op_send(struct stress_part *p)
 		return -1;
 	/* release: this thread's reads of the object happen before the receiver's writes */
 	__atomic_store_n((uint64_t *)p->live[k].ptr, p->live[k].tag, __ATOMIC_RELEASE);
-	if (rte_ring_enqueue(to->inbox, p->live[k].ptr) != 0)
+	/* one sender at a time; busy: keep the object */
+	if (__atomic_exchange_n(&to->inbox_busy, 1, __ATOMIC_ACQUIRE) != 0)
+		return 0;
+	ret = rte_ring_sp_enqueue(to->inbox, p->live[k].ptr);
+	__atomic_store_n(&to->inbox_busy, 0, __ATOMIC_RELEASE);
+	if (ret != 0)
 		return 0; /* inbox full: keep it */
 	live_del(p, k);
 	p->cnt.sent++;
@@ -852,11 +871,11 @@ stress_churn(struct stress_part *p)
 	if (p->round_left-- > 0)
 		return 0;
 	if (p->registered) {
-		rte_thread_unregister(); /* its cached objects go back to the bins */
+		test_fastmem_thread_unregister(); /* its cached objects go back to the bins */
 		p->registered = false;
 	}
 	if ((rng_next(&p->rng) & 3) != 0) {
-		if (rte_thread_register() != 0)
+		if (test_fastmem_thread_register() != 0)
 			return part_fail(p, "rte_thread_register: %s", rte_strerror(rte_errno));
 		if (rte_lcore_id() == LCORE_ID_ANY)
 			return part_fail(p, "registered but no lcore id");
@@ -929,8 +948,10 @@ stress_run(struct stress_part *p)
 	if (p->eal)
 		rte_fastmem_cache_flush();
 	else if (p->registered)
-		rte_thread_unregister();
+		test_fastmem_thread_unregister();
 	p->registered = false;
+	/* release: pairs with the acquire after rte_eal_mp_wait_lcore(), which TSan cannot see */
+	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
 }
 
 static int
@@ -1200,7 +1221,8 @@ test_fastmem_stress(void)
 		p->seed = seed ^ (UINT64_C(0x100000001B3) * (i + 1));
 		p->rng = p->seed;
 		snprintf(name, sizeof(name), "fm_stress_%u", i);
-		p->inbox = rte_ring_create(name, STRESS_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		p->inbox = rte_ring_create(name, STRESS_RING_SIZE, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (p->inbox == NULL) {
 			printf("rte_ring_create(%s): %s\n", name, rte_strerror(rte_errno));
 			ret = TEST_FAILED;
@@ -1287,6 +1309,10 @@ out_join:
 
 	for (i = 0; i < sctl.n_parts; i++) {
 		const struct stress_counts *c = &sctl.parts[i].cnt;
+
+		/* acquire: the thread's counts and state, written before its release */
+		if (__atomic_load_n(&sctl.parts[i].done, __ATOMIC_ACQUIRE) == 0)
+			continue; /* never started */
 
 		if (sctl.parts[i].failed) {
 			printf("thread %u failed: %s\n", i, sctl.parts[i].error);
