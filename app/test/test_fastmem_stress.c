@@ -22,12 +22,13 @@
  * compares the statistics with the threads' tallies (bytes_in_use and per-class in_use,
  * alloc_total - free_total = live objects), checks that no two live objects overlap and
  * that bytes_backing is exactly the memzones fastmem holds, and restarts them. Epochs
- * come in threes: a normal one; a burst, in which the threads hold up to 8 times more,
- * so that the socket grows (and the trims of the next epochs have zones to release);
- * and a squeeze, in which the limit of every socket is lowered to the backing memory it
- * holds (a fault injected under load): allocations may fail with ENOMEM then, and at no
- * other time. At the end everything is freed: nothing may be live or cached, and the
- * backing memory must not have changed.
+ * come in fours: a normal one; a burst, in which the threads hold up to 8 times more,
+ * so that the socket grows; a squeeze, in which the limit of every socket is lowered to
+ * the backing memory it holds (a fault injected under load): allocations may fail with
+ * ENOMEM then, and at no other time; and a lean one, in which the threads hold at most
+ * a few objects and flush their caches often, so that zones fall free and the main
+ * lcore's trims release them while the traffic goes on. At the end everything is freed:
+ * nothing may be live or cached, and the backing memory must not have changed.
  *
  * fastmem_autotest's functional tests run on a single lcore, fastmem_concurrent_autotest
  * runs a fixed number of operations; this one runs for a time, mixes every call, and checks
@@ -290,13 +291,16 @@ heap_bytes(void)
 /* Non-EAL threads, registering and unregistering. */
 #define STRESS_THREADS 2
 /*
- * Objects and class bytes one thread holds at most: in a normal epoch; in a burst (the
- * socket grows by more zones, which trims may release later); and while the limit is
- * squeezed (more than a burst, so that the threads run into the limit).
+ * Objects and class bytes one thread holds at most: in a normal epoch; in a lean one (the
+ * zones the bursts added fall free, for the trims to release); in a burst (the socket
+ * grows by more zones); and while the limit is squeezed (more than a burst, so that the
+ * threads run into the limit).
  */
 #define STRESS_LIVE_NORMAL 256
+#define STRESS_LIVE_LEAN 32
 #define STRESS_LIVE_MAX 1024
 #define STRESS_BUDGET (4 * MIB)
+#define STRESS_BUDGET_LEAN (256 * KIB)
 #define STRESS_BUDGET_BURST (24 * MIB)
 #define STRESS_BUDGET_SQUEEZE (48 * MIB)
 #define STRESS_RING_SIZE 1024
@@ -312,6 +316,13 @@ enum stress_phase {
 	STRESS_RUN,
 	STRESS_QUIESCE,
 	STRESS_STOP,
+};
+
+/* What the threads hold in an epoch (the squeeze is told by squeeze_gen). */
+enum stress_shape {
+	STRESS_NORMAL,
+	STRESS_BURST,
+	STRESS_LEAN,
 };
 
 struct stress_obj {
@@ -374,7 +385,7 @@ static struct {
 	unsigned int parked;      /* threads parked this epoch; atomic */
 	unsigned int release_seq; /* bumped when the parked threads may go on; atomic */
 	unsigned int squeeze_gen; /* odd while the limit is squeezed; atomic */
-	unsigned int burst;       /* 1 during a burst epoch; atomic */
+	unsigned int shape;       /* enum stress_shape of this epoch; atomic */
 	unsigned int abort;       /* a thread failed; atomic */
 } sctl;
 
@@ -428,15 +439,22 @@ stress_budget(unsigned int gen)
 {
 	if ((gen & 1) != 0)
 		return STRESS_BUDGET_SQUEEZE;
-	if (__atomic_load_n(&sctl.burst, __ATOMIC_RELAXED) != 0)
+	switch (__atomic_load_n(&sctl.shape, __ATOMIC_RELAXED)) {
+	case STRESS_BURST:
 		return STRESS_BUDGET_BURST;
-	return STRESS_BUDGET;
+	case STRESS_LEAN:
+		return STRESS_BUDGET_LEAN;
+	default:
+		return STRESS_BUDGET;
+	}
 }
 
 static unsigned int
 stress_live_cap(size_t budget)
 {
-	return budget == STRESS_BUDGET ? STRESS_LIVE_NORMAL : STRESS_LIVE_MAX;
+	if (budget == STRESS_BUDGET)
+		return STRESS_LIVE_NORMAL;
+	return budget == STRESS_BUDGET_LEAN ? STRESS_LIVE_LEAN : STRESS_LIVE_MAX;
 }
 
 static void
@@ -852,7 +870,8 @@ stress_op(struct stress_part *p)
 		return op_realloc(p);
 	if (r < 930)
 		return op_send(p);
-	if (r < 940) {
+	if (r < 940 || (r < 990 && __atomic_load_n(&sctl.shape, __ATOMIC_RELAXED) ==
+			STRESS_LEAN)) {
 		/* races with the other threads' traffic on the same bins */
 		rte_fastmem_cache_flush();
 		p->cnt.flushes++;
@@ -1265,10 +1284,12 @@ test_fastmem_stress(void)
 	epoch_ns = RTE_MIN(epoch_ns, STRESS_EPOCH_MAX_NS);
 	t_end = now_ns() + seconds * UINT64_C(1000000000);
 	for (epoch = 0; ; epoch++) {
-		bool squeeze = epoch % 3 == 2, burst = epoch % 3 == 1;
+		bool squeeze = epoch % 4 == 2;
+		unsigned int shape = epoch % 4 == 1 ? STRESS_BURST :
+			epoch % 4 == 3 ? STRESS_LEAN : STRESS_NORMAL;
 		uint64_t t_epoch = RTE_MIN(now_ns() + epoch_ns, t_end);
 
-		__atomic_store_n(&sctl.burst, burst, __ATOMIC_RELAXED);
+		__atomic_store_n(&sctl.shape, shape, __ATOMIC_RELAXED);
 		if (squeeze) {
 			stress_squeeze_begin();
 			faults++;
