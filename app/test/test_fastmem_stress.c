@@ -28,7 +28,10 @@
  * ENOMEM then, and at no other time; and a lean one, in which the threads hold at most
  * a few objects and flush their caches often, so that zones fall free and the main
  * lcore's trims release them while the traffic goes on. At the end everything is freed:
- * nothing may be live or cached, and the backing memory must not have changed.
+ * nothing may be live or cached, and the backing memory must not have changed. The last
+ * line printed, "stress: ops=... exact=yes", gives the run's totals as key=value pairs;
+ * devtools/run-soak.sh, which runs this test for half an hour under each sanitizer,
+ * reads it.
  *
  * fastmem_autotest's functional tests run on a single lcore, fastmem_concurrent_autotest
  * runs a fixed number of operations; this one runs for a time, mixes every call, and checks
@@ -346,6 +349,7 @@ struct stress_counts {
 	uint64_t flushes;
 	uint64_t nomem;       /* calls failed with ENOMEM */
 	uint64_t registrations;
+	uint64_t unregistrations;
 };
 
 struct stress_part {
@@ -892,6 +896,7 @@ stress_churn(struct stress_part *p)
 	if (p->registered) {
 		test_fastmem_thread_unregister(); /* its cached objects go back to the bins */
 		p->registered = false;
+		p->cnt.unregistrations++;
 	}
 	if ((rng_next(&p->rng) & 3) != 0) {
 		if (test_fastmem_thread_register() != 0)
@@ -964,10 +969,12 @@ stress_run(struct stress_part *p)
 			p->cnt.frees++;
 		}
 	}
-	if (p->eal)
+	if (p->eal) {
 		rte_fastmem_cache_flush();
-	else if (p->registered)
+	} else if (p->registered) {
 		test_fastmem_thread_unregister();
+		p->cnt.unregistrations++;
+	}
 	p->registered = false;
 	/* release: pairs with the acquire after rte_eal_mp_wait_lcore(), which TSan cannot see */
 	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
@@ -1095,6 +1102,8 @@ stress_check_epoch(unsigned int epoch, struct stress_obj *all, uint64_t *backing
 		" cached %6.1f MiB, backing %4" PRIu64 " MiB in %u zones, %" PRIu64 " ENOMEM\n",
 		epoch, ops, n_live, (double)live_bytes / MIB, (double)st.bytes_cached / MIB,
 		st.bytes_backing >> 20, z.n, nomem);
+	/* a long run (devtools/run-soak.sh) shows its progress, and keeps it on a crash */
+	fflush(stdout);
 	*backing_out = st.bytes_backing;
 	return TEST_SUCCESS;
 }
@@ -1183,7 +1192,8 @@ test_fastmem_stress(void)
 	struct rte_fastmem_stats st;
 	struct stress_obj *all = NULL;
 	uint64_t t_end, epoch_ns, backing = 0, rng, faults = 0, trims = 0, trimmed = 0;
-	unsigned int lcore_id, i, n_workers = 0, n_threads = 0, epoch;
+	uint64_t t_start = now_ns();
+	unsigned int lcore_id, i, n_workers = 0, n_threads = 0, epoch, n_epochs = 0;
 	FILE *devnull = NULL;
 	struct zone_walk z;
 	int ret = TEST_SUCCESS, r;
@@ -1307,6 +1317,7 @@ test_fastmem_stress(void)
 			ret = TEST_FAILED;
 			break;
 		}
+		n_epochs++;
 		if (now_ns() >= t_end)
 			break;
 		/* nobody reads these until the phase changes */
@@ -1353,23 +1364,29 @@ out_join:
 		tot.flushes += c->flushes;
 		tot.nomem += c->nomem;
 		tot.registrations += c->registrations;
+		tot.unregistrations += c->unregistrations;
 	}
 	printf("fastmem stress: %" PRIu64 " operations: %" PRIu64 " objects allocated (%"
 		PRIu64 " bulk calls, %" PRIu64 " with a handle, %" PRIu64 " reallocs), %" PRIu64
 		" freed (%" PRIu64 " bulk calls, %" PRIu64 " with a handle), %" PRIu64
 		" handed over (%" PRIu64 " kept by the receiver), %" PRIu64 " cache flushes, %"
-		PRIu64 " registrations of non-EAL threads, %" PRIu64 " trims (%" PRIu64
-		" MiB released)\n", tot.ops, tot.allocs, tot.bulk_allocs, tot.hallocs,
-		tot.reallocs, tot.frees, tot.bulk_frees, tot.hfrees, tot.sent, tot.adopted,
-		tot.flushes, tot.registrations, trims, trimmed >> 20);
+		PRIu64 " registrations and %" PRIu64 " unregistrations of non-EAL threads, %"
+		PRIu64 " trims (%" PRIu64 " MiB released)\n", tot.ops, tot.allocs,
+		tot.bulk_allocs, tot.hallocs, tot.reallocs, tot.frees, tot.bulk_frees, tot.hfrees,
+		tot.sent, tot.adopted, tot.flushes, tot.registrations, tot.unregistrations, trims,
+		trimmed >> 20);
 	printf("fastmem stress: %" PRIu64 " faults injected (limit squeezed under load), %"
 		PRIu64 " ENOMEM seen\n", faults, tot.nomem);
 	if (ret != TEST_SUCCESS)
 		goto out_rings;
 
 	/* everything is freed and every cache flushed or returned on unregistration */
-	TEST_ASSERT_EQUAL(tot.sent, tot.received, "%" PRIu64 " objects sent, %" PRIu64
-		" received", tot.sent, tot.received);
+	if (tot.sent != tot.received) {
+		printf("%" PRIu64 " objects sent, %" PRIu64 " received\n", tot.sent,
+			tot.received);
+		ret = TEST_FAILED;
+		goto out_rings;
+	}
 	if (rte_fastmem_stats(&st) != 0 || st.alloc_nomem != tot.nomem
 #ifdef RTE_LIBRTE_FASTMEM_STATS
 			|| st.alloc_total != tot.allocs || st.free_total != tot.frees
@@ -1413,6 +1430,20 @@ out_free:
 	free(sctl.parts);
 	sctl.parts = NULL;
 	free(all);
+	/*
+	 * The totals in one line of key=value pairs, for devtools/run-soak.sh. exact=yes: every
+	 * epoch's check and the final accounting (statistics against the threads' tallies,
+	 * nothing live or cached, backing unchanged, no memzone left) passed.
+	 */
+	printf("stress: seconds=%.1f seed=%#" PRIx64 " threads=%u ops=%" PRIu64 " allocs=%"
+		PRIu64 " frees=%" PRIu64 " handovers=%" PRIu64 " adopted=%" PRIu64 " faults=%"
+		PRIu64 " nomem=%" PRIu64 " registrations=%" PRIu64 " unregistrations=%" PRIu64
+		" trims=%" PRIu64 " trimmed_bytes=%" PRIu64 " epochs=%u exact=%s\n",
+		(double)(now_ns() - t_start) / 1e9, seed, n_workers + STRESS_THREADS, tot.ops,
+		tot.allocs, tot.frees, tot.sent, tot.adopted, faults, tot.nomem,
+		tot.registrations, tot.unregistrations, trims, trimmed, n_epochs,
+		ret == TEST_SUCCESS ? "yes" : "no");
+	fflush(stdout);
 	return ret;
 }
 
