@@ -78,12 +78,6 @@ test_logs=()
 # "stage seconds" lines for the timing table
 timings=()
 
-say()
-{
-	echo
-	echo "=== $*"
-}
-
 # record_step NAME RESULT [LOGFILE]: add a non-meson step to the results, with the tail of
 # its log as its output.
 record_step()
@@ -115,37 +109,9 @@ timed()
 	timings+=("$stage $((end - start))")
 }
 
-# configure BUILDDIR [MESON OPTIONS...]: meson setup (or reconfigure, so that configure-time
-# probes such as the hugepage check see the machine as it is now) and ninja, of the targets
-# named in $build_targets (default: everything).
-configure_and_build()
-{
-	local dir=$1 log targets=()
-	shift
-	read -r -a targets <<<"${build_targets:-}"
-	log=$results/build-$(basename "$dir").log
-	say "build $dir ($*)"
-	if [ -f "$dir/build.ninja" ]; then
-		meson setup --reconfigure "$dir" "$@" >"$log" 2>&1
-	else
-		rm -rf "$dir"
-		meson setup "$dir" "$@" >"$log" 2>&1
-	fi
-	local rc=$?
-	if [ $rc -eq 0 ]; then
-		ninja -C "$dir" "${targets[@]}" >>"$log" 2>&1
-		rc=$?
-	fi
-	if [ $rc -ne 0 ]; then
-		echo "build of $dir FAILED; the end of $log:"
-		tail -n 60 "$log"
-		record_step "build $dir" FAIL "$log"
-		return 1
-	fi
-	# the configuration summary
-	sed -n '/^ *Configuration$/,/^$/p' "$log"
-	return 0
-}
+# say, configure_and_build, the sanitizer builds' options
+# shellcheck source=devtools/build-common.sh
+. "$top/devtools/build-common.sh"
 
 # run_suite BUILDDIR SUITE LABEL [MESON TEST OPTIONS...]: run one meson test suite, keeping
 # its JSON log under its own name so that several suites of one build do not overwrite
@@ -401,25 +367,16 @@ stage_debug()
 stage_asan()
 {
 	local dir=$prefix-asan
-	configure_and_build "$dir" -Dbuildtype=debugoptimized \
-		-Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args=-fno-omit-frame-pointer || return
-	# Leaks are reported (detect_leaks is on by default). lsan.supp silences only leaks
-	# whose allocation stack lies inside Debian's uninstrumented DPDK libraries; our own
-	# libraries and tests are never suppressed.
-	ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_summary=1:detect_leaks=1 \
-	LSAN_OPTIONS=suppressions=$top/devtools/lsan.supp:print_suppressions=0 \
-	UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1 \
+	configure_and_build "$dir" "${asan_build_opts[@]}" || return
+	ASAN_OPTIONS=$asan_options LSAN_OPTIONS=$lsan_options UBSAN_OPTIONS=$ubsan_options \
 		run_suite "$dir" fast-tests asan --timeout-multiplier 3
 }
 
 stage_tsan()
 {
 	local dir=$prefix-tsan
-	configure_and_build "$dir" -Dbuildtype=debugoptimized \
-		-Db_sanitize=thread -Db_lundef=false -Dc_args=-fno-omit-frame-pointer || return
-	TSAN_OPTIONS=halt_on_error=1:abort_on_error=1:second_deadlock_stack=1 \
-		run_suite "$dir" tsan tsan --timeout-multiplier 5
+	configure_and_build "$dir" "${tsan_build_opts[@]}" || return
+	TSAN_OPTIONS=$tsan_options run_suite "$dir" tsan tsan --timeout-multiplier 5
 }
 
 stage_fuzz()

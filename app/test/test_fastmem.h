@@ -27,6 +27,15 @@ int test_fastmem_check_idle(void);
 int test_fastmem_check_drained(void);
 
 /**
+ * rte_thread_register() and rte_thread_unregister() of a non-EAL thread, taken under one
+ * mutex, so that ThreadSanitizer sees what EAL's own (uninstrumented) lock orders: the
+ * unregistration of an lcore id before its next registration by another thread.
+ * test_fastmem_thread_register() returns what rte_thread_register() returns.
+ */
+int test_fastmem_thread_register(void);
+void test_fastmem_thread_unregister(void);
+
+/**
  * Test case setup: rte_fastmem_init(), printing why it failed.
  * Returns TEST_SUCCESS or TEST_FAILED.
  */

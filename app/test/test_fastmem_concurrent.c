@@ -484,34 +484,6 @@ out:
 
 /* ---- register/unregister churn from non-EAL threads ---- */
 
-/*
- * EAL hands a released lcore id to the next registering thread under its own lock, which
- * TSan cannot see (DPDK is not instrumented): the caches of the id, flushed by the
- * thread leaving, are then used by the next one with no happens-before TSan knows of.
- * Taking this mutex around register and unregister makes that hand-over visible; the
- * allocations and frees between them still run concurrently.
- */
-static pthread_mutex_t churn_id_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int
-churn_register(void)
-{
-	int ret;
-
-	pthread_mutex_lock(&churn_id_lock);
-	ret = rte_thread_register();
-	pthread_mutex_unlock(&churn_id_lock);
-	return ret;
-}
-
-static void
-churn_unregister(void)
-{
-	pthread_mutex_lock(&churn_id_lock);
-	rte_thread_unregister();
-	pthread_mutex_unlock(&churn_id_lock);
-}
-
 struct churn_thread {
 	pthread_t tid;
 	unsigned int id;
@@ -537,7 +509,7 @@ churn_main(void *arg)
 		n = 1 + (unsigned int)(prng_next(&rng) % CHURN_OBJS);
 
 		if (registered) {
-			if (churn_register() != 0) {
+			if (test_fastmem_thread_register() != 0) {
 				snprintf(t->error, sizeof(t->error),
 					"rte_thread_register failed: %s",
 					rte_strerror(rte_errno));
@@ -575,14 +547,14 @@ churn_main(void *arg)
 			rte_fastmem_free(objs[i]);
 		rte_fastmem_free_bulk(&objs[n / 2], n - n / 2);
 		if (registered)
-			churn_unregister(); /* must flush this lcore id's caches */
+			test_fastmem_thread_unregister(); /* must flush this lcore id's caches */
 	}
 	return NULL;
 
 free_and_fail:
 	rte_fastmem_free_bulk(objs, n);
 	if (rte_lcore_id() != LCORE_ID_ANY)
-		churn_unregister();
+		test_fastmem_thread_unregister();
 fail:
 	t->failed = 1;
 	return NULL;

@@ -22,12 +22,16 @@
  * compares the statistics with the threads' tallies (bytes_in_use and per-class in_use,
  * alloc_total - free_total = live objects), checks that no two live objects overlap and
  * that bytes_backing is exactly the memzones fastmem holds, and restarts them. Epochs
- * come in threes: a normal one; a burst, in which the threads hold up to 8 times more,
- * so that the socket grows (and the trims of the next epochs have zones to release);
- * and a squeeze, in which the limit of every socket is lowered to the backing memory it
- * holds (a fault injected under load): allocations may fail with ENOMEM then, and at no
- * other time. At the end everything is freed: nothing may be live or cached, and the
- * backing memory must not have changed.
+ * come in fours: a normal one; a burst, in which the threads hold up to 8 times more,
+ * so that the socket grows; a squeeze, in which the limit of every socket is lowered to
+ * the backing memory it holds (a fault injected under load): allocations may fail with
+ * ENOMEM then, and at no other time; and a lean one, in which the threads hold at most
+ * a few objects and flush their caches often, so that zones fall free and the main
+ * lcore's trims release them while the traffic goes on. At the end everything is freed:
+ * nothing may be live or cached, and the backing memory must not have changed. The last
+ * line printed, "stress: ops=... exact=yes", gives the run's totals as key=value pairs;
+ * devtools/run-soak.sh, which runs this test for half an hour under each sanitizer,
+ * reads it.
  *
  * fastmem_autotest's functional tests run on a single lcore, fastmem_concurrent_autotest
  * runs a fixed number of operations; this one runs for a time, mixes every call, and checks
@@ -49,8 +53,19 @@
  * Thread sanitizer note: as in test_fastmem_concurrent.c, what passes between threads
  * also goes through a C11-style atomic (an object's tag is stored with release before it
  * is handed over and loaded with acquire by the receiver; the epoch handshake uses
- * acquire/release counters), since TSan does not see rte_ring's synchronisation.
+ * acquire/release counters), since TSan does not see the synchronisation inside Debian's
+ * uninstrumented DPDK. The rings use DPDK's C11 memory-model code, and one sender at a
+ * time enqueues (single-producer; a flag taken with acquire, released with release): a
+ * multi-producer enqueue waits for the previous producer with a relaxed load, which in
+ * C11's model, and so for TSan, does not order that producer's slot before the consumer.
+ * The non-EAL threads register and unregister under a mutex
+ * (test_fastmem_thread_register()).
  */
+
+/* rte_ring's acquire/release implementation, which TSan follows (test_fastmem_concurrent.c) */
+#ifndef RTE_USE_C11_MEM_MODEL
+#define RTE_USE_C11_MEM_MODEL 1
+#endif
 
 #include <errno.h>
 #include <inttypes.h>
@@ -279,13 +294,16 @@ heap_bytes(void)
 /* Non-EAL threads, registering and unregistering. */
 #define STRESS_THREADS 2
 /*
- * Objects and class bytes one thread holds at most: in a normal epoch; in a burst (the
- * socket grows by more zones, which trims may release later); and while the limit is
- * squeezed (more than a burst, so that the threads run into the limit).
+ * Objects and class bytes one thread holds at most: in a normal epoch; in a lean one (the
+ * zones the bursts added fall free, for the trims to release); in a burst (the socket
+ * grows by more zones); and while the limit is squeezed (more than a burst, so that the
+ * threads run into the limit).
  */
 #define STRESS_LIVE_NORMAL 256
+#define STRESS_LIVE_LEAN 32
 #define STRESS_LIVE_MAX 1024
 #define STRESS_BUDGET (4 * MIB)
+#define STRESS_BUDGET_LEAN (256 * KIB)
 #define STRESS_BUDGET_BURST (24 * MIB)
 #define STRESS_BUDGET_SQUEEZE (48 * MIB)
 #define STRESS_RING_SIZE 1024
@@ -301,6 +319,13 @@ enum stress_phase {
 	STRESS_RUN,
 	STRESS_QUIESCE,
 	STRESS_STOP,
+};
+
+/* What the threads hold in an epoch (the squeeze is told by squeeze_gen). */
+enum stress_shape {
+	STRESS_NORMAL,
+	STRESS_BURST,
+	STRESS_LEAN,
 };
 
 struct stress_obj {
@@ -324,6 +349,7 @@ struct stress_counts {
 	uint64_t flushes;
 	uint64_t nomem;       /* calls failed with ENOMEM */
 	uint64_t registrations;
+	uint64_t unregistrations;
 };
 
 struct stress_part {
@@ -332,7 +358,8 @@ struct stress_part {
 	bool eal;             /* an EAL worker lcore; else a non-EAL pthread */
 	unsigned int lcore_id;
 	uint64_t seed;
-	struct rte_ring *inbox;
+	struct rte_ring *inbox;   /* single producer: a sender takes inbox_busy first */
+	unsigned int inbox_busy;  /* 1 while a sender enqueues; acquire/release */
 	pthread_t tid;
 	/* the thread's own; read by the main lcore while the thread is parked */
 	uint64_t rng;
@@ -344,6 +371,7 @@ struct stress_part {
 	uint64_t class_live[RTE_FASTMEM_MAX_CLASSES];
 	struct stress_counts cnt;
 	bool failed;
+	unsigned int done;        /* stress_run() returned; release store, acquire load */
 	char error[256];
 	struct stress_obj live[STRESS_LIVE_MAX];
 };
@@ -361,7 +389,7 @@ static struct {
 	unsigned int parked;      /* threads parked this epoch; atomic */
 	unsigned int release_seq; /* bumped when the parked threads may go on; atomic */
 	unsigned int squeeze_gen; /* odd while the limit is squeezed; atomic */
-	unsigned int burst;       /* 1 during a burst epoch; atomic */
+	unsigned int shape;       /* enum stress_shape of this epoch; atomic */
 	unsigned int abort;       /* a thread failed; atomic */
 } sctl;
 
@@ -415,15 +443,22 @@ stress_budget(unsigned int gen)
 {
 	if ((gen & 1) != 0)
 		return STRESS_BUDGET_SQUEEZE;
-	if (__atomic_load_n(&sctl.burst, __ATOMIC_RELAXED) != 0)
+	switch (__atomic_load_n(&sctl.shape, __ATOMIC_RELAXED)) {
+	case STRESS_BURST:
 		return STRESS_BUDGET_BURST;
-	return STRESS_BUDGET;
+	case STRESS_LEAN:
+		return STRESS_BUDGET_LEAN;
+	default:
+		return STRESS_BUDGET;
+	}
 }
 
 static unsigned int
 stress_live_cap(size_t budget)
 {
-	return budget == STRESS_BUDGET ? STRESS_LIVE_NORMAL : STRESS_LIVE_MAX;
+	if (budget == STRESS_BUDGET)
+		return STRESS_LIVE_NORMAL;
+	return budget == STRESS_BUDGET_LEAN ? STRESS_LIVE_LEAN : STRESS_LIVE_MAX;
 }
 
 static void
@@ -751,6 +786,7 @@ op_send(struct stress_part *p)
 {
 	struct stress_part *to;
 	unsigned int k, t;
+	int ret;
 
 	if (p->n_live == 0 || sctl.n_parts < 2)
 		return 0;
@@ -763,7 +799,12 @@ op_send(struct stress_part *p)
 		return -1;
 	/* release: this thread's reads of the object happen before the receiver's writes */
 	__atomic_store_n((uint64_t *)p->live[k].ptr, p->live[k].tag, __ATOMIC_RELEASE);
-	if (rte_ring_enqueue(to->inbox, p->live[k].ptr) != 0)
+	/* one sender at a time; busy: keep the object */
+	if (__atomic_exchange_n(&to->inbox_busy, 1, __ATOMIC_ACQUIRE) != 0)
+		return 0;
+	ret = rte_ring_sp_enqueue(to->inbox, p->live[k].ptr);
+	__atomic_store_n(&to->inbox_busy, 0, __ATOMIC_RELEASE);
+	if (ret != 0)
 		return 0; /* inbox full: keep it */
 	live_del(p, k);
 	p->cnt.sent++;
@@ -833,7 +874,8 @@ stress_op(struct stress_part *p)
 		return op_realloc(p);
 	if (r < 930)
 		return op_send(p);
-	if (r < 940) {
+	if (r < 940 || (r < 990 && __atomic_load_n(&sctl.shape, __ATOMIC_RELAXED) ==
+			STRESS_LEAN)) {
 		/* races with the other threads' traffic on the same bins */
 		rte_fastmem_cache_flush();
 		p->cnt.flushes++;
@@ -852,11 +894,12 @@ stress_churn(struct stress_part *p)
 	if (p->round_left-- > 0)
 		return 0;
 	if (p->registered) {
-		rte_thread_unregister(); /* its cached objects go back to the bins */
+		test_fastmem_thread_unregister(); /* its cached objects go back to the bins */
 		p->registered = false;
+		p->cnt.unregistrations++;
 	}
 	if ((rng_next(&p->rng) & 3) != 0) {
-		if (rte_thread_register() != 0)
+		if (test_fastmem_thread_register() != 0)
 			return part_fail(p, "rte_thread_register: %s", rte_strerror(rte_errno));
 		if (rte_lcore_id() == LCORE_ID_ANY)
 			return part_fail(p, "registered but no lcore id");
@@ -926,11 +969,15 @@ stress_run(struct stress_part *p)
 			p->cnt.frees++;
 		}
 	}
-	if (p->eal)
+	if (p->eal) {
 		rte_fastmem_cache_flush();
-	else if (p->registered)
-		rte_thread_unregister();
+	} else if (p->registered) {
+		test_fastmem_thread_unregister();
+		p->cnt.unregistrations++;
+	}
 	p->registered = false;
+	/* release: pairs with the acquire after rte_eal_mp_wait_lcore(), which TSan cannot see */
+	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
 }
 
 static int
@@ -1055,6 +1102,8 @@ stress_check_epoch(unsigned int epoch, struct stress_obj *all, uint64_t *backing
 		" cached %6.1f MiB, backing %4" PRIu64 " MiB in %u zones, %" PRIu64 " ENOMEM\n",
 		epoch, ops, n_live, (double)live_bytes / MIB, (double)st.bytes_cached / MIB,
 		st.bytes_backing >> 20, z.n, nomem);
+	/* a long run (devtools/run-soak.sh) shows its progress, and keeps it on a crash */
+	fflush(stdout);
 	*backing_out = st.bytes_backing;
 	return TEST_SUCCESS;
 }
@@ -1143,7 +1192,8 @@ test_fastmem_stress(void)
 	struct rte_fastmem_stats st;
 	struct stress_obj *all = NULL;
 	uint64_t t_end, epoch_ns, backing = 0, rng, faults = 0, trims = 0, trimmed = 0;
-	unsigned int lcore_id, i, n_workers = 0, n_threads = 0, epoch;
+	uint64_t t_start = now_ns();
+	unsigned int lcore_id, i, n_workers = 0, n_threads = 0, epoch, n_epochs = 0;
 	FILE *devnull = NULL;
 	struct zone_walk z;
 	int ret = TEST_SUCCESS, r;
@@ -1200,7 +1250,8 @@ test_fastmem_stress(void)
 		p->seed = seed ^ (UINT64_C(0x100000001B3) * (i + 1));
 		p->rng = p->seed;
 		snprintf(name, sizeof(name), "fm_stress_%u", i);
-		p->inbox = rte_ring_create(name, STRESS_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		p->inbox = rte_ring_create(name, STRESS_RING_SIZE, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (p->inbox == NULL) {
 			printf("rte_ring_create(%s): %s\n", name, rte_strerror(rte_errno));
 			ret = TEST_FAILED;
@@ -1243,10 +1294,12 @@ test_fastmem_stress(void)
 	epoch_ns = RTE_MIN(epoch_ns, STRESS_EPOCH_MAX_NS);
 	t_end = now_ns() + seconds * UINT64_C(1000000000);
 	for (epoch = 0; ; epoch++) {
-		bool squeeze = epoch % 3 == 2, burst = epoch % 3 == 1;
+		bool squeeze = epoch % 4 == 2;
+		unsigned int shape = epoch % 4 == 1 ? STRESS_BURST :
+			epoch % 4 == 3 ? STRESS_LEAN : STRESS_NORMAL;
 		uint64_t t_epoch = RTE_MIN(now_ns() + epoch_ns, t_end);
 
-		__atomic_store_n(&sctl.burst, burst, __ATOMIC_RELAXED);
+		__atomic_store_n(&sctl.shape, shape, __ATOMIC_RELAXED);
 		if (squeeze) {
 			stress_squeeze_begin();
 			faults++;
@@ -1264,6 +1317,7 @@ test_fastmem_stress(void)
 			ret = TEST_FAILED;
 			break;
 		}
+		n_epochs++;
 		if (now_ns() >= t_end)
 			break;
 		/* nobody reads these until the phase changes */
@@ -1288,6 +1342,10 @@ out_join:
 	for (i = 0; i < sctl.n_parts; i++) {
 		const struct stress_counts *c = &sctl.parts[i].cnt;
 
+		/* acquire: the thread's counts and state, written before its release */
+		if (__atomic_load_n(&sctl.parts[i].done, __ATOMIC_ACQUIRE) == 0)
+			continue; /* never started */
+
 		if (sctl.parts[i].failed) {
 			printf("thread %u failed: %s\n", i, sctl.parts[i].error);
 			ret = TEST_FAILED;
@@ -1306,23 +1364,29 @@ out_join:
 		tot.flushes += c->flushes;
 		tot.nomem += c->nomem;
 		tot.registrations += c->registrations;
+		tot.unregistrations += c->unregistrations;
 	}
 	printf("fastmem stress: %" PRIu64 " operations: %" PRIu64 " objects allocated (%"
 		PRIu64 " bulk calls, %" PRIu64 " with a handle, %" PRIu64 " reallocs), %" PRIu64
 		" freed (%" PRIu64 " bulk calls, %" PRIu64 " with a handle), %" PRIu64
 		" handed over (%" PRIu64 " kept by the receiver), %" PRIu64 " cache flushes, %"
-		PRIu64 " registrations of non-EAL threads, %" PRIu64 " trims (%" PRIu64
-		" MiB released)\n", tot.ops, tot.allocs, tot.bulk_allocs, tot.hallocs,
-		tot.reallocs, tot.frees, tot.bulk_frees, tot.hfrees, tot.sent, tot.adopted,
-		tot.flushes, tot.registrations, trims, trimmed >> 20);
+		PRIu64 " registrations and %" PRIu64 " unregistrations of non-EAL threads, %"
+		PRIu64 " trims (%" PRIu64 " MiB released)\n", tot.ops, tot.allocs,
+		tot.bulk_allocs, tot.hallocs, tot.reallocs, tot.frees, tot.bulk_frees, tot.hfrees,
+		tot.sent, tot.adopted, tot.flushes, tot.registrations, tot.unregistrations, trims,
+		trimmed >> 20);
 	printf("fastmem stress: %" PRIu64 " faults injected (limit squeezed under load), %"
 		PRIu64 " ENOMEM seen\n", faults, tot.nomem);
 	if (ret != TEST_SUCCESS)
 		goto out_rings;
 
 	/* everything is freed and every cache flushed or returned on unregistration */
-	TEST_ASSERT_EQUAL(tot.sent, tot.received, "%" PRIu64 " objects sent, %" PRIu64
-		" received", tot.sent, tot.received);
+	if (tot.sent != tot.received) {
+		printf("%" PRIu64 " objects sent, %" PRIu64 " received\n", tot.sent,
+			tot.received);
+		ret = TEST_FAILED;
+		goto out_rings;
+	}
 	if (rte_fastmem_stats(&st) != 0 || st.alloc_nomem != tot.nomem
 #ifdef RTE_LIBRTE_FASTMEM_STATS
 			|| st.alloc_total != tot.allocs || st.free_total != tot.frees
@@ -1366,6 +1430,20 @@ out_free:
 	free(sctl.parts);
 	sctl.parts = NULL;
 	free(all);
+	/*
+	 * The totals in one line of key=value pairs, for devtools/run-soak.sh. exact=yes: every
+	 * epoch's check and the final accounting (statistics against the threads' tallies,
+	 * nothing live or cached, backing unchanged, no memzone left) passed.
+	 */
+	printf("stress: seconds=%.1f seed=%#" PRIx64 " threads=%u ops=%" PRIu64 " allocs=%"
+		PRIu64 " frees=%" PRIu64 " handovers=%" PRIu64 " adopted=%" PRIu64 " faults=%"
+		PRIu64 " nomem=%" PRIu64 " registrations=%" PRIu64 " unregistrations=%" PRIu64
+		" trims=%" PRIu64 " trimmed_bytes=%" PRIu64 " epochs=%u exact=%s\n",
+		(double)(now_ns() - t_start) / 1e9, seed, n_workers + STRESS_THREADS, tot.ops,
+		tot.allocs, tot.frees, tot.sent, tot.adopted, faults, tot.nomem,
+		tot.registrations, tot.unregistrations, trims, trimmed, n_epochs,
+		ret == TEST_SUCCESS ? "yes" : "no");
+	fflush(stdout);
 	return ret;
 }
 
