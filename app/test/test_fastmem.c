@@ -1486,6 +1486,29 @@ test_err_init_twice(void)
 	return err_unchanged(&s);
 }
 
+/*
+ * An application compiled against another layout is refused, before anything is reserved
+ * and whether or not fastmem is initialized; the right version then initializes.
+ */
+static int
+test_err_init_layout(void)
+{
+	unsigned int mz_before;
+
+	EXPECT_ERROR(__rte_fastmem_init(RTE_FASTMEM_LAYOUT_VERSION + 1), == -EPROTO, EPROTO);
+	rte_fastmem_deinit();
+	mz_before = memzone_count();
+	EXPECT_ERROR(__rte_fastmem_init(RTE_FASTMEM_LAYOUT_VERSION + 1), == -EPROTO, EPROTO);
+	EXPECT_ERROR(__rte_fastmem_init(0), == -EPROTO, EPROTO);
+	EXPECT_ERROR(__rte_fastmem_init(UINT32_MAX), == -EPROTO, EPROTO);
+	TEST_ASSERT_EQUAL(memzone_count(), mz_before, "memory reserved by a refused init");
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 0, 0), "initialized by a refused init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc after a refused init: rte_errno %d",
+		rte_errno);
+	TEST_ASSERT_SUCCESS(__rte_fastmem_init(RTE_FASTMEM_LAYOUT_VERSION), "init");
+	return test_fastmem_check_idle();
+}
+
 static int
 test_err_deinit_live(void)
 {
@@ -1750,6 +1773,7 @@ static struct unit_test_suite error_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bad_socket),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_before_init),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_init_twice),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_init_layout),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_deinit_live),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_free_null),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_err_bulk_zero),

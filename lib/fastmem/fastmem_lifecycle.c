@@ -18,6 +18,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -108,9 +109,9 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 
 /* --- lifecycle --- */
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_init, 26.03)
 int
-rte_fastmem_init(void)
+__rte_fastmem_init(uint32_t layout_version)
 {
 	const struct rte_memzone *mz;
 	struct fastmem_state *st;
@@ -122,6 +123,13 @@ rte_fastmem_init(void)
 		FASTMEM_LOG(ERR, "called before rte_eal_init(): EAL is not initialized");
 		rte_errno = E_RTE_NO_CONFIG;
 		return -E_RTE_NO_CONFIG;
+	}
+	if (layout_version != RTE_FASTMEM_LAYOUT_VERSION) {
+		FASTMEM_LOG(ERR, "the application was built for fastmem layout %" PRIu32
+			", this library has layout %u: rebuild it against this library's headers",
+			layout_version, RTE_FASTMEM_LAYOUT_VERSION);
+		rte_errno = EPROTO;
+		return -EPROTO;
 	}
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		FASTMEM_LOG(DEBUG, "not supported in a secondary process");

@@ -66,6 +66,9 @@
  *  - @c ENOMEM: no backing memory can be had within the socket's limit.
  *  - @c EBUSY: rte_fastmem_init() when already initialized.
  *  - @c ENOTSUP: called in a secondary process (see below).
+ *  - @c EPROTO: rte_fastmem_init() in an application compiled against the headers of a
+ *    fastmem with another layout (RTE_FASTMEM_LAYOUT_VERSION) than the library it runs
+ *    with.
  *
  * Memory limit: each socket has a limit on its backing memory (unlimited by default),
  * see rte_fastmem_set_limit(). With the limit reached, an allocation fails with
@@ -142,6 +145,15 @@ extern "C" {
 #define RTE_FASTMEM_CACHE_BYTES_MAX ((size_t)1 << 20)
 
 /**
+ * @internal
+ * Out-of-line rte_fastmem_init(): layout_version is the RTE_FASTMEM_LAYOUT_VERSION the
+ * caller was compiled with. Not API.
+ */
+__rte_experimental
+int
+__rte_fastmem_init(uint32_t layout_version);
+
+/**
  * Initialize fastmem.
  *
  * Sets up the bins and slab pools of every socket in EAL memory. Reserves no backing
@@ -150,16 +162,26 @@ extern "C" {
  * Thread safety: not MT-safe with any other fastmem function. Call it once, after
  * rte_eal_init(), from any thread (usually the main lcore).
  *
+ * The inline functions of this header, compiled into the caller, depend on the layout of
+ * the caches and slabs (RTE_FASTMEM_LAYOUT_VERSION); rte_fastmem_init() is inline too, so
+ * that it hands the library the version the caller was compiled with.
+ *
  * @return
  *   - 0: success.
  *   - -E_RTE_NO_CONFIG: called before rte_eal_init() (EAL has no configuration yet).
  *   - -EBUSY: already initialized.
  *   - -ENOTSUP: called in a secondary process.
  *   - -ENOMEM: EAL memory for the shared state could not be had.
+ *   - -EPROTO: the caller was compiled against fastmem headers of another layout
+ *     (RTE_FASTMEM_LAYOUT_VERSION) than this library's: rebuild it against the headers
+ *     installed with the library. Logged at error level.
  */
 __rte_experimental
-int
-rte_fastmem_init(void);
+static inline int
+rte_fastmem_init(void)
+{
+	return __rte_fastmem_init(RTE_FASTMEM_LAYOUT_VERSION);
+}
 
 /**
  * Release everything fastmem holds.

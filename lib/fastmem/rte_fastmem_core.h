@@ -61,6 +61,17 @@ extern "C" {
 	X((size_t)1 << 19, 2) \
 	X((size_t)1 << 20, 1)
 
+/**
+ * Version of the layout that fastmem's inline functions, compiled into the application,
+ * rely on: the class table above and rte_fastmem_class_of(), the handle encoding, struct
+ * rte_fastmem_cache, struct rte_fastmem_lcore_caches, struct rte_fastmem_slab_id and
+ * RTE_FASTMEM_SLAB_SIZE. It changes with any of them. rte_fastmem_init() passes the
+ * version its caller was compiled with, and the library refuses another one (@c EPROTO),
+ * so that an application built against other headers fails at init instead of handing
+ * the library objects of a layout it does not know.
+ */
+#define RTE_FASTMEM_LAYOUT_VERSION 1
+
 /** @internal Number of size classes. */
 #define RTE_FASTMEM_NUM_CLASSES 18
 
