@@ -78,7 +78,7 @@ ct_report_summary(const struct ct_config *cfg, const struct ct_run_result *runs,
 	ROW("flows expired", PRIu64, ct_stats_expired(&r->total));
 	ROW("  by another lcore (frees across lcores)", PRIu64, r->total.expired_peer);
 	ROW("  by their owner, at their next packet", PRIu64, r->total.expired_inline);
-	ROW("  by their owner, the other lcore being late", PRIu64, r->total.expired_late);
+	ROW("  by their owner, the expirer being late", PRIu64, r->total.expired_late);
 	ROW("  by their owner, to free memory", PRIu64, r->total.expired_forced);
 	ROW("flows left at the end", PRIu64, r->flows_left);
 	for (t = 0; t < CT_OBJ_NUM; t++) {
