@@ -675,6 +675,81 @@ out:
 	return ret;
 }
 
+/*
+ * Backing memory grows with use: the first allocation takes a single 2 MiB zone, and each
+ * later zone is as large as what the socket holds already (2, 2, 4, 8, ... MiB), so the
+ * socket never holds more than twice the slabs it has handed out, in a number of zones
+ * that grows with the logarithm of its memory. A trim gives all of it back.
+ */
+static int
+test_backing_grows(void)
+{
+	const size_t big = 64 * KIB;
+	const unsigned int n = 64 * MIB / big;
+	int socket = (int)rte_socket_id();
+	struct rte_fastmem_class_stats small_cs, big_cs;
+	unsigned int mz0, zones, i;
+	struct rte_fastmem_stats st;
+	uint64_t slabs;
+	size_t released;
+	void **ptrs, *p;
+	int ret = TEST_FAILED;
+
+	ptrs = calloc(n, sizeof(*ptrs));
+	TEST_ASSERT_NOT_NULL(ptrs, "calloc");
+	mz0 = memzone_count();
+	p = rte_fastmem_alloc(64, 0, 0);
+	if (p == NULL || rte_fastmem_stats(&st) != 0) {
+		printf("first allocation: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	if (st.bytes_backing != SLAB_SIZE || memzone_count() != mz0 + 1) {
+		printf("first 64 B allocation: backing %" PRIu64 " B in %u memzones\n",
+			st.bytes_backing, memzone_count() - mz0);
+		goto free_small;
+	}
+	for (i = 0; i < n; i++) {
+		ptrs[i] = rte_fastmem_alloc(big, 0, 0);
+		if (ptrs[i] == NULL) {
+			printf("allocation %u of %zu B: %s\n", i, big, rte_strerror(rte_errno));
+			goto free_big;
+		}
+	}
+	if (rte_fastmem_stats(&st) != 0 || rte_fastmem_stats_class(64, &small_cs) != 0 ||
+			rte_fastmem_stats_class(big, &big_cs) != 0)
+		goto free_big;
+	slabs = small_cs.slabs_partial + small_cs.slabs_full + big_cs.slabs_partial +
+		big_cs.slabs_full;
+	zones = memzone_count() - mz0;
+	if (zones == 0 || st.bytes_backing != SLAB_SIZE << (zones - 1) ||
+			st.bytes_backing > 2 * slabs * SLAB_SIZE ||
+			st.bytes_backing < slabs * SLAB_SIZE) {
+		printf("%u objects of %zu B: %" PRIu64 " slabs in use, backing %" PRIu64
+			" B in %u zones\n", n, big, slabs, st.bytes_backing, zones);
+		goto free_big;
+	}
+	ret = TEST_SUCCESS;
+free_big:
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(ptrs[i]);
+free_small:
+	rte_fastmem_free(p);
+	rte_fastmem_cache_flush();
+	released = 0;
+	if (ret == TEST_SUCCESS && (rte_fastmem_trim(socket, &released) < 0 ||
+			rte_fastmem_stats(&st) != 0 || st.bytes_backing != 0 ||
+			memzone_count() != mz0)) {
+		printf("after the trim (%zu B released): backing %" PRIu64 " B, %u memzones"
+			" more than before\n", released, st.bytes_backing, memzone_count() - mz0);
+		ret = TEST_FAILED;
+	}
+out:
+	free(ptrs);
+	if (ret == TEST_SUCCESS)
+		ret = test_fastmem_check_idle();
+	return ret;
+}
+
 static int
 test_limit_and_reserve(void)
 {
@@ -1746,6 +1821,7 @@ static struct unit_test_suite functional_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_slabs),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_flush),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_slabs_move_between_classes),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_backing_grows),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_limit_and_reserve),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_bulk_all_or_nothing),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_stats),
