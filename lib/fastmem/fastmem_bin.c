@@ -24,6 +24,7 @@
 
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
+#include "fastmem_slab.h"
 
 /* Give a pool slab to the bin: assign the class, put it on the partial list. */
 static void

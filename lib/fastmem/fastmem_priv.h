@@ -45,7 +45,8 @@
  *   fastmem_cache.c      lcore caches and their layout
  *   fastmem_bin.c        bins and transfer caches
  *   fastmem_zone.c       backing zones: growth, limits, reservation, trim, IOVA
- *   fastmem_slab.c       slabs and the free-slab pool
+ *   fastmem_slab.c       slabs and the free-slab pool (fastmem_slab.h: the per-object
+ *                        operations the bin layer calls, inline)
  * Beside them: fastmem_stats.c and fastmem_telemetry.c read everything and call the
  * public functions; fastmem_debug.c holds the hooks of checked builds (fastmem_debug.h),
  * which every layer calls and which call nothing.
@@ -516,12 +517,11 @@ void fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s, size_
 void fastmem_zone_map_free(struct fastmem_state *st);
 rte_iova_t fastmem_zone_iova(const void *ptr);
 
-/* fastmem_slab.c: slabs and the free-slab pool */
+/* fastmem_slab.c: slabs and the free-slab pool (the per-object operations are inline, in
+ * fastmem_slab.h) */
 void fastmem_slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab);
 void fastmem_slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab);
 void fastmem_slab_adopt(struct fastmem_slab *slab, unsigned int cls);
-unsigned int fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n);
-uint32_t fastmem_slab_give(struct fastmem_slab *slab, void *obj);
 struct fastmem_slab *fastmem_pool_pop(struct fastmem_socket *s);
 void fastmem_pool_push(struct fastmem_socket *s, struct fastmem_slab *slab);
 bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,

@@ -22,6 +22,7 @@
 
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
+#include "fastmem_slab.h"
 
 static_assert(sizeof(struct fastmem_slab) == FASTMEM_SLAB_HDR, "slab header size");
 
@@ -66,39 +67,6 @@ fastmem_slab_adopt(struct fastmem_slab *slab, unsigned int cls)
 	slab->n_out = 0;
 	slab->bump = slab->first;
 	fastmem_dbg_slab_adopt(slab);
-}
-
-/* Take up to n free objects of a slab: its free list first, then never-used space. */
-unsigned int
-fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n)
-{
-	unsigned int got = 0;
-
-	while (got < n && slab->n_out < slab->n_objs) {
-		void *obj = slab->free_head;
-
-		if (obj != NULL) {
-			slab->free_head = fastmem_link_get(obj);
-			fastmem_dbg_link_pop(slab, obj, slab->free_head);
-		} else {
-			obj = RTE_PTR_ADD(slab, slab->bump);
-			slab->bump += slab->obj_size;
-			fastmem_dbg_fresh(obj, slab->obj_size);
-		}
-		slab->n_out++;
-		objs[got++] = obj;
-	}
-	return got;
-}
-
-/* Give an object back to its slab's free list; returns the objects still out. */
-uint32_t
-fastmem_slab_give(struct fastmem_slab *slab, void *obj)
-{
-	FASTMEM_ASSERT(slab->n_out > 0);
-	fastmem_link_set(obj, slab->free_head);
-	slab->free_head = obj;
-	return --slab->n_out;
 }
 
 /* --- pool (pool lock) --- */
