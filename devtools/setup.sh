@@ -49,12 +49,14 @@ packages=(
 	patch
 	dpkg-dev
 )
-# Wanted for the clang/libFuzzer builds, and for the crypto scheduler autotest of the full
-# migration proof (the AESNI-MB crypto driver); their absence is only a warning.
+# Wanted for the clang/libFuzzer builds, for the crypto scheduler autotest of the full
+# migration proof (the AESNI-MB crypto driver), and for devtools/count-instructions.sh
+# (valgrind's callgrind); their absence is only a warning.
 optional_packages=(
 	clang
 	libclang-rt-14-dev
 	libipsec-mb-dev
+	valgrind
 )
 
 log()
@@ -87,7 +89,7 @@ install_packages()
 	fi
 	if [ ${#missing[@]} -eq 0 ] && { [ "$(id -u)" -ne 0 ] ||
 			[ "${LCOREMEM_NO_INSTALL:-0}" = 1 ]; }; then
-		log "optional packages missing (clang/libFuzzer builds, full migration proof):" \
+		log "optional packages missing (clang/libFuzzer, migration proof, callgrind):" \
 			"${optional[*]}"
 		return 0
 	fi
@@ -105,7 +107,7 @@ install_packages()
 	"${apt[@]}" update </dev/null || log "apt-get update failed; trying the install anyway"
 	if [ ${#missing[@]} -eq 0 ]; then
 		"${apt[@]}" install --no-install-recommends "${optional[@]}" </dev/null ||
-			log "optional packages not installed (clang builds only): ${optional[*]}"
+			log "optional packages not installed (clang, migration proof, callgrind): ${optional[*]}"
 		return 0
 	fi
 	log "running apt-get install ${missing[*]}"
@@ -126,7 +128,7 @@ install_packages()
 	done
 	if [ ${#optional[@]} -gt 0 ]; then
 		"${apt[@]}" install --no-install-recommends "${optional[@]}" </dev/null ||
-			log "optional packages not installed (clang builds only): ${optional[*]}"
+			log "optional packages not installed (clang, migration proof, callgrind): ${optional[*]}"
 	fi
 	log "installed: ${missing[*]} ${optional[*]}"
 	return 0
