@@ -70,6 +70,39 @@ static_assert(RTE_DIM(class_caps) == RTE_FASTMEM_NUM_CLASSES, "class table size"
 static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_MAX_CLASSES, "too many classes");
 static_assert(sizeof(struct rte_fastmem_cache) == RTE_CACHE_LINE_SIZE, "cache header");
 
+/*
+ * Layout version 1 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
+ * applications see it. A change to any of these changes the layout: give it a new version,
+ * and pin that version's values here in place of these.
+ */
+#if RTE_FASTMEM_LAYOUT_VERSION == 1
+static_assert(RTE_FASTMEM_NUM_CLASSES == 18 && RTE_FASTMEM_MIN_CLASS_SIZE == 8 &&
+	RTE_FASTMEM_MAX_CLASS_SIZE == ((size_t)1 << 20) && RTE_FASTMEM_CLASS_SLOTS == 32 &&
+	RTE_FASTMEM_SOCKET_SLOTS == 32 && RTE_FASTMEM_SLAB_SIZE == ((size_t)2 << 20),
+	"layout 1: classes, slots and slabs");
+static_assert(RTE_FASTMEM_HANDLE_CLS_SHIFT == 0 && RTE_FASTMEM_HANDLE_CLS_MASK == 0x1f &&
+	RTE_FASTMEM_HANDLE_SIDX_SHIFT == 5 && RTE_FASTMEM_HANDLE_SIDX_MASK == 0x1f &&
+	RTE_FASTMEM_HANDLE_OFF_SHIFT == 10 && RTE_FASTMEM_HANDLE_OFF_MASK == 0x3fff &&
+	RTE_FASTMEM_HANDLE_TAG_SHIFT == 24 && RTE_FASTMEM_HANDLE_TAG == 0xa7,
+	"layout 1: handles");
+static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
+	offsetof(struct rte_fastmem_cache, cap) == 4 &&
+	offsetof(struct rte_fastmem_cache, batch) == 8 &&
+	offsetof(struct rte_fastmem_cache, cls) == 12 &&
+	offsetof(struct rte_fastmem_cache, sidx) == 14 &&
+	offsetof(struct rte_fastmem_cache, alloc_hits) == 16 &&
+	offsetof(struct rte_fastmem_cache, free_hits) == 24 &&
+	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 1: lcore cache");
+static_assert(offsetof(struct rte_fastmem_lcore_caches, own_sidx) == 0 &&
+	offsetof(struct rte_fastmem_lcore_caches, used) == 4 &&
+	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 1: lcore caches");
+static_assert(sizeof(struct rte_fastmem_slab_id) == 4 &&
+	offsetof(struct rte_fastmem_slab_id, cls) == 0 &&
+	offsetof(struct rte_fastmem_slab_id, sidx) == 2, "layout 1: slab id");
+#else
+#error "pin the sizes and offsets of the new fastmem layout version here"
+#endif
+
 struct fastmem_layout fastmem_layout;
 
 /*

@@ -111,7 +111,7 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_init, 26.03)
 int
-__rte_fastmem_init(uint32_t layout_version)
+__rte_fastmem_init(uint32_t layout)
 {
 	const struct rte_memzone *mz;
 	struct fastmem_state *st;
@@ -124,10 +124,15 @@ __rte_fastmem_init(uint32_t layout_version)
 		rte_errno = E_RTE_NO_CONFIG;
 		return -E_RTE_NO_CONFIG;
 	}
-	if (layout_version != RTE_FASTMEM_LAYOUT_VERSION) {
-		FASTMEM_LOG(ERR, "the application was built for fastmem layout %" PRIu32
-			", this library has layout %u: rebuild it against this library's headers",
-			layout_version, RTE_FASTMEM_LAYOUT_VERSION);
+	if (layout != RTE_FASTMEM_LAYOUT) {
+		const char *dbg = " with debug checks";
+
+		FASTMEM_LOG(ERR, "the application was built for fastmem layout %" PRIu32 "%s, this"
+			" library has layout %u%s: rebuild it against this library's headers",
+			layout & ~RTE_FASTMEM_LAYOUT_DEBUG,
+			(layout & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "",
+			RTE_FASTMEM_LAYOUT_VERSION,
+			(RTE_FASTMEM_LAYOUT & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "");
 		rte_errno = EPROTO;
 		return -EPROTO;
 	}

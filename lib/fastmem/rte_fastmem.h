@@ -23,8 +23,9 @@
  *  -# a bin per (socket, size class), under a spinlock, holding the slabs that serve the
  *     class: 2 MiB, 2 MiB-aligned pieces of backing memory;
  *  -# a per-socket pool of free slabs, each of which can serve any class;
- *  -# backing memory: IOVA-contiguous memzones, 128 MiB when EAL can provide that, else
- *     smaller ones, down to a single slab, within the socket's limit.
+ *  -# backing memory: IOVA-contiguous memzones within the socket's limit, the first of
+ *     one slab and each next one as large as what the socket holds already, up to
+ *     128 MiB; smaller ones, down to a single slab, when EAL cannot provide that.
  *
  * Size classes are the powers of two from 8 B to 1 MiB (18 classes). A request is served
  * from the smallest class at least as large as both the size and the alignment.
@@ -67,8 +68,8 @@
  *  - @c EBUSY: rte_fastmem_init() when already initialized.
  *  - @c ENOTSUP: called in a secondary process (see below).
  *  - @c EPROTO: rte_fastmem_init() in an application compiled against the headers of a
- *    fastmem with another layout (RTE_FASTMEM_LAYOUT_VERSION) than the library it runs
- *    with.
+ *    fastmem with another layout (RTE_FASTMEM_LAYOUT_VERSION) or another debug setting
+ *    than the library it runs with.
  *
  * Memory limit: each socket has a limit on its backing memory (unlimited by default),
  * see rte_fastmem_set_limit(). With the limit reached, an allocation fails with
@@ -146,12 +147,13 @@ extern "C" {
 
 /**
  * @internal
- * Out-of-line rte_fastmem_init(): layout_version is the RTE_FASTMEM_LAYOUT_VERSION the
- * caller was compiled with. Not API.
+ * Out-of-line rte_fastmem_init(), the function the library exports: layout is the
+ * RTE_FASTMEM_LAYOUT the caller was compiled with (the layout version, and whether the
+ * debug checks were on). Called only by rte_fastmem_init(). Not API.
  */
 __rte_experimental
 int
-__rte_fastmem_init(uint32_t layout_version);
+__rte_fastmem_init(uint32_t layout);
 
 /**
  * Initialize fastmem.
@@ -173,14 +175,15 @@ __rte_fastmem_init(uint32_t layout_version);
  *   - -ENOTSUP: called in a secondary process.
  *   - -ENOMEM: EAL memory for the shared state could not be had.
  *   - -EPROTO: the caller was compiled against fastmem headers of another layout
- *     (RTE_FASTMEM_LAYOUT_VERSION) than this library's: rebuild it against the headers
+ *     (RTE_FASTMEM_LAYOUT_VERSION), or with the debug checks on where the library has
+ *     them off or the other way round, than this library: rebuild it against the headers
  *     installed with the library. Logged at error level.
  */
 __rte_experimental
 static inline int
 rte_fastmem_init(void)
 {
-	return __rte_fastmem_init(RTE_FASTMEM_LAYOUT_VERSION);
+	return __rte_fastmem_init(RTE_FASTMEM_LAYOUT);
 }
 
 /**

@@ -65,12 +65,35 @@ extern "C" {
  * Version of the layout that fastmem's inline functions, compiled into the application,
  * rely on: the class table above and rte_fastmem_class_of(), the handle encoding, struct
  * rte_fastmem_cache, struct rte_fastmem_lcore_caches, struct rte_fastmem_slab_id and
- * RTE_FASTMEM_SLAB_SIZE. It changes with any of them. rte_fastmem_init() passes the
- * version its caller was compiled with, and the library refuses another one (@c EPROTO),
- * so that an application built against other headers fails at init instead of handing
- * the library objects of a layout it does not know.
+ * RTE_FASTMEM_SLAB_SIZE. It changes with any of them (fastmem_cache.c pins the sizes and
+ * offsets of the current version at build time). rte_fastmem_init() passes the version its
+ * caller was compiled with, and the library refuses another one (@c EPROTO), so that an
+ * application built against other headers fails at init instead of handing the library
+ * objects of a layout it does not know. The check covers the inline paths of the code
+ * built with the caller of rte_fastmem_init(); another shared object of the same
+ * application that uses fastmem's inline functions must be built against the same headers.
  */
 #define RTE_FASTMEM_LAYOUT_VERSION 1
+
+/**
+ * @internal
+ * Set in what rte_fastmem_init() passes when the caller was compiled with fastmem's debug
+ * checks (RTE_LIBRTE_FASTMEM_DEBUG, in rte_fastmem_config.h): they compile the inline
+ * cache paths out, so that every call reaches the library's checks, and a library and an
+ * application must agree on them.
+ */
+#define RTE_FASTMEM_LAYOUT_DEBUG (UINT32_C(1) << 31)
+
+/**
+ * @internal
+ * What rte_fastmem_init() passes to the library: the layout version, with
+ * RTE_FASTMEM_LAYOUT_DEBUG in checked builds.
+ */
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+#define RTE_FASTMEM_LAYOUT (RTE_FASTMEM_LAYOUT_VERSION | RTE_FASTMEM_LAYOUT_DEBUG)
+#else
+#define RTE_FASTMEM_LAYOUT RTE_FASTMEM_LAYOUT_VERSION
+#endif
 
 /** @internal Number of size classes. */
 #define RTE_FASTMEM_NUM_CLASSES 18
