@@ -19,8 +19,9 @@ tsan_build_opts=(-Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 # (detect_leaks is on by default); lsan.supp silences only leaks whose allocation stack lies
 # inside Debian's uninstrumented DPDK libraries, our own libraries and tests are never
 # suppressed. TSan has no suppressions: the tests make what DPDK synchronises out of its
-# sight visible to it instead (see test_fastmem_concurrent.c). Append to these, after a
-# ':', for more (log_path=..., for instance).
+# sight visible to it instead (see test_fastmem_concurrent.c); the soak adds
+# ignore_noninstrumented_modules=1 (devtools/run-soak.sh says why). Append to these, after
+# a ':', for more (log_path=..., for instance).
 asan_options=abort_on_error=1:halt_on_error=1:print_summary=1:detect_leaks=1
 lsan_options=suppressions=$top/devtools/lsan.supp:print_suppressions=0
 ubsan_options=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1
