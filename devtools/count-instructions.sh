@@ -38,10 +38,18 @@ builds=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--allocators) allocators=${2:?}; shift ;;
-	--patterns) patterns=${2:?}; shift ;;
-	--sizes) sizes=${2:?}; shift ;;
-	--objects) objects=${2:?}; shift ;;
+	--allocators | --patterns | --sizes | --objects)
+		if [ -z "${2:-}" ]; then
+			echo "count-instructions: $1 takes a value" >&2
+			exit 2
+		fi
+		case $1 in
+		--allocators) allocators=$2 ;;
+		--patterns) patterns=$2 ;;
+		--sizes) sizes=$2 ;;
+		--objects) objects=$2 ;;
+		esac
+		shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) echo "count-instructions: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	*) builds+=("$1") ;;
@@ -69,6 +77,16 @@ done
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
+# failed BUILD ALLOC PATTERN SIZE LOG: print "failed", and the end of the run's log on stderr
+failed()
+{
+	echo failed
+	{
+		echo "count-instructions: $1: $2 $3 $4 failed; the end of its output:"
+		tail -n 15 "$5"
+	} >&2
+}
+
 # count BUILD ALLOC PATTERN SIZE: print the instructions per object, or "failed"
 count()
 {
@@ -83,13 +101,13 @@ count()
 		"$build/app/test/dpdk-test" --no-pci -l 0 --no-huge -m 64 --no-shconf \
 		--file-prefix="count-insn-$$" --log-level=lib.eal:error fastmem_profile \
 		>"$log" 2>&1; then
-		echo failed
+		failed "$build" "$alloc" "$pattern" "$size" "$log"
 		return
 	fi
 	ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out")
 	objs=$(sed -n "s/^objects through $fn, warm-up included: \([0-9]*\)$/\1/p" "$log")
-	if [ -z "$ir" ] || [ -z "$objs" ] || [ "$objs" -eq 0 ]; then
-		echo failed
+	if [ -z "$ir" ] || [ "$ir" -eq 0 ] || [ -z "$objs" ] || [ "$objs" -eq 0 ]; then
+		failed "$build" "$alloc" "$pattern" "$size" "$log"
 		return
 	fi
 	awk -v ir="$ir" -v n="$objs" 'BEGIN { printf "%.1f", ir / n }'
@@ -121,13 +139,14 @@ for alloc in $allocators; do
 			done
 			if [ ${#vals[@]} -eq 2 ]; then
 				awk -v a="${vals[0]}" -v b="${vals[1]}" \
-					'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf " %7.3fx", b / a;
+					'BEGIN { if (a + 0 > 0 && b + 0 > 0)
+						printf " %7.3fx", b / a;
 						 else printf " %8s", "-" }'
 			fi
 			printf '\n'
 		done
 	done
 done
-echo "instructions per object (allocation + free) inside perf_run_<allocator>_<pattern>()," \
-	"callgrind, $objects objects after the warm-up"
+echo "instructions per object (allocation + free) inside" \
+	"perf_run_<allocator>_<pattern>(), callgrind, $objects objects after the warm-up"
 exit $rc

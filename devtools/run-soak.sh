@@ -51,22 +51,40 @@ mem=1024
 huge=false
 seed=
 
+# need_value OPTION VALUE: exit 2 when the option has no value
+need_value()
+{
+	if [ -z "$2" ]; then
+		echo "run-soak: $1 takes a value" >&2
+		exit 2
+	fi
+}
+
 while [ $# -gt 0 ]; do
 	case $1 in
-	--minutes)
+	--minutes | --seconds)
 		case ${2:-} in
-		'' | *[!0-9]*) echo "run-soak: --minutes takes a number" >&2; exit 2 ;;
+		'' | *[!0-9]*) echo "run-soak: $1 takes a number" >&2; exit 2 ;;
 		esac
-		seconds=$(($2 * 60))
+		# base 10, also with leading zeros
+		if [ "$1" = --minutes ]; then
+			seconds=$((10#$2 * 60))
+		else
+			seconds=$((10#$2))
+		fi
 		shift ;;
-	--seconds) seconds=${2:?}; shift ;;
-	--only) sanitizers=${2:?}; shift ;;
-	--prefix) prefix=${2:?}; shift ;;
-	--results) results=${2:?}; shift ;;
-	--lcores) lcores=${2:?}; shift ;;
-	--mem) mem=${2:?}; shift ;;
+	--only | --prefix | --results | --lcores | --mem | --seed)
+		need_value "$1" "${2:-}"
+		case $1 in
+		--only) sanitizers=$2 ;;
+		--prefix) prefix=$2 ;;
+		--results) results=$2 ;;
+		--lcores) lcores=$2 ;;
+		--mem) mem=$2 ;;
+		--seed) seed=$2 ;;
+		esac
+		shift ;;
 	--huge) huge=true ;;
-	--seed) seed=${2:?}; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run-soak: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac

@@ -107,7 +107,8 @@ install_packages()
 	"${apt[@]}" update </dev/null || log "apt-get update failed; trying the install anyway"
 	if [ ${#missing[@]} -eq 0 ]; then
 		"${apt[@]}" install --no-install-recommends "${optional[@]}" </dev/null ||
-			log "optional packages not installed (clang, migration proof, callgrind): ${optional[*]}"
+			log "optional packages not installed (clang, migration proof," \
+				"callgrind): ${optional[*]}"
 		return 0
 	fi
 	log "running apt-get install ${missing[*]}"
@@ -128,7 +129,8 @@ install_packages()
 	done
 	if [ ${#optional[@]} -gt 0 ]; then
 		"${apt[@]}" install --no-install-recommends "${optional[@]}" </dev/null ||
-			log "optional packages not installed (clang, migration proof, callgrind): ${optional[*]}"
+			log "optional packages not installed (clang, migration proof," \
+				"callgrind): ${optional[*]}"
 	fi
 	log "installed: ${missing[*]} ${optional[*]}"
 	return 0
