@@ -97,8 +97,8 @@
 #define KIB ((size_t)1 << 10)
 #define MIB ((size_t)1 << 20)
 #define SLAB RTE_FASTMEM_SLAB_SIZE
-/* The zone size fastmem asks EAL for first (rte_fastmem.h). */
-#define PREFERRED_ZONE (128 * MIB)
+/* The largest zone fastmem grows by (rte_fastmem.h). */
+#define MAX_ZONE (128 * MIB)
 /* The smallest class: objects of at most this many bytes share it. */
 #define MIN_CLASS_LOG2 3
 
@@ -1916,7 +1916,7 @@ test_fault_eal_exhausted(void)
 	const struct rte_memzone *hole;
 	struct rte_fastmem_stats st;
 	struct zone_walk z0, z1;
-	uint64_t backing0;
+	uint64_t backing0, want;
 	unsigned int k;
 	long n;
 
@@ -1929,6 +1929,8 @@ test_fault_eal_exhausted(void)
 	fault_objs[fault_n_objs] = rte_fastmem_alloc(100, 0, 0);
 	TEST_ASSERT_NOT_NULL(fault_objs[fault_n_objs], "first alloc");
 	fault_fill(fault_n_objs++, 100);
+	/* and holds more than the hole, so that its next zone does not fit there */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(HOLE_SIZE + 4 * MIB, SOCKET_ID_ANY), "reserve");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	backing0 = st.bytes_backing;
 	print_zones("before the fault");
@@ -1951,7 +1953,8 @@ test_fault_eal_exhausted(void)
 	ASSERT_NOMEM_NULL(rte_fastmem_alloc(MIB, 0, 0), "alloc with EAL exhausted");
 	ASSERT_NOMEM_NULL(rte_fastmem_alloc(64, 0, 0), "small alloc with EAL exhausted");
 	rte_errno = 0;
-	TEST_ASSERT_EQUAL(rte_fastmem_reserve(SLAB, SOCKET_ID_ANY), -ENOMEM, "reserve");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(HOLE_SIZE + 4 * MIB + SLAB, SOCKET_ID_ANY),
+		-ENOMEM, "reserve");
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve: rte_errno %d", rte_errno);
 	fault_cnt.enomem++;
 	z1 = zone_walk();
@@ -1971,7 +1974,12 @@ test_fault_eal_exhausted(void)
 	TEST_ASSERT_EQUAL(st.bytes_backing - backing0, (uint64_t)n * SLAB, "grew by %" PRIu64
 		" B for %ld slabs", st.bytes_backing - backing0, n);
 	TEST_ASSERT(st.bytes_backing - backing0 <= HOLE_SIZE, "grew beyond the hole");
-	TEST_ASSERT(z1.n > z0.n && z1.min_len < PREFERRED_ZONE, "no smaller zone");
+	/* fastmem asked for a zone as large as what it held, which the hole cannot give */
+	want = RTE_MIN((uint64_t)rte_align64prevpow2(backing0), (uint64_t)MAX_ZONE);
+	TEST_ASSERT(want > HOLE_SIZE, "test set-up: %" PRIu64 " B held before the hole",
+		backing0);
+	TEST_ASSERT(z1.n > z0.n && z1.min_len < want, "no zone smaller than the %" PRIu64
+		" B asked for", want);
 	TEST_ASSERT_EQUAL(z1.bytes, st.bytes_backing, "memzones %" PRIu64 ", backing %" PRIu64,
 		z1.bytes, st.bytes_backing);
 	TEST_ASSERT(fault_check(0, 100), "the first object is corrupt");

@@ -16,8 +16,8 @@
  *   threshold     automatic trim from the free path;
  *   concurrent    trims while workers allocate and free whole slabs.
  * Small zones are made by raising the socket's limit step by step: the socket grows by
- * what the limit allows (up to 128 MiB at a time), and an object of the 1 MiB class takes
- * a whole slab.
+ * what the limit allows (at most what it holds already, and 128 MiB), and an object of
+ * the 1 MiB class takes a whole slab.
  *
  * fastmem_trim_huge_autotest (needs hugepages, EAL's dynamic memory mode): the hugepages
  * of a freed burst return to the system.
