@@ -269,16 +269,15 @@ fastmem_lcore_teardown(void)
 	memset(lcores_used, 0, sizeof(lcores_used));
 }
 
-/* Create the cache set of (calling lcore, sidx). */
+/* Create the cache set of (lcore_id, sidx); lc is lcore_id's variable, the caller's own. */
 static struct fastmem_cset *
-cset_create(struct fastmem_state *st, struct fastmem_lcore *lc, unsigned int sidx)
+cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcore *lc,
+		unsigned int sidx)
 {
 	struct fastmem_cset *cs;
 	unsigned int c;
 
 	if (!FASTMEM_LOAD(&lc->used)) {
-		unsigned int lcore_id = rte_lcore_id();
-
 		lc->own_sidx = (uint32_t)fastmem_local_sidx(st);
 		FASTMEM_STORE(&lc->used, 1);
 		__atomic_fetch_or(&lcores_used[lcore_id / 64], UINT64_C(1) << (lcore_id % 64),
@@ -325,7 +324,7 @@ fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id, unsigned int 
 	struct fastmem_cset *cs = __atomic_load_n(&lc->cset[sidx], __ATOMIC_RELAXED);
 
 	if (unlikely(cs == NULL)) {
-		cs = cset_create(st, lc, sidx);
+		cs = cset_create(st, lcore_id, lc, sidx);
 		if (cs == NULL)
 			return NULL;
 	}
