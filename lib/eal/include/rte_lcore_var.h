@@ -174,7 +174,7 @@ extern "C" {
  *   The alignment of each value, or 0 for alignof(max_align_t).
  */
 #define RTE_LCORE_VAR_INIT_SIZE_ALIGN(name, size, align) \
-	RTE_INIT(rte_lcore_var_init_ ## name) \
+	RTE_INIT(__rte_lcore_var_ctor_ ## name) \
 	{ \
 		RTE_LCORE_VAR_ALLOC_SIZE_ALIGN(name, size, align); \
 	}
@@ -198,7 +198,7 @@ extern "C" {
  *   The handle, an identifier with file scope.
  */
 #define RTE_LCORE_VAR_INIT(name) \
-	RTE_INIT(rte_lcore_var_init_ ## name) \
+	RTE_INIT(__rte_lcore_var_ctor_ ## name) \
 	{ \
 		RTE_LCORE_VAR_ALLOC(name); \
 	}
