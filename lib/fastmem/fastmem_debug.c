@@ -210,12 +210,12 @@ fastmem_dbg_resize(void *obj, size_t size)
 }
 
 void
-fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs, bool kept)
+fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs)
 {
 	unsigned int i;
 
-	/* a kept (parked) zone is poisoned still: all its objects were freed */
-	for (i = 0; i < n_slabs && !kept; i++) {
+	/* a parked zone too: deinit may have parked it with objects out */
+	for (i = 0; i < n_slabs; i++) {
 		struct fastmem_slab *slab = RTE_PTR_ADD(zone, (size_t)i * FASTMEM_SLAB_SIZE);
 
 		FASTMEM_POISON(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR),
@@ -279,7 +279,8 @@ fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next)
 void
 fastmem_dbg_zone_release(struct fastmem_slab *zone, bool kept)
 {
-	/* a zone kept for reuse stays poisoned; one going back to EAL is EAL's again */
+	/* one going back to EAL is EAL's again; one kept for reuse (parked) is poisoned anew
+	 * when it is cut again */
 	if (!kept)
 		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG

@@ -21,8 +21,8 @@
  *  - slabs (fastmem_slab.c): the free-list link word (fastmem_link_get()/_set()), a zone
  *    when cut, a slab when it is given a class, objects taken from never-used space;
  *  - zones (fastmem_zone.c): fastmem_dbg_zone_release() before a memzone goes back to EAL
- *    (or is cut again), or is kept for reuse (parked, fastmem_reset()): a kept zone stays
- *    poisoned, and is not poisoned again when it is cut anew.
+ *    or is kept for reuse (parked: a test facility, fastmem_park_set()); a zone is poisoned
+ *    whole when it is cut, a parked one too.
  *
  * Debug build
  * -----------
@@ -120,7 +120,7 @@ fastmem_link_set(void *obj, void *next)
 void fastmem_dbg_alloc(void *obj, size_t size);
 void fastmem_dbg_free(struct fastmem_state *st, void *ptr);
 void fastmem_dbg_resize(void *obj, size_t size);
-void fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs, bool kept);
+void fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs);
 void fastmem_dbg_slab_adopt(struct fastmem_slab *slab);
 void fastmem_dbg_fresh(void *obj, size_t size);
 void fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next);
@@ -134,8 +134,7 @@ fastmem_dbg_free(struct fastmem_state *st __rte_unused, void *ptr __rte_unused) 
 static inline void
 fastmem_dbg_resize(void *obj __rte_unused, size_t size __rte_unused) { }
 static inline void
-fastmem_dbg_zone_cut(struct fastmem_slab *zone __rte_unused, unsigned int n_slabs __rte_unused,
-		bool kept __rte_unused)
+fastmem_dbg_zone_cut(struct fastmem_slab *zone __rte_unused, unsigned int n_slabs __rte_unused)
 { }
 static inline void
 fastmem_dbg_slab_adopt(struct fastmem_slab *slab __rte_unused) { }

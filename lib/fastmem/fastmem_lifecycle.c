@@ -233,18 +233,18 @@ rte_fastmem_deinit(void)
 
 /*
  * Test support (the fuzz target): bring fastmem back to the state rte_fastmem_init()
- * leaves, without a deinit and an init, and without giving the memzones back to EAL.
- * Every lcore's caches and every transfer cache are emptied into the slabs; then, when no
- * object is out any more, the caches are forgotten and set up anew, every zone is parked
- * (kept, off the socket, for growth to reuse: fastmem_zone_park()), up to keep_parked
- * bytes per socket, and every socket starts over: no backing memory, no reservation, no
- * limit, no trim threshold, counters at 0. Returns 0, -ENODEV (not initialized), or
- * -EBUSY when an object is still out (nothing is reset then: the objects stay valid).
+ * leaves, without a deinit and an init. Every lcore's caches and every transfer cache are
+ * emptied into the slabs; then, when no object is out any more, the caches are forgotten
+ * and set up anew, every zone goes back to EAL or, when the test lets it
+ * (fastmem_park_set()), to the park for growth to reuse, and every socket starts over: no
+ * backing memory, no reservation, no limit, no trim threshold, counters at 0. Returns 0,
+ * -ENODEV (not initialized), or -EBUSY when an object is still out (nothing is reset then:
+ * the objects stay valid).
  *
  * Not MT-safe, as deinit: no other thread may use fastmem meanwhile.
  */
 int
-fastmem_reset(size_t keep_parked)
+fastmem_reset(void)
 {
 	struct fastmem_state *st;
 	unsigned int lcore_id, sidx;
@@ -274,14 +274,10 @@ fastmem_reset(size_t keep_parked)
 	st->default_trim_threshold = SIZE_MAX;
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		struct fastmem_socket *s = &st->sockets[sidx];
-		struct fastmem_slab *parked;
-		uint32_t seq;
+		uint32_t seq = s->zone_seq; /* memzone names stay unique */
 
-		fastmem_zone_park(st, s, keep_parked);
-		parked = s->parked;
-		seq = s->zone_seq; /* memzone names stay unique */
+		fastmem_zone_teardown(st, s);
 		socket_setup(st, sidx, s->socket_id, s->external);
-		s->parked = parked;
 		s->zone_seq = seq;
 	}
 	ret = fastmem_lcore_setup();

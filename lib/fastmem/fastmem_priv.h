@@ -308,11 +308,6 @@ struct fastmem_socket {
 	rte_spinlock_t grow_lock; /* serializes zone reservation and limit changes */
 	struct fastmem_slab *zones; /* under grow lock: first slab of each zone */
 	uint32_t zone_seq; /* under grow lock: for memzone names */
-	/* Under grow lock: zones taken off the socket by fastmem_reset() with their memzones
-	 * kept, linked by zone_next, for growth to reuse (a zone of the size wanted) before
-	 * asking EAL; no object, no pool, no backing, not in the zone map. Always empty
-	 * unless fastmem_reset() ran: a test facility. */
-	struct fastmem_slab *parked;
 	/* Under grow lock: the smallest zone size whose IOVA-contiguous reservation failed,
 	 * 0 for none; growth tries contiguous zones only below it (EAL in IOVA-as-PA mode
 	 * fails large contiguous requests each time, at great cost), until a zone is
@@ -469,7 +464,7 @@ fastmem_zone_owner(const struct fastmem_state *st, const void *ptr)
 
 /* fastmem_lifecycle.c: init and deinit, the socket table */
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
-int fastmem_reset(size_t keep_parked);
+int fastmem_reset(void);
 /*
  * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
  * down the state. Code inside fastmem that may run concurrently with them, unlike the
@@ -513,7 +508,7 @@ size_t fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, siz
 		bool try, unsigned int *n_zones);
 void fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_idle(struct fastmem_socket *s);
-void fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s, size_t keep);
+void fastmem_park_set(size_t keep);
 void fastmem_zone_map_free(struct fastmem_state *st);
 rte_iova_t fastmem_zone_iova(const void *ptr);
 
@@ -528,7 +523,7 @@ bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
 		size_t keep_free)
 	__rte_requires_capability(&s->grow_lock);
 void fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz,
-		unsigned int n_slabs, bool iova_slow, bool kept)
+		unsigned int n_slabs, bool iova_slow)
 	__rte_requires_capability(&s->grow_lock);
 
 #endif /* FASTMEM_PRIV_H */

@@ -151,11 +151,11 @@ fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone, size
 
 /*
  * Cut a zone into slabs, link it to the socket's zone list and give its slabs to the pool:
- * a fresh zone, or one kept (parked) for reuse. Called with the socket's grow lock held.
+ * a fresh zone, or a parked one. Called with the socket's grow lock held.
  */
 void
 fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigned int n_slabs,
-		bool iova_slow, bool kept)
+		bool iova_slow)
 {
 	void *base = mz->addr;
 	unsigned int i;
@@ -179,7 +179,7 @@ fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigne
 	((struct fastmem_slab *)base)->zone_slabs = n_slabs;
 	((struct fastmem_slab *)base)->zone_next = s->zones;
 	s->zones = base;
-	fastmem_dbg_zone_cut(base, n_slabs, kept);
+	fastmem_dbg_zone_cut(base, n_slabs);
 
 	rte_spinlock_lock(&s->pool_lock);
 	/* pushed last to first, so the pool hands out the zone in address order */

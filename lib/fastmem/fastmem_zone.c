@@ -7,8 +7,9 @@
  * socket's limit, reservation, trimming, and the IOVA of what they hold.
  *
  * Owns: each socket's zone list, backing, reserved and trimmed bytes, limit and trim
- * threshold (struct fastmem_socket), and the zone map (fastmem_state::zone_map) that tells
- * fastmem's memory from any other.
+ * threshold (struct fastmem_socket), the zone map (fastmem_state::zone_map) that tells
+ * fastmem's memory from any other, and the park (a test facility: zones kept across trims,
+ * deinits and resets instead of going back to EAL).
  * Locks: the socket's grow lock serializes growth, reservation, trim and limit changes,
  * and guards the zone list and the byte counts (written under it, read relaxed by
  * statistics). It is taken here, never with a bin lock held; the pool lock (slab layer)
@@ -115,6 +116,10 @@ fastmem_zone_map_free(struct fastmem_state *st)
 {
 	unsigned int i;
 
+	/* every leaf is one of the state's, which go with it, unless more were needed
+	 * (map_leaf()) */
+	if (__atomic_load_n(&st->map_leaves_used, __ATOMIC_RELAXED) <= FASTMEM_MAP_LEAVES)
+		return;
 	for (i = 0; i < FASTMEM_MAP_TOP; i++) {
 		uint8_t *leaf = st->zone_map[i];
 
@@ -125,72 +130,134 @@ fastmem_zone_map_free(struct fastmem_state *st)
 	}
 }
 
-/* --- zones --- */
+/* --- the park --- */
 
-/* A parked zone of exactly size bytes and that contiguity, off the parked list; NULL when
- * there is none. */
+/*
+ * The park, a test facility (fastmem_park_set(), the fuzz target): zones whose memzones
+ * the process keeps for growth to reuse, instead of giving them back to EAL, which clears
+ * a memzone's memory when it is freed. Trim, deinit and fastmem_reset() park the zones they
+ * release while the park has room for them (park_keep bytes of memzones); growth takes the
+ * smallest parked zone of its socket and contiguity whose memzone holds the size it wants,
+ * before asking EAL, and uses that much of it (the rest of the memzone is idle until the
+ * zone is parked again). A parked zone belongs to no socket: no object, no pool, no
+ * backing, not in the zone map; it keeps its memzone and its first slab header (iova_slow,
+ * mz), and outlives deinit and init. park_keep is 0 unless a test sets it: then nothing is
+ * ever parked.
+ *
+ * Locks: park_lock guards the list and both counts; it nests inside the grow locks and is
+ * never held across a call to EAL.
+ */
+static rte_spinlock_t park_lock = RTE_SPINLOCK_INITIALIZER;
+static struct fastmem_slab *park_zones; /* under park_lock, linked by zone_next */
+static size_t park_bytes; /* under park_lock: bytes of the parked zones' memzones */
+static size_t park_keep; /* under park_lock: the most bytes the park takes */
+
+/* The bytes a zone uses, and those its memzone can hold (more, for a zone from the park). */
+static size_t
+zone_bytes(const struct fastmem_slab *zone)
+{
+	return (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE;
+}
+
+static size_t
+zone_room(const struct fastmem_slab *zone)
+{
+	return RTE_ALIGN_FLOOR(zone->mz->len, FASTMEM_SLAB_SIZE);
+}
+
+/* The smallest parked zone of socket_id and that contiguity with room for size bytes, off
+ * the park; NULL when there is none. */
 static struct fastmem_slab *
-parked_take(struct fastmem_socket *s, size_t size, bool contig)
-	__rte_requires_capability(&s->grow_lock)
+park_take(int socket_id, size_t size, bool contig)
 {
-	struct fastmem_slab **prevp, *zone;
+	struct fastmem_slab **prevp, **bestp = NULL, *zone;
 
-	for (prevp = &s->parked; (zone = *prevp) != NULL; prevp = &zone->zone_next) {
-		if ((size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE == size &&
-				(zone->iova_slow == 0) == contig) {
-			*prevp = zone->zone_next;
-			return zone;
-		}
+	rte_spinlock_lock(&park_lock);
+	for (prevp = &park_zones; (zone = *prevp) != NULL; prevp = &zone->zone_next)
+		if (zone_room(zone) >= size && (zone->iova_slow == 0) == contig &&
+				zone->mz->socket_id == socket_id &&
+				(bestp == NULL || zone_room(zone) < zone_room(*bestp)))
+			bestp = prevp;
+	zone = NULL;
+	if (bestp != NULL) {
+		zone = *bestp;
+		*bestp = zone->zone_next;
+		park_bytes -= zone_room(zone);
 	}
-	return NULL;
+	rte_spinlock_unlock(&park_lock);
+	return zone;
 }
 
-/* Give the memzone of a parked zone, off the parked list, back to EAL. */
-static void
-parked_release(struct fastmem_slab *zone)
-{
-	FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
-	if (rte_memzone_free(zone->mz) != 0)
-		FASTMEM_LOG(ERR, "cannot free memzone %s", zone->mz->name);
-}
-
-/* Give the parked zones' memzones back to EAL, the largest first, until the parked zones
- * hold at most keep bytes. */
-static void
-parked_free_above(struct fastmem_socket *s, size_t keep)
-	__rte_requires_capability(&s->grow_lock)
+/* Give the memzones of parked zones back to EAL, the largest first, until the park holds
+ * at most keep bytes. Returns the number of memzones given back. */
+static unsigned int
+park_drain(size_t keep)
 {
 	struct fastmem_slab **prevp, **largestp, *zone;
-	size_t total;
+	unsigned int n = 0;
 
 	for (;;) {
-		total = 0;
+		rte_spinlock_lock(&park_lock);
 		largestp = NULL;
-		for (prevp = &s->parked; (zone = *prevp) != NULL; prevp = &zone->zone_next) {
-			total += (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE;
-			if (largestp == NULL || zone->zone_slabs > (*largestp)->zone_slabs)
-				largestp = prevp;
+		if (park_bytes > keep)
+			for (prevp = &park_zones; (zone = *prevp) != NULL; prevp = &zone->zone_next)
+				if (largestp == NULL || zone_room(zone) > zone_room(*largestp))
+					largestp = prevp;
+		if (largestp == NULL) {
+			rte_spinlock_unlock(&park_lock);
+			return n;
 		}
-		if (total <= keep)
-			return;
 		zone = *largestp;
 		*largestp = zone->zone_next;
-		parked_release(zone);
+		park_bytes -= zone_room(zone);
+		rte_spinlock_unlock(&park_lock);
+		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
+		if (rte_memzone_free(zone->mz) != 0)
+			FASTMEM_LOG(ERR, "cannot free memzone %s", zone->mz->name);
+		n++;
 	}
 }
 
-/* Give every parked zone's memzone back to EAL. */
-static void
-parked_free(struct fastmem_socket *s)
-	__rte_requires_capability(&s->grow_lock)
+/* Test support: let the park keep up to keep bytes of zones (0: none; what it holds
+ * beyond goes back to EAL now). */
+void
+fastmem_park_set(size_t keep)
 {
-	struct fastmem_slab *zone;
-
-	while ((zone = s->parked) != NULL) {
-		s->parked = zone->zone_next;
-		parked_release(zone);
-	}
+	rte_spinlock_lock(&park_lock);
+	park_keep = keep;
+	rte_spinlock_unlock(&park_lock);
+	park_drain(keep);
 }
+
+/*
+ * A zone off every list, out of the zone map, its slabs in no pool: park it, when the park
+ * has room, or give its memzone back to EAL. 0, or -1 when EAL refuses the memzone (which
+ * cannot happen to one fastmem reserved; the zone is the caller's still).
+ */
+static int
+zone_give_back(struct fastmem_slab *zone)
+{
+	size_t bytes = zone_room(zone);
+
+	rte_spinlock_lock(&park_lock);
+	if (park_keep >= bytes && park_bytes <= park_keep - bytes) {
+		fastmem_dbg_zone_release(zone, true);
+		zone->zone_next = park_zones;
+		park_zones = zone;
+		park_bytes += bytes;
+		rte_spinlock_unlock(&park_lock);
+		return 0;
+	}
+	rte_spinlock_unlock(&park_lock);
+	fastmem_dbg_zone_release(zone, false);
+	if (rte_memzone_free(zone->mz) != 0) {
+		FASTMEM_LOG(ERR, "cannot free memzone %s", zone->mz->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- zones --- */
 
 /* Reserve one zone of exactly size bytes (a parked one when it fits); 0 or -ENOMEM. */
 static int
@@ -202,18 +269,23 @@ zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bo
 	struct fastmem_slab *zone;
 
 	FASTMEM_LOCK_ASSERT(&s->grow_lock);
-	zone = unlikely(s->parked != NULL) ? parked_take(s, size, contig) : NULL;
+	zone = park_take(s->socket_id, size, contig);
 	if (zone != NULL) {
-		/* mapping a parked zone cannot fail: its leaves exist still */
-		map_set(st, zone, size, s->sidx + 1);
-		fastmem_slab_cut(s, zone->mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig,
-				true);
+		/* the map may have lost its leaves in a deinit since the zone was parked */
+		if (map_set(st, zone, size, s->sidx + 1) < 0) {
+			zone_give_back(zone);
+			return -ENOMEM;
+		}
+		fastmem_slab_cut(s, zone->mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig);
 		FASTMEM_STORE(&s->backing, s->backing + size);
 		return 0;
 	}
-	snprintf(name, sizeof(name), "fastmem_%u_%u", s->sidx, s->zone_seq++);
-	mz = rte_memzone_reserve_aligned(name, size, s->socket_id,
-			contig ? RTE_MEMZONE_IOVA_CONTIG : 0, FASTMEM_SLAB_SIZE);
+	/* a name that is taken (a parked zone's, another fastmem's) is skipped */
+	do {
+		snprintf(name, sizeof(name), "fastmem_%u_%u", s->sidx, s->zone_seq++);
+		mz = rte_memzone_reserve_aligned(name, size, s->socket_id,
+				contig ? RTE_MEMZONE_IOVA_CONTIG : 0, FASTMEM_SLAB_SIZE);
+	} while (mz == NULL && rte_errno == EEXIST);
 	if (mz == NULL)
 		return -ENOMEM;
 	if (((uintptr_t)mz->addr & (FASTMEM_SLAB_SIZE - 1)) != 0 || mz->len < size) {
@@ -228,7 +300,7 @@ zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bo
 		rte_memzone_free(mz);
 		return -ENOMEM;
 	}
-	fastmem_slab_cut(s, mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig, false);
+	fastmem_slab_cut(s, mz, (unsigned int)(size / FASTMEM_SLAB_SIZE), !contig);
 	/* single writer (grow lock); read relaxed by statistics and limit checks */
 	FASTMEM_STORE(&s->backing, s->backing + size);
 	FASTMEM_LOG(DEBUG, "socket %d: zone %s of %zu MiB%s", s->socket_id, name, size >> 20,
@@ -247,7 +319,7 @@ zone_add(struct fastmem_state *st, struct fastmem_socket *s, size_t size)
 {
 	int contig, round;
 
-	/* a second round, when parked zones held EAL memory the first could not get */
+	/* a second round, when the park held EAL memory the first could not get */
 	for (round = 0; round < 2; round++) {
 		for (contig = 1; contig >= 0; contig--) {
 			size_t sz = size;
@@ -265,9 +337,8 @@ zone_add(struct fastmem_state *st, struct fastmem_socket *s, size_t size)
 				sz = RTE_ALIGN_FLOOR(sz / 2, FASTMEM_SLAB_SIZE);
 			}
 		}
-		if (s->parked == NULL)
+		if (park_drain(0) == 0)
 			break;
-		parked_free(s);
 	}
 	return 0;
 }
@@ -396,13 +467,12 @@ trim_zones(struct fastmem_state *st, struct fastmem_socket *s, size_t keep_free,
 		 * ours alone. */
 		*prevp = zone->zone_next;
 		map_set(st, zone, bytes, 0);
-		fastmem_dbg_zone_release(zone, false);
-		if (rte_memzone_free(mz) != 0) {
+		if (zone_give_back(zone) != 0) {
 			/* cannot happen to a memzone fastmem reserved; keep the zone in use (its
 			 * leaves exist: mapping it again cannot fail) */
-			FASTMEM_LOG(ERR, "cannot free memzone %s, keeping it", mz->name);
+			FASTMEM_LOG(ERR, "keeping memzone %s", mz->name);
 			map_set(st, zone, bytes, s->sidx + 1);
-			fastmem_slab_cut(s, mz, n_slabs, iova_slow, false);
+			fastmem_slab_cut(s, mz, n_slabs, iova_slow);
 			break;
 		}
 		FASTMEM_LOG(DEBUG, "socket %d: released a zone of %zu MiB", s->socket_id,
@@ -443,25 +513,19 @@ fastmem_zone_trim(struct fastmem_state *st, struct fastmem_socket *s, size_t kee
 	return released;
 }
 
-/* Deinit: give every zone of the socket back to EAL, whatever it holds, parked ones too. */
+/* Deinit and fastmem_reset(): give every zone of the socket back to EAL (or park it),
+ * whatever it holds. */
 void
 fastmem_zone_teardown(struct fastmem_state *st, struct fastmem_socket *s)
 {
-	struct fastmem_slab *zone = s->zones;
+	struct fastmem_slab *zone;
 
-	while (zone != NULL) {
-		struct fastmem_slab *next = zone->zone_next;
-		const struct rte_memzone *mz = zone->mz;
-
-		map_set(st, zone, (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE, 0);
-		fastmem_dbg_zone_release(zone, false);
-		if (rte_memzone_free(mz) != 0)
-			FASTMEM_LOG(ERR, "cannot free memzone %s", mz->name);
-		zone = next;
-	}
-	s->zones = NULL;
 	rte_spinlock_lock(&s->grow_lock);
-	parked_free(s);
+	while ((zone = s->zones) != NULL) {
+		s->zones = zone->zone_next;
+		map_set(st, zone, zone_bytes(zone), 0);
+		zone_give_back(zone);
+	}
 	rte_spinlock_unlock(&s->grow_lock);
 }
 
@@ -481,35 +545,6 @@ fastmem_zone_idle(struct fastmem_socket *s)
 	rte_spinlock_unlock(&s->pool_lock);
 	rte_spinlock_unlock(&s->grow_lock);
 	return idle;
-}
-
-/*
- * fastmem_reset(): take every zone off the socket, keeping its memzone (parked), so that
- * the socket starts again with no backing memory while growth can reuse the memzones
- * instead of asking EAL for them; of the parked zones, at most keep bytes stay parked
- * (the largest go back to EAL first). Every slab must be in the pool
- * (fastmem_zone_idle()). The reservation and the trimmed bytes go back to what init sets.
- */
-void
-fastmem_zone_park(struct fastmem_state *st, struct fastmem_socket *s, size_t keep)
-{
-	struct fastmem_slab *zone;
-
-	rte_spinlock_lock(&s->grow_lock);
-	while ((zone = s->zones) != NULL) {
-		s->zones = zone->zone_next;
-		if (!fastmem_pool_take_zone(s, zone, 0))
-			rte_panic("fastmem: reset of socket %d with a zone in use\n", s->socket_id);
-		map_set(st, zone, (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE, 0);
-		fastmem_dbg_zone_release(zone, true);
-		zone->zone_next = s->parked;
-		s->parked = zone;
-	}
-	parked_free_above(s, keep);
-	FASTMEM_STORE(&s->backing, 0);
-	FASTMEM_STORE(&s->trimmed, 0);
-	s->reserved = 0;
-	rte_spinlock_unlock(&s->grow_lock);
 }
 
 /* IOVA of an address in a zone that is not IOVA-contiguous: look up its page. */
