@@ -8,13 +8,15 @@
  * libFuzzer target fastmem_fuzz (-Dfuzz=true, clang) and as the replay driver
  * fastmem_fuzz_replay (any compiler), which runs each file of the corpus once.
  *
- * EAL is initialised once (--no-huge -m 512 --no-shconf, a file prefix of its own, lcores
+ * EAL is initialised once (--no-huge -m 2048 --no-shconf, a file prefix of its own, lcores
  * 0 and 1 on one CPU), and fastmem once; the main lcore (0) makes the calls, except inside
- * on_worker (lcore 1) and on_thread (a new thread without lcore id). Every input ends with
+ * on_worker (lcore 1) and on_thread (a thread without lcore id, started once and woken for
+ * each on_thread: fastmem keeps no state for such threads). Every input ends with
  * automatic trimming off, all its objects freed, both lcore caches flushed, and a check
  * that every statistic agrees with the model and that no slab is left in a bin; then
  * fastmem_reset() brings fastmem back to the state init leaves (no backing memory, no
- * reservation, no limit, counters at 0), parking the zones for the next inputs, so that
+ * reservation, no limit, counters at 0), parking the zones for the next inputs (trims and
+ * deinits park theirs too: fastmem_park_set()), so that
  * every input starts from the same state and its outcome does not depend on the inputs
  * run before it.
  *
@@ -70,7 +72,8 @@
  *          RTE_MAX_NUMA_NODES, RTE_MAX_NUMA_NODES + 1, 1000, -100 (unknown unless EAL
  *          knows them)
  *   count  0x00-0xdf: v % 33; 0xe0-0xff: (v - 0xdf) * 16
- *   index  2 bytes, little endian, modulo the number of live objects (sorted by address)
+ *   index  2 bytes, little endian, modulo the number of live objects (sorted by zone, zones
+ *          in the order of their first object, then by address)
  *   nulls  bit i set: a NULL entry after the i-th object of the array
  *   rsize  by v & 3: 0: 1 + (v >> 2) bytes; 1: (1 + (v >> 2) % 8) * 2 MiB; 2: the same
  *          + 1 when v & 0x80, else - 1; 3 by (v >> 2) % 6: 0, SIZE_MAX, SIZE_MAX - 2 MiB,
@@ -121,9 +124,11 @@
 #define FZ_MAX_OPS 4096
 /* The key byte that makes operation 18 a reinit. */
 #define FZ_REINIT_KEY 0xd1
-/* What fastmem_reset() keeps of the zones an input grew, for the next inputs: releasing a
- * memzone costs a memset of it in EAL, reusing a parked one nothing. */
-#define FZ_PARK_MAX FZ_MAX_BACKING
+/* What the park (fastmem_park_set()) keeps of the zones that trims, deinits and
+ * fastmem_reset() release, for growth to reuse: giving a memzone back costs a memset of it
+ * in EAL, reusing a parked one nothing. Twice what an input may hold, as the zone sizes of
+ * its growth and those of its reservations differ. */
+#define FZ_PARK_MAX (2 * FZ_MAX_BACKING)
 #define FZ_MAX_BULK 512
 #define FZ_MAX_FREE_BULK 64
 #define FZ_ERRNO_SENTINEL 0x7e7e /* no errno has this value */
@@ -1200,12 +1205,23 @@ worker_main(void *arg)
 	return 0;
 }
 
-static void *
-thread_main(void *arg)
-{
-	struct fz_sub *sub = arg;
+/* The thread without lcore id: runs thread_sub when woken, forever. */
+static pthread_mutex_t thread_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t thread_cv = PTHREAD_COND_INITIALIZER;
+static struct fz_sub *thread_sub; /* under thread_mtx: the work, NULL once done */
+static bool thread_started;
 
-	run_ops(sub->in, sub->nops);
+static void *
+thread_main(void *arg __rte_unused)
+{
+	pthread_mutex_lock(&thread_mtx);
+	for (;;) {
+		while (thread_sub == NULL)
+			pthread_cond_wait(&thread_cv, &thread_mtx);
+		run_ops(thread_sub->in, thread_sub->nops);
+		thread_sub = NULL;
+		pthread_cond_broadcast(&thread_cv);
+	}
 	return NULL;
 }
 
@@ -1248,9 +1264,18 @@ op_on_thread(struct fz_in *in)
 
 	if (fz_cur_ctx != FZ_CTX_MAIN)
 		return;
+	if (!thread_started) {
+		FZ_CHECK(pthread_create(&t, NULL, thread_main, NULL) == 0, "pthread_create()");
+		pthread_detach(t);
+		thread_started = true;
+	}
 	fz_cur_ctx = FZ_CTX_THREAD;
-	FZ_CHECK(pthread_create(&t, NULL, thread_main, &sub) == 0, "pthread_create()");
-	pthread_join(t, NULL);
+	pthread_mutex_lock(&thread_mtx);
+	thread_sub = &sub;
+	pthread_cond_broadcast(&thread_cv);
+	while (thread_sub != NULL)
+		pthread_cond_wait(&thread_cv, &thread_mtx);
+	pthread_mutex_unlock(&thread_mtx);
 	fz_cur_ctx = FZ_CTX_MAIN;
 }
 
@@ -1264,6 +1289,7 @@ model_init_done(bool full)
 	size_t l;
 
 	fz.initialized = true;
+	fz_forget_all();
 	fz.reserved = 0;
 	fz.n_handles = 0;
 	fz.next_handle = 0;
@@ -1484,8 +1510,8 @@ run_ops(struct fz_in *in, unsigned int max_ops)
  * caches, check every statistic
  * against the model (nothing is held), then reset fastmem to the state init leaves:
  * fastmem_reset() fails when anything is still out, and what it leaves is checked as an
- * init's is. The memzones stay in EAL's hands, parked for the next input's growth, so an
- * input costs no memzone reservation and no release.
+ * init's is. The memzones stay in the park for the next input's growth, so an input costs
+ * no memzone reservation and no release.
  */
 static void
 end_input(void)
@@ -1495,7 +1521,7 @@ end_input(void)
 	int ret;
 
 	fz_op_no++;
-	/* zones freed by the input go to fastmem_reset(), parked, not to EAL by a trim */
+	/* the zones the input grew go to fastmem_reset(), not to an automatic trim */
 	FZ_CHECK(rte_fastmem_set_trim_threshold(SOCKET_ID_ANY, SIZE_MAX) == 0,
 			"cannot turn automatic trimming off");
 	while (fz.n > 0) {
@@ -1514,7 +1540,7 @@ end_input(void)
 		fz.worker_used = false;
 	}
 	fz_check_stats(true);
-	ret = fastmem_reset(FZ_PARK_MAX);
+	ret = fastmem_reset();
 	FZ_CHECK(ret == 0, "fastmem_reset() = %d: the input left something behind", ret);
 	model_init_done(false);
 }
@@ -1553,7 +1579,7 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	char lcores[64], prefix[64];
 	char *eal_args[] = {
 		(char *)(uintptr_t)"fastmem_fuzz", (char *)(uintptr_t)"--no-huge",
-		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"512",
+		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"2048",
 		(char *)(uintptr_t)"--no-pci", (char *)(uintptr_t)"--no-shconf", prefix,
 		(char *)(uintptr_t)"--no-telemetry",
 		(char *)(uintptr_t)"--log-level=lib.eal:error", lcores, NULL,
@@ -1587,6 +1613,7 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 		fz.sockets[fz.n_sockets++] = 0;
 	/* with one socket, everything fastmem holds is on it: limits and ENOMEM are exact */
 	fz.strict = fz.n_sockets == 1;
+	fastmem_park_set(FZ_PARK_MAX);
 	ret = rte_fastmem_init();
 	if (ret < 0) {
 		fprintf(stderr, "fastmem_fuzz: rte_fastmem_init() failed: %d\n", ret);

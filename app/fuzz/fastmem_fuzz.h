@@ -26,7 +26,7 @@
 #define FZ_MIN_CLASS ((size_t)8)
 #define FZ_MAX_SIZE ((size_t)1 << 20)
 
-/* Bounds that keep one input cheap and EAL memory (-m 512) far from exhausted. */
+/* Bounds that keep one input cheap and EAL memory (-m 2048) far from exhausted. */
 #define FZ_MAX_LIVE 4096 /* live objects */
 #define FZ_MAX_LIVE_BYTES (8 * FZ_MIB) /* live objects, counted at class size */
 #define FZ_MAX_BACKING (64 * FZ_MIB) /* the most backing memory a reservation may reach */
@@ -45,6 +45,7 @@ enum fz_ctx {
 /* A live object of the model. */
 struct fz_obj {
 	uint8_t *ptr;
+	uint64_t key; /* its place in the live set (fastmem_fuzz_model.c) */
 	size_t size; /* requested size: the bytes the pattern covers */
 	uint32_t cls; /* class index */
 	uint32_t id; /* pattern seed */
@@ -72,7 +73,8 @@ struct fz_handle {
 
 /* The shadow model. */
 struct fz_model {
-	/* live objects, sorted by address: an interval set over [ptr, ptr + class size) */
+	/* live objects, sorted by key (zone, then address): an interval set over
+	 * [ptr, ptr + class size) */
 	struct fz_obj objs[FZ_MAX_LIVE];
 	unsigned int n;
 	size_t live_bytes; /* sum of class sizes */

@@ -6,9 +6,10 @@
  * The shadow model of the fastmem fuzz target: what fastmem must have done, according to
  * rte_fastmem.h, after the calls the decoder made.
  *
- *  - live objects: a set of intervals [ptr, ptr + class size) sorted by address; a new
- *    object may overlap none, must be aligned to its class size, must lie inside one slab
- *    and after the slab's 128 B header;
+ *  - live objects: a set of intervals [ptr, ptr + class size) sorted by zone, in the order
+ *    of each zone's first object, then by address; a new object may overlap none, must be
+ *    aligned to its class size, must lie inside one slab and after the slab's 128 B
+ *    header;
  *  - contents: each object holds a pattern derived from its id over its requested size
  *    (sampled in objects above 8 KiB), verified before it is freed or reallocated, on
  *    request, and at the end of every input;
@@ -31,6 +32,8 @@
 #include <rte_malloc.h>
 
 #include "fastmem_fuzz.h"
+/* FASTMEM_SLAB_OF(): the zone an object lies in */
+#include "fastmem_priv.h"
 
 struct fz_model fz;
 uint64_t fz_digest;
@@ -139,8 +142,9 @@ fz_local_socket(void)
 #define FZ_MARK 64
 #define FZ_MAX_REGIONS (FZ_MAX_SIZE / FZ_PAGE + 2)
 
-/* The loops over object contents are the target's hot spots: no coverage feedback in them
- * (it would only slow libFuzzer down). */
+/* The loops over object contents and the comparison of every statistic with the model
+ * are the target's hot spots: no coverage feedback in them (it would only slow libFuzzer
+ * down; a mismatch aborts the run anyway). */
 #if defined(__clang__) && __clang_major__ >= 13
 #define FZ_NO_COVERAGE __attribute__((no_sanitize("coverage")))
 #else
@@ -263,16 +267,88 @@ fz_check_zero(const void *p, size_t size)
 
 /* --- the live set --- */
 
-/* First index whose object starts at or above p. */
+/*
+ * An object's place in the live set (its key): not its address, which depends on where
+ * EAL or the park put the zones and so on the inputs run before, but a rank given to its
+ * zone when the zone gets its first live object (the model holding none in it before: a
+ * zone that empties may go back to EAL, and a later zone at its address is another), then
+ * its offset in the zone. The objects of one zone keep their address order, and zones do
+ * not overlap: the set is still an interval set.
+ */
+#define FZ_MAX_ZONES 1024
+#define FZ_KEY_ZONE_SHIFT 40 /* above the offset in a zone of at most 128 MiB */
+static struct {
+	const void *zone;
+	uint32_t rank;
+	uint32_t n_live; /* live objects of the model in the zone; > 0 */
+} zones_live[FZ_MAX_ZONES];
+static unsigned int n_zones_live;
+static uint32_t next_rank;
+
 static unsigned int
-lower_bound(const void *p)
+zone_find(const void *zone)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_zones_live && zones_live[i].zone != zone; i++)
+		;
+	return i;
+}
+
+/* The key of fastmem object p; UINT64_MAX when the model holds nothing in its zone. */
+static uint64_t
+obj_key(const void *p)
+{
+	const void *zone = FASTMEM_SLAB_OF(p)->zone;
+	unsigned int i = zone_find(zone);
+
+	if (i == n_zones_live)
+		return UINT64_MAX;
+	return (uint64_t)zones_live[i].rank << FZ_KEY_ZONE_SHIFT | RTE_PTR_DIFF(p, zone);
+}
+
+/* A new live object p: its key, its zone counted. */
+static uint64_t
+obj_key_add(const void *p)
+{
+	const void *zone = FASTMEM_SLAB_OF(p)->zone;
+	unsigned int i = zone_find(zone);
+
+	if (i == n_zones_live) {
+		FZ_CHECK(i < FZ_MAX_ZONES, "model: more than %u zones", FZ_MAX_ZONES);
+		zones_live[i].zone = zone;
+		zones_live[i].rank = next_rank++;
+		zones_live[i].n_live = 0;
+		n_zones_live++;
+	}
+	zones_live[i].n_live++;
+	return (uint64_t)zones_live[i].rank << FZ_KEY_ZONE_SHIFT | RTE_PTR_DIFF(p, zone);
+}
+
+/* A live object of key key is gone: its zone counted down, forgotten at 0. */
+static void
+obj_key_remove(uint64_t key)
+{
+	uint32_t rank = (uint32_t)(key >> FZ_KEY_ZONE_SHIFT);
+	unsigned int i;
+
+	for (i = 0; i < n_zones_live && zones_live[i].rank != rank; i++)
+		;
+	FZ_CHECK(i < n_zones_live, "model: no zone of rank %u", rank);
+	if (--zones_live[i].n_live == 0)
+		zones_live[i] = zones_live[--n_zones_live];
+}
+
+/* First index whose object's key is key or above. */
+static unsigned int
+lower_bound(uint64_t key)
 {
 	unsigned int lo = 0, hi = fz.n;
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 
-		if ((uintptr_t)fz.objs[mid].ptr < (uintptr_t)p)
+		if (fz.objs[mid].key < key)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -283,9 +359,10 @@ lower_bound(const void *p)
 int
 fz_find(const void *p)
 {
-	unsigned int i = lower_bound(p);
+	uint64_t key = obj_key(p);
+	unsigned int i = lower_bound(key);
 
-	return i < fz.n && fz.objs[i].ptr == p ? (int)i : -1;
+	return key != UINT64_MAX && i < fz.n && fz.objs[i].ptr == p ? (int)i : -1;
 }
 
 /* The documented placement of a new object of class cls requested with align. */
@@ -309,14 +386,16 @@ struct fz_obj *
 fz_add(void *p, size_t size, unsigned int cls, int socket_id)
 {
 	size_t cs = fz_class_size(cls);
-	unsigned int i = lower_bound(p);
+	uint64_t key = obj_key_add(p);
+	unsigned int i = lower_bound(key);
 	struct fz_obj *o;
 
 	fz_digest_add((uintptr_t)p & (RTE_FASTMEM_SLAB_SIZE - 1));
 	fz_digest_add(cls);
 
 	FZ_CHECK(fz.n < FZ_MAX_LIVE, "model: live set overflow");
-	if (i > 0) {
+	/* neighbours of another zone cannot overlap it */
+	if (i > 0 && fz.objs[i - 1].key >> FZ_KEY_ZONE_SHIFT == key >> FZ_KEY_ZONE_SHIFT) {
 		const struct fz_obj *prev = &fz.objs[i - 1];
 
 		FZ_CHECK((uintptr_t)prev->ptr + fz_class_size(prev->cls) <= (uintptr_t)p,
@@ -324,7 +403,7 @@ fz_add(void *p, size_t size, unsigned int cls, int socket_id)
 				"id %u)", p, cs, (void *)prev->ptr, fz_class_size(prev->cls),
 				prev->id);
 	}
-	if (i < fz.n) {
+	if (i < fz.n && fz.objs[i].key >> FZ_KEY_ZONE_SHIFT == key >> FZ_KEY_ZONE_SHIFT) {
 		const struct fz_obj *next = &fz.objs[i];
 
 		FZ_CHECK((uintptr_t)p + cs <= (uintptr_t)next->ptr,
@@ -336,6 +415,7 @@ fz_add(void *p, size_t size, unsigned int cls, int socket_id)
 	fz.n++;
 	o = &fz.objs[i];
 	o->ptr = p;
+	o->key = key;
 	o->size = size;
 	o->cls = cls;
 	o->id = fz.next_id++;
@@ -350,16 +430,20 @@ fz_remove(unsigned int idx)
 {
 	const struct fz_obj *o = &fz.objs[idx];
 
+	obj_key_remove(o->key);
 	fz.live_bytes -= fz_class_size(o->cls);
 	fz.live_cls[o->cls]--;
 	memmove(&fz.objs[idx], &fz.objs[idx + 1], (fz.n - idx - 1) * sizeof(fz.objs[0]));
 	fz.n--;
 }
 
-/* After rte_fastmem_deinit(): every object is gone with the memory. */
+/* After rte_fastmem_deinit() (every object is gone with the memory), and after an init or
+ * fastmem_reset() (no object is live): the live set starts over. */
 void
 fz_forget_all(void)
 {
+	n_zones_live = 0;
+	next_rank = 0;
 	fz.n = 0;
 	fz.live_bytes = 0;
 	memset(fz.live_cls, 0, sizeof(fz.live_cls));
@@ -400,7 +484,7 @@ mark_touched(void)
  * snapshots of an input cost the classes it used, not all of them. With full, every class
  * is asked for (after an init).
  */
-static void
+FZ_NO_COVERAGE static void
 snapshot(struct fz_snap *s, bool full)
 {
 	unsigned int c, x;
@@ -479,7 +563,7 @@ eq_fail(uint64_t got, uint64_t want, const char *fmt, ...)
  * reads 0. The snapshot is kept for fz_rebase_last(). With full (after an init), every
  * class is asked for.
  */
-void
+FZ_NO_COVERAGE void
 fz_check_reset(bool full)
 {
 	struct fz_snap s;
@@ -514,7 +598,7 @@ fz_check_reset(bool full)
 				"%s: event counters not zero after reset", ctx_names[x]);
 }
 
-static uint64_t
+FZ_NO_COVERAGE static uint64_t
 sum_ctx(uint64_t (*a)[FZ_NCLS], unsigned int c)
 {
 	uint64_t s = 0;
@@ -544,7 +628,7 @@ fz_rebase_last(void)
 }
 
 /* Compare every statistic with the model; with leak_check, also that nothing is held. */
-void
+FZ_NO_COVERAGE void
 fz_check_stats(bool leak_check)
 {
 	const struct fz_snap *b = &fz.base;
