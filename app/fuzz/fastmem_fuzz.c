@@ -1385,7 +1385,7 @@ op_reinit(struct fz_in *in)
 	unsigned int n_stale = RTE_MIN(fz.n, 8u), i;
 	int ret;
 
-	/* a deinit gives every memzone back to EAL, which clears their memory: kept rare */
+	/* a deinit and an init cost more than any other operation: kept rare */
 	if (in_u8(in) != FZ_REINIT_KEY || fz_cur_ctx != FZ_CTX_MAIN)
 		return;
 	rte_fastmem_handle_t old_h = fz.n_handles > 0 ? fz.handles[0].h : FZ_BAD_HANDLE;
