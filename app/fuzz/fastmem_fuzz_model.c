@@ -528,10 +528,17 @@ snapshot(struct fz_snap *s, bool full)
 size_t
 fz_backing(void)
 {
-	struct rte_fastmem_stats s;
+	/* read from the state, as rte_fastmem_stats() does, without its walk over every
+	 * cache: the decoder asks after most operations, fz_check_stats() checks the
+	 * statistic itself */
+	const struct fastmem_state *st = fastmem_state();
+	size_t bytes = 0;
+	unsigned int i;
 
-	FZ_CHECK(rte_fastmem_stats(&s) == 0, "rte_fastmem_stats() failed");
-	return s.bytes_backing;
+	FZ_CHECK(st != NULL, "fastmem_state() is NULL while initialized");
+	for (i = 0; i < __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE); i++)
+		bytes += __atomic_load_n(&st->sockets[i].backing, __ATOMIC_RELAXED);
+	return bytes;
 }
 
 #define CHECK_EQ(what, got, want) \
@@ -641,6 +648,8 @@ fz_check_stats(bool leak_check)
 	CHECK_EQ("n_classes", s.all.n_classes, FZ_NCLS);
 	if (FZ_HITS)
 		CHECK_EQ("bytes_in_use", s.all.bytes_in_use, fz.live_bytes);
+	FZ_CHECK(s.all.bytes_backing == fz_backing(), "bytes_backing %" PRIu64 ", the sockets"
+			" hold %zu B", s.all.bytes_backing, fz_backing());
 	FZ_CHECK(s.all.bytes_backing % FZ_SLAB == 0, "bytes_backing %" PRIu64
 			" is not a whole number of slabs", s.all.bytes_backing);
 	/* the limit bounds growth: backing stays below it, or below what it was when a lower
