@@ -279,10 +279,18 @@ fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next)
 void
 fastmem_dbg_zone_release(struct fastmem_slab *zone, bool kept)
 {
-	/* one going back to EAL is EAL's again; one kept for reuse (parked) is poisoned anew
-	 * when it is cut again */
+	size_t off;
+
+	/* One going back to EAL is EAL's again. One kept for reuse (parked) is poisoned but
+	 * for its slab headers, as deinit may park a zone with objects out; the rest of its
+	 * memzone, beyond the zone, was poisoned when it was parked before. */
 	if (!kept)
 		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
+	else
+		for (off = 0; off < (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE;
+				off += FASTMEM_SLAB_SIZE)
+			FASTMEM_POISON(RTE_PTR_ADD(zone, off + FASTMEM_SLAB_HDR),
+				FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR);
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 	free(zone->dbg_map); /* the zone's side table starts with its first slab's bitmap */
 	zone->dbg_map = NULL;

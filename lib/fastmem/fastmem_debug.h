@@ -21,8 +21,9 @@
  *  - slabs (fastmem_slab.c): the free-list link word (fastmem_link_get()/_set()), a zone
  *    when cut, a slab when it is given a class, objects taken from never-used space;
  *  - zones (fastmem_zone.c): fastmem_dbg_zone_release() before a memzone goes back to EAL
- *    or is kept for reuse (parked: a test facility, fastmem_park_set()); a zone is poisoned
- *    whole when it is cut, a parked one too.
+ *    or is kept for reuse (parked: a test facility, fastmem_park_set()); the bodies of a
+ *    zone's slabs (all but their headers) are poisoned when it is cut and when it is
+ *    parked.
  *
  * Debug build
  * -----------

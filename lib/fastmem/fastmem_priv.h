@@ -78,10 +78,11 @@
  * Step 1 (and its mirror on free) is compiled into the application: rte_fastmem.h has
  * the cache-hit path of rte_fastmem_alloc(), _alloc_bulk(), _free(), _free_bulk() and of
  * the handle calls inline, the way rte_mempool_get()/put() are, defined in
- * rte_fastmem_pvt.h (which rte_fastmem.h includes, so that it reads as the API). It reads fastmem's lcore
- * variable through the exported handle __rte_fastmem_lcore_caches, whose head (struct
- * rte_fastmem_lcore_caches, rte_fastmem_core.h) is the head of struct fastmem_lcore
- * (static_asserts in fastmem_cache.c), and the cache offsets __rte_fastmem_cache_off[].
+ * rte_fastmem_pvt.h (which rte_fastmem.h includes, so that it reads as the API). It
+ * reads fastmem's lcore variable through the exported handle __rte_fastmem_lcore_caches,
+ * whose head (struct rte_fastmem_lcore_caches, rte_fastmem_core.h) is the head of struct
+ * fastmem_lcore (static_asserts in fastmem_cache.c), and the cache offsets
+ * __rte_fastmem_cache_off[].
  * A handle (rte_fastmem_hlookup()) carries class, socket slot and cache offset, so a hit
  * is: lcore id (TLS), tag check, cache-set pointer, length check, pop or push, and the
  * hit counter, with no call; a free with a handle does not read the slab header. Anything

@@ -14,7 +14,8 @@
  * and guards the zone list and the byte counts (written under it, read relaxed by
  * statistics). It is taken here, never with a bin lock held; the pool lock (slab layer)
  * nests inside it. EAL is called (memzone reservation and release) with the grow lock
- * held.
+ * held. The park's lock nests inside the grow locks and is never held across a call to
+ * EAL.
  * Calls: down to the slab layer (cutting a zone into slabs, taking a free zone's slabs
  * out of the pool).
  */
@@ -145,11 +146,14 @@ fastmem_zone_map_free(struct fastmem_state *st)
  * ever parked.
  *
  * Locks: park_lock guards the list and both counts; it nests inside the grow locks and is
- * never held across a call to EAL.
+ * never held across a call to EAL. A process that holds parked memzones of an external
+ * heap cannot remove that heap until fastmem_park_set(0) gives them back.
  */
 static rte_spinlock_t park_lock = RTE_SPINLOCK_INITIALIZER;
 static struct fastmem_slab *park_zones; /* under park_lock, linked by zone_next */
-static size_t park_bytes; /* under park_lock: bytes of the parked zones' memzones */
+/* bytes of the parked zones' memzones: written under park_lock, read relaxed to skip an
+ * empty park */
+static size_t park_bytes;
 static size_t park_keep; /* under park_lock: the most bytes the park takes */
 
 /* The bytes a zone uses, and those its memzone can hold (more, for a zone from the park). */
@@ -182,7 +186,7 @@ park_take(int socket_id, size_t size, bool contig)
 	if (bestp != NULL) {
 		zone = *bestp;
 		*bestp = zone->zone_next;
-		park_bytes -= zone_room(zone);
+		__atomic_store_n(&park_bytes, park_bytes - zone_room(zone), __ATOMIC_RELAXED);
 	}
 	rte_spinlock_unlock(&park_lock);
 	return zone;
@@ -209,7 +213,7 @@ park_drain(size_t keep)
 		}
 		zone = *largestp;
 		*largestp = zone->zone_next;
-		park_bytes -= zone_room(zone);
+		__atomic_store_n(&park_bytes, park_bytes - zone_room(zone), __ATOMIC_RELAXED);
 		rte_spinlock_unlock(&park_lock);
 		FASTMEM_UNPOISON(zone->mz->addr, zone->mz->len);
 		if (rte_memzone_free(zone->mz) != 0)
@@ -244,7 +248,7 @@ zone_give_back(struct fastmem_slab *zone)
 		fastmem_dbg_zone_release(zone, true);
 		zone->zone_next = park_zones;
 		park_zones = zone;
-		park_bytes += bytes;
+		__atomic_store_n(&park_bytes, park_bytes + bytes, __ATOMIC_RELAXED);
 		rte_spinlock_unlock(&park_lock);
 		return 0;
 	}
@@ -259,7 +263,8 @@ zone_give_back(struct fastmem_slab *zone)
 
 /* --- zones --- */
 
-/* Reserve one zone of exactly size bytes (a parked one when it fits); 0 or -ENOMEM. */
+/* Reserve one zone of exactly size bytes (in a parked memzone with room for it, when there
+ * is one); 0 or -ENOMEM. */
 static int
 zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bool contig)
 	__rte_requires_capability(&s->grow_lock)
@@ -269,9 +274,11 @@ zone_reserve(struct fastmem_state *st, struct fastmem_socket *s, size_t size, bo
 	struct fastmem_slab *zone;
 
 	FASTMEM_LOCK_ASSERT(&s->grow_lock);
-	zone = park_take(s->socket_id, size, contig);
+	/* relaxed: an empty park (production) skips its lock; park_take() decides */
+	zone = unlikely(__atomic_load_n(&park_bytes, __ATOMIC_RELAXED) != 0) ?
+			park_take(s->socket_id, size, contig) : NULL;
 	if (zone != NULL) {
-		/* the map may have lost its leaves in a deinit since the zone was parked */
+		/* fails only without memory for a leaf of the map (freed by a deinit since) */
 		if (map_set(st, zone, size, s->sidx + 1) < 0) {
 			zone_give_back(zone);
 			return -ENOMEM;

@@ -335,9 +335,9 @@ __rte_fastmem_free_lcore(void)
 
 /*
  * rte_fastmem_alloc(), rte_fastmem_alloc_bulk(), rte_fastmem_free() and
- * rte_fastmem_free_bulk(), declared and documented in rte_fastmem.h: their cache-hit path is
- * inline as well. The allocation computes the class from the size and
- * alignment (constants fold away); the free finds class and socket in the slab header.
+ * rte_fastmem_free_bulk(), declared and documented in rte_fastmem.h. The allocation
+ * computes the class from the size and alignment (constants fold away); the free finds
+ * class and socket in the slab header.
  */
 __rte_experimental
 static inline void *
