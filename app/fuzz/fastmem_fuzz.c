@@ -72,8 +72,8 @@
  *          RTE_MAX_NUMA_NODES, RTE_MAX_NUMA_NODES + 1, 1000, -100 (unknown unless EAL
  *          knows them)
  *   count  0x00-0xdf: v % 33; 0xe0-0xff: (v - 0xdf) * 16
- *   index  2 bytes, little endian, modulo the number of live objects (sorted by zone, zones
- *          in the order of their first object, then by address)
+ *   index  2 bytes, little endian, modulo the number of live objects (sorted by slab, a slab
+ *          ranked when the model gets its first live object in it, then by address)
  *   nulls  bit i set: a NULL entry after the i-th object of the array
  *   rsize  by v & 3: 0: 1 + (v >> 2) bytes; 1: (1 + (v >> 2) % 8) * 2 MiB; 2: the same
  *          + 1 when v & 0x80, else - 1; 3 by (v >> 2) % 6: 0, SIZE_MAX, SIZE_MAX - 2 MiB,
@@ -1266,7 +1266,7 @@ op_on_thread(struct fz_in *in)
 		return;
 	if (!thread_started) {
 		FZ_CHECK(pthread_create(&t, NULL, thread_main, NULL) == 0, "pthread_create()");
-		pthread_detach(t);
+		FZ_CHECK(pthread_detach(t) == 0, "pthread_detach()");
 		thread_started = true;
 	}
 	fz_cur_ctx = FZ_CTX_THREAD;

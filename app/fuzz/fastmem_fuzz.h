@@ -73,7 +73,7 @@ struct fz_handle {
 
 /* The shadow model. */
 struct fz_model {
-	/* live objects, sorted by key (zone, then address): an interval set over
+	/* live objects, sorted by key (slab rank, then address): an interval set over
 	 * [ptr, ptr + class size) */
 	struct fz_obj objs[FZ_MAX_LIVE];
 	unsigned int n;

@@ -6,10 +6,10 @@
  * The shadow model of the fastmem fuzz target: what fastmem must have done, according to
  * rte_fastmem.h, after the calls the decoder made.
  *
- *  - live objects: a set of intervals [ptr, ptr + class size) sorted by zone, in the order
- *    of each zone's first object, then by address; a new object may overlap none, must be
- *    aligned to its class size, must lie inside one slab and after the slab's 128 B
- *    header;
+ *  - live objects: a set of intervals [ptr, ptr + class size) sorted by slab (ranked when
+ *    the model gets its first object in it), then by address; a new object may overlap
+ *    none, must be aligned to its class size, must lie inside one slab and after the
+ *    slab's 128 B header;
  *  - contents: each object holds a pattern derived from its id over its requested size
  *    (sampled in objects above 8 KiB), verified before it is freed or reallocated, on
  *    request, and at the end of every input;
@@ -32,7 +32,7 @@
 #include <rte_malloc.h>
 
 #include "fastmem_fuzz.h"
-/* FASTMEM_SLAB_OF(): the zone an object lies in */
+/* fastmem_state(): the backing bytes of the sockets (fz_backing()) */
 #include "fastmem_priv.h"
 
 struct fz_model fz;
@@ -270,73 +270,81 @@ fz_check_zero(const void *p, size_t size)
 /*
  * An object's place in the live set (its key): not its address, which depends on where
  * EAL or the park put the zones and so on the inputs run before, but a rank given to its
- * zone when the zone gets its first live object (the model holding none in it before: a
- * zone that empties may go back to EAL, and a later zone at its address is another), then
- * its offset in the zone. The objects of one zone keep their address order, and zones do
- * not overlap: the set is still an interval set.
+ * 2 MiB slab when the model gets its first live object in it (holding none there before:
+ * a slab that empties may go back to EAL, and a later one take its address), then its
+ * offset in the slab. Found from the address alone, not from fastmem's slab header. The
+ * objects of one slab keep their address order, and fz_check_new() keeps every object
+ * inside its slab: the set is still an interval set, and objects of two ranks cannot
+ * overlap.
  */
-#define FZ_MAX_ZONES 1024
-#define FZ_KEY_ZONE_SHIFT 40 /* above the offset in a zone of at most 128 MiB */
+#define FZ_MAX_SLABS_LIVE 1024
+#define FZ_KEY_RANK_SHIFT 32 /* above the offset in a slab */
 static struct {
-	const void *zone;
+	uintptr_t slab;
 	uint32_t rank;
-	uint32_t n_live; /* live objects of the model in the zone; > 0 */
-} zones_live[FZ_MAX_ZONES];
-static unsigned int n_zones_live;
+	uint32_t n_live; /* live objects of the model in the slab; > 0 */
+} slabs_live[FZ_MAX_SLABS_LIVE];
+static unsigned int n_slabs_live;
 static uint32_t next_rank;
 
 static unsigned int
-zone_find(const void *zone)
+slab_find(uintptr_t slab)
 {
 	unsigned int i;
 
-	for (i = 0; i < n_zones_live && zones_live[i].zone != zone; i++)
+	for (i = 0; i < n_slabs_live && slabs_live[i].slab != slab; i++)
 		;
 	return i;
 }
 
-/* The key of fastmem object p; UINT64_MAX when the model holds nothing in its zone. */
+static uint64_t
+key_of(unsigned int i, const void *p)
+{
+	return (uint64_t)slabs_live[i].rank << FZ_KEY_RANK_SHIFT |
+			((uintptr_t)p & (FZ_SLAB - 1));
+}
+
+/* The key of p; UINT64_MAX when the model holds nothing in its slab. */
 static uint64_t
 obj_key(const void *p)
 {
-	const void *zone = FASTMEM_SLAB_OF(p)->zone;
-	unsigned int i = zone_find(zone);
+	unsigned int i = slab_find(RTE_ALIGN_FLOOR((uintptr_t)p, FZ_SLAB));
 
-	if (i == n_zones_live)
-		return UINT64_MAX;
-	return (uint64_t)zones_live[i].rank << FZ_KEY_ZONE_SHIFT | RTE_PTR_DIFF(p, zone);
+	return i == n_slabs_live ? UINT64_MAX : key_of(i, p);
 }
 
-/* A new live object p: its key, its zone counted. */
+/* A new live object p: its key, its slab counted. */
 static uint64_t
 obj_key_add(const void *p)
 {
-	const void *zone = FASTMEM_SLAB_OF(p)->zone;
-	unsigned int i = zone_find(zone);
+	uintptr_t slab = RTE_ALIGN_FLOOR((uintptr_t)p, FZ_SLAB);
+	unsigned int i = slab_find(slab);
 
-	if (i == n_zones_live) {
-		FZ_CHECK(i < FZ_MAX_ZONES, "model: more than %u zones", FZ_MAX_ZONES);
-		zones_live[i].zone = zone;
-		zones_live[i].rank = next_rank++;
-		zones_live[i].n_live = 0;
-		n_zones_live++;
+	if (i == n_slabs_live) {
+		FZ_CHECK(i < FZ_MAX_SLABS_LIVE, "model: more than %u slabs hold live objects",
+				FZ_MAX_SLABS_LIVE);
+		FZ_CHECK(next_rank < UINT32_MAX, "model: slab ranks exhausted");
+		slabs_live[i].slab = slab;
+		slabs_live[i].rank = next_rank++;
+		slabs_live[i].n_live = 0;
+		n_slabs_live++;
 	}
-	zones_live[i].n_live++;
-	return (uint64_t)zones_live[i].rank << FZ_KEY_ZONE_SHIFT | RTE_PTR_DIFF(p, zone);
+	slabs_live[i].n_live++;
+	return key_of(i, p);
 }
 
-/* A live object of key key is gone: its zone counted down, forgotten at 0. */
+/* A live object of key key is gone: its slab counted down, forgotten at 0. */
 static void
 obj_key_remove(uint64_t key)
 {
-	uint32_t rank = (uint32_t)(key >> FZ_KEY_ZONE_SHIFT);
+	uint32_t rank = (uint32_t)(key >> FZ_KEY_RANK_SHIFT);
 	unsigned int i;
 
-	for (i = 0; i < n_zones_live && zones_live[i].rank != rank; i++)
+	for (i = 0; i < n_slabs_live && slabs_live[i].rank != rank; i++)
 		;
-	FZ_CHECK(i < n_zones_live, "model: no zone of rank %u", rank);
-	if (--zones_live[i].n_live == 0)
-		zones_live[i] = zones_live[--n_zones_live];
+	FZ_CHECK(i < n_slabs_live, "model: no slab of rank %u", rank);
+	if (--slabs_live[i].n_live == 0)
+		slabs_live[i] = slabs_live[--n_slabs_live];
 }
 
 /* First index whose object's key is key or above. */
@@ -394,8 +402,8 @@ fz_add(void *p, size_t size, unsigned int cls, int socket_id)
 	fz_digest_add(cls);
 
 	FZ_CHECK(fz.n < FZ_MAX_LIVE, "model: live set overflow");
-	/* neighbours of another zone cannot overlap it */
-	if (i > 0 && fz.objs[i - 1].key >> FZ_KEY_ZONE_SHIFT == key >> FZ_KEY_ZONE_SHIFT) {
+	/* neighbours of another slab cannot overlap it */
+	if (i > 0 && fz.objs[i - 1].key >> FZ_KEY_RANK_SHIFT == key >> FZ_KEY_RANK_SHIFT) {
 		const struct fz_obj *prev = &fz.objs[i - 1];
 
 		FZ_CHECK((uintptr_t)prev->ptr + fz_class_size(prev->cls) <= (uintptr_t)p,
@@ -403,7 +411,7 @@ fz_add(void *p, size_t size, unsigned int cls, int socket_id)
 				"id %u)", p, cs, (void *)prev->ptr, fz_class_size(prev->cls),
 				prev->id);
 	}
-	if (i < fz.n && fz.objs[i].key >> FZ_KEY_ZONE_SHIFT == key >> FZ_KEY_ZONE_SHIFT) {
+	if (i < fz.n && fz.objs[i].key >> FZ_KEY_RANK_SHIFT == key >> FZ_KEY_RANK_SHIFT) {
 		const struct fz_obj *next = &fz.objs[i];
 
 		FZ_CHECK((uintptr_t)p + cs <= (uintptr_t)next->ptr,
@@ -442,7 +450,7 @@ fz_remove(unsigned int idx)
 void
 fz_forget_all(void)
 {
-	n_zones_live = 0;
+	n_slabs_live = 0;
 	next_rank = 0;
 	fz.n = 0;
 	fz.live_bytes = 0;

@@ -30,6 +30,8 @@
 #include <rte_fastmem.h>
 
 #include "fastmem_fuzz.h"
+/* fastmem_park_set(): the target links the static library */
+#include "fastmem_priv.h"
 
 /* The inputs run, in order, with the digest of the first run of each. */
 #define MAX_INPUTS 65536
@@ -164,6 +166,7 @@ main(int argc, char **argv)
 	if (ret != 0)
 		return ret;
 	rte_fastmem_deinit();
+	fastmem_park_set(0); /* the parked memzones back to EAL before its cleanup */
 	rte_eal_cleanup();
 	return 0;
 }
