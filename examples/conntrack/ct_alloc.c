@@ -29,6 +29,12 @@
 /* The largest per-lcore cache of a pool, and the share of a pool the caches may take. */
 #define CT_POOL_CACHE_MAX 256
 #define CT_POOL_CACHE_DIV 4
+/*
+ * Objects per lcore that a pool without caches holds beyond the peak: the peaks of two
+ * runs of the same input differ by a few objects per lcore, since which lcore expires a
+ * flow, and when, depends on their timing.
+ */
+#define CT_POOL_SLACK 4
 
 enum ct_allocator ct_alloc_kind = CT_ALLOC_FASTMEM;
 struct rte_mempool *ct_pools[CT_OBJ_NUM];
@@ -122,8 +128,9 @@ pools_create(const struct ct_sizing *sizing, unsigned int n_lcores)
 		/* a cache of a few objects costs more than it saves */
 		if (cache < 8)
 			cache = 0;
-		/* the peak, and what the caches can hold beside it (1.5 caches each) */
-		n = peak + (uint64_t)n_lcores * (cache * 3 / 2);
+		/* the peak, and what the caches can hold beside it (1.5 caches each), or a
+		 * few objects per lcore without caches */
+		n = peak + (uint64_t)n_lcores * (cache != 0 ? cache * 3 / 2 : CT_POOL_SLACK);
 		if (n > UINT32_MAX) {
 			printf("conntrack: error: mempool of %" PRIu64 " %s objects is too large\n",
 					n, ct_obj_name(t));

@@ -93,7 +93,8 @@ size_t ct_obj_footprint(enum ct_allocator kind, enum ct_obj type);
  * measures from, then rte_fastmem_init() and one allocation (which reserves fastmem's
  * first zone of backing memory before the run, as mempools are populated before theirs),
  * or create the per-type mempools with @sizing (objects at peak; the pools add what the
- * per-lcore caches can hold) for @n_lcores lcores. @fastmem_limit: fastmem's limit of
+ * per-lcore caches can hold, or a few objects per lcore without caches) for @n_lcores
+ * lcores. @fastmem_limit: fastmem's limit of
  * backing memory on every socket (rte_fastmem_set_limit()), SIZE_MAX for none. 0, or a
  * negative errno with a message printed.
  */
