@@ -20,7 +20,7 @@
 #   --sizes "S ..."       object sizes in bytes (default "64 1024 16384"; mixed has its own)
 #   --objects N           objects per run after the warm-up (default 65536)
 #   -h, --help
-# With BUILD2, a last column gives BUILD2's count over BUILD's. Runs use --no-huge -m 64
+# With BUILD2, a last column gives BUILD2's count over BUILD's. Runs use --no-huge -m 256
 # on lcore 0. Exit status: 0, 1 when a run failed, 2 for a usage error.
 
 set -u -o pipefail
@@ -98,7 +98,7 @@ count()
 	if ! FASTMEM_PROFILE_ALLOC=$alloc FASTMEM_PROFILE_PATTERN=$pattern \
 		FASTMEM_PROFILE_SIZE=$size FASTMEM_PROFILE_OBJECTS=$objects \
 		valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$out" \
-		"$build/app/test/dpdk-test" --no-pci -l 0 --no-huge -m 64 --no-shconf \
+		"$build/app/test/dpdk-test" --no-pci -l 0 --no-huge -m 256 --no-shconf \
 		--file-prefix="count-insn-$$" --log-level=lib.eal:error fastmem_profile \
 		>"$log" 2>&1; then
 		failed "$build" "$alloc" "$pattern" "$size" "$log"

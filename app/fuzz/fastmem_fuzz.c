@@ -857,8 +857,9 @@ handle_for(unsigned int cls, int socket_id)
 	for (i = 0; i < fz.n_handles; i++)
 		if (fz.handles[i].cls == cls && fz.handles[i].socket_id == socket_id)
 			return fz.handles[i].h;
-	ret = rte_fastmem_hlookup(cs, cs, socket_id, &h);
-	FZ_CHECK(ret == 0, "rte_fastmem_hlookup(%zu, %zu, %d) = %d", cs, cs, socket_id, ret);
+	ret = rte_fastmem_hlookup(cs, fz_class_align(cls), socket_id, &h);
+	FZ_CHECK(ret == 0, "rte_fastmem_hlookup(%zu, %zu, %d) = %d", cs, fz_class_align(cls),
+			socket_id, ret);
 	handle_add(h, cs, cls, socket_id);
 	return h;
 }
@@ -1103,7 +1104,7 @@ op_virt2iova(struct fz_in *in)
 static void
 op_misuse(struct fz_in *in)
 {
-	static const size_t bad_class[] = { 0, 1, 7, 9, 24, 100, 2 * FZ_MIB, SIZE_MAX };
+	static const size_t bad_class[] = { 0, 1, 7, 9, 20, 100, 2 * FZ_MIB, SIZE_MAX };
 	unsigned int what = in_u8(in) % 11u;
 	size_t size = in_size(in), sizes[RTE_FASTMEM_MAX_CLASSES], bc;
 	struct rte_fastmem_lcore_class_stats lcs;

@@ -22,7 +22,7 @@
 #define FZ_MIB (FZ_KIB * FZ_KIB)
 #define FZ_SLAB RTE_FASTMEM_SLAB_SIZE
 #define FZ_SLAB_HDR 128 /* documented: a slab keeps a 128 B header in its first bytes */
-#define FZ_NCLS 18 /* documented number of size classes */
+#define FZ_NCLS 120 /* documented number of size classes */
 #define FZ_MIN_CLASS ((size_t)8)
 #define FZ_MAX_SIZE ((size_t)1 << 20)
 
@@ -139,6 +139,7 @@ void fz_fail(const char *fmt, ...);
 } while (0)
 
 size_t fz_class_size(unsigned int cls);
+size_t fz_class_align(unsigned int cls);
 unsigned int fz_class_of(size_t size, size_t align);
 unsigned int fz_per_slab(unsigned int cls);
 size_t fz_limit_floor(size_t limit);

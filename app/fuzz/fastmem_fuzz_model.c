@@ -70,19 +70,27 @@ fz_fail(const char *fmt, ...)
 
 /* --- classes --- */
 
+/* Documented: the multiples of 8 B up to 128 B, then eight classes per doubling, 1/8 of
+ * the power of two below them apart, up to 1 MiB. */
 size_t
 fz_class_size(unsigned int cls)
 {
-	return FZ_MIN_CLASS << cls;
+	size_t octave;
+
+	if (cls < 16)
+		return FZ_MIN_CLASS * (cls + 1);
+	octave = (size_t)128 << ((cls - 16) / 8);
+	return octave + octave / 8 * ((cls - 16) % 8 + 1);
 }
 
-/* The class of a valid request (documented: the smallest class at least as large as both
- * the size and the alignment, an alignment of 0 meaning RTE_CACHE_LINE_SIZE). */
+/* The class of a valid request (documented: the smallest class at least the size, 1 for
+ * 0, rounded up to a multiple of the alignment, an alignment of 0 meaning
+ * RTE_CACHE_LINE_SIZE). */
 unsigned int
 fz_class_of(size_t size, size_t align)
 {
 	size_t a = align == 0 ? (size_t)RTE_CACHE_LINE_SIZE : align;
-	size_t v = RTE_MAX(size, a);
+	size_t v = RTE_ALIGN_CEIL(RTE_MAX(size, (size_t)1), a);
 	unsigned int cls = 0;
 
 	while (fz_class_size(cls) < v)
@@ -90,13 +98,24 @@ fz_class_of(size_t size, size_t align)
 	return cls;
 }
 
-/* Objects per slab (documented: the first slot is lost in classes of 128 B and up). */
-unsigned int
-fz_per_slab(unsigned int cls)
+/* The alignment of the objects of a class (documented: the largest power of two dividing
+ * the class size). */
+size_t
+fz_class_align(unsigned int cls)
 {
 	size_t cs = fz_class_size(cls);
 
-	return (unsigned int)((FZ_SLAB - RTE_ALIGN_CEIL((size_t)FZ_SLAB_HDR, cs)) / cs);
+	return cs & -cs;
+}
+
+/* Objects per slab: the slab header, then objects of the class aligned as documented. The
+ * model's memory is EAL's (no external heap), whose pages are IOVA-contiguous or slabs. */
+unsigned int
+fz_per_slab(unsigned int cls)
+{
+	size_t first = RTE_ALIGN_CEIL((size_t)FZ_SLAB_HDR, fz_class_align(cls));
+
+	return (unsigned int)((FZ_SLAB - first) / fz_class_size(cls));
 }
 
 size_t
@@ -382,8 +401,8 @@ fz_check_new(void *p, unsigned int cls, size_t align)
 	size_t off = a & (FZ_SLAB - 1);
 
 	FZ_CHECK(p != NULL, "allocation returned NULL with success");
-	FZ_CHECK(a % cs == 0, "object %p of class %zu B is not aligned to its class size",
-			p, cs);
+	FZ_CHECK(a % fz_class_align(cls) == 0, "object %p of class %zu B is not aligned to "
+			"%zu", p, cs, fz_class_align(cls));
 	FZ_CHECK(align == 0 || a % align == 0, "object %p is not aligned to %zu", p, align);
 	FZ_CHECK(off >= FZ_SLAB_HDR && off + cs <= FZ_SLAB,
 			"object %p of class %zu B overlaps a slab header or boundary (offset %zu)",

@@ -38,7 +38,7 @@
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
 #define SLAB_SIZE (2 * MIB)
-#define N_CLASSES_EXPECTED 18
+#define N_CLASSES_EXPECTED 120
 
 /* ---- helpers ---- */
 
@@ -87,6 +87,25 @@ void
 test_fm_teardown(void)
 {
 	rte_fastmem_deinit();
+}
+
+size_t
+test_fastmem_class(size_t size, size_t align)
+{
+	static size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	static unsigned int n;
+	size_t want;
+	unsigned int i;
+
+	if (n == 0)
+		n = rte_fastmem_classes(sizes);
+	if (align == 0)
+		align = RTE_CACHE_LINE_SIZE;
+	want = RTE_ALIGN_CEIL(RTE_MAX(size, (size_t)1), align);
+	for (i = 0; i < n; i++)
+		if (sizes[i] >= want)
+			return sizes[i];
+	return 0;
 }
 
 int
@@ -241,7 +260,7 @@ test_lifecycle_init_deinit(void)
 static int
 test_lifecycle_classes(void)
 {
-	size_t sizes[64];
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES + 1];
 	unsigned int n, i;
 
 	/* class information is static: available without init */
@@ -250,8 +269,15 @@ test_lifecycle_classes(void)
 	TEST_ASSERT_EQUAL(n, N_CLASSES_EXPECTED, "%u classes", n);
 	memset(sizes, 0, sizeof(sizes));
 	TEST_ASSERT_EQUAL(rte_fastmem_classes(sizes), n, "classes(sizes) != classes(NULL)");
-	for (i = 0; i < n; i++)
-		TEST_ASSERT_EQUAL(sizes[i], (size_t)8 << i, "class %u is %zu", i, sizes[i]);
+	/* the multiples of 8 to 128, then eight per doubling, 1/8 of the power of two apart */
+	for (i = 0; i < n; i++) {
+		size_t want = i < 16 ? (size_t)(i + 1) * 8 :
+			((size_t)128 << (i - 16) / 8) + ((size_t)16 << (i - 16) / 8) *
+			((i - 16) % 8 + 1);
+
+		TEST_ASSERT_EQUAL(sizes[i], want, "class %u is %zu, not %zu", i, sizes[i], want);
+	}
+	TEST_ASSERT_EQUAL(sizes[n - 1], MIB, "the last class is %zu", sizes[n - 1]);
 	TEST_ASSERT_EQUAL(sizes[n], 0, "classes() wrote past its count");
 	return TEST_SUCCESS;
 }
@@ -261,7 +287,7 @@ test_lifecycle_classes(void)
 static int
 test_alloc_every_class(void)
 {
-	size_t sizes[64];
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES + 1];
 	unsigned int n, i;
 
 	n = rte_fastmem_classes(sizes);
@@ -277,9 +303,10 @@ test_alloc_every_class(void)
 
 			TEST_ASSERT(p != NULL && q != NULL, "alloc(%zu) failed: %s", try[k],
 				rte_strerror(rte_errno));
-			/* align 1: the class of the size, naturally aligned */
-			TEST_ASSERT_EQUAL(((uintptr_t)p & (sizes[i] - 1)), 0,
-				"alloc(%zu, 1) = %p is not aligned to %zu", try[k], p, sizes[i]);
+			/* align 1: the class of the size, aligned as its size allows */
+			TEST_ASSERT_EQUAL(((uintptr_t)p & (test_fastmem_class_align(sizes[i]) - 1)),
+				0, "alloc(%zu, 1) = %p is not aligned to %zu", try[k], p,
+				test_fastmem_class_align(sizes[i]));
 			/* align 0: a whole cache line at least */
 			TEST_ASSERT_EQUAL((uintptr_t)q % RTE_CACHE_LINE_SIZE, 0,
 				"alloc(%zu, 0) = %p is not cache-line aligned", try[k], q);
@@ -287,7 +314,8 @@ test_alloc_every_class(void)
 			memset(q, 0x5a, try[k]);
 			TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs),
 				"stats_class failed");
-			TEST_ASSERT_EQUAL(cs.in_use, (sizes[i] >= RTE_CACHE_LINE_SIZE ? 2u : 1u),
+			TEST_ASSERT_EQUAL(cs.in_use, (test_fastmem_class(try[k], 0) == sizes[i] ?
+					2u : 1u),
 				"class %zu in_use %" PRIu64 " after alloc of %zu", sizes[i],
 				cs.in_use, try[k]);
 			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p), rte_mem_virt2iova(p),
@@ -301,10 +329,57 @@ test_alloc_every_class(void)
 	return test_fastmem_check_idle();
 }
 
+/*
+ * The class of every size from 1 B to the largest class at the alignments that matter:
+ * the library's lookup (rte_fastmem_core.h, inline) against the reference of
+ * test_fastmem_class(), the class a multiple of the alignment, and the waste bound of
+ * rte_fastmem.h: at most 1/8 of the request from 128 B up at alignments up to 16 and from
+ * 512 B up at the default alignment; below, the request rounded up to the alignment (at
+ * least 8) is a class.
+ */
+static int
+test_alloc_class_waste(void)
+{
+	static const size_t aligns[] = { 1, 8, 16, 32, 0, 128, 4096 };
+	double worst[RTE_DIM(aligns)] = { 0 };
+	unsigned int a;
+	size_t size;
+
+	for (a = 0; a < RTE_DIM(aligns); a++) {
+		size_t al = aligns[a] == 0 ? RTE_CACHE_LINE_SIZE : aligns[a];
+		size_t from = al <= 16 ? 128 : al <= RTE_CACHE_LINE_SIZE ? 512 : SIZE_MAX;
+
+		for (size = 1; size <= MIB; size++) {
+			size_t want = test_fastmem_class(size, aligns[a]);
+			size_t got = __rte_fastmem_class_size(__rte_fastmem_class_for(size,
+					aligns[a]));
+
+			if (got != want || want % al != 0)
+				TEST_ASSERT(0, "size %zu align %zu: class %zu, reference %zu",
+					size, aligns[a], got, want);
+			if (size >= from) {
+				if ((want - size) * 8 > size)
+					TEST_ASSERT(0, "size %zu align %zu: class %zu wastes more "
+						"than 1/8", size, aligns[a], want);
+				worst[a] = RTE_MAX(worst[a], (double)(want - size) / size);
+			} else if (want != RTE_ALIGN_CEIL(size, RTE_MAX(al, (size_t)8)) &&
+					al <= RTE_CACHE_LINE_SIZE) {
+				TEST_ASSERT(0, "size %zu align %zu: class %zu is not the size "
+					"rounded up to the alignment", size, aligns[a], want);
+			}
+		}
+	}
+	for (a = 0; a < RTE_DIM(aligns); a++)
+		if (worst[a] > 0)
+			printf("alignment %zu: worst waste %.1f%% of the request\n", aligns[a],
+				worst[a] * 100);
+	return TEST_SUCCESS;
+}
+
 static int
 test_alloc_alignment(void)
 {
-	size_t sizes[64];
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES + 1];
 	unsigned int n, i;
 	size_t align;
 
@@ -318,9 +393,15 @@ test_alloc_alignment(void)
 				rte_strerror(rte_errno));
 			TEST_ASSERT_EQUAL(((uintptr_t)p & (align - 1)), 0,
 				"alloc(%zu, %zu) = %p misaligned", sizes[i], align, p);
-			/* objects are naturally aligned to their class size */
-			TEST_ASSERT_EQUAL(((uintptr_t)p & (sizes[i] - 1)), 0,
-				"class %zu object %p not aligned to its size", sizes[i], p);
+			/* an object has the alignment of its class, which is that of the
+			 * request's class */
+			TEST_ASSERT_EQUAL(test_fastmem_class(sizes[i], align) % align, 0,
+				"class %zu for alignment %zu", test_fastmem_class(sizes[i], align),
+				align);
+			TEST_ASSERT_EQUAL(((uintptr_t)p & (test_fastmem_class_align(
+				test_fastmem_class(sizes[i], align)) - 1)), 0,
+				"object %p of class %zu not aligned as promised", p,
+				test_fastmem_class(sizes[i], align));
 			rte_fastmem_free(p);
 		}
 	}
@@ -432,7 +513,7 @@ test_realloc(void)
 	for (k = 0; k < 300; k++)
 		TEST_ASSERT_EQUAL(q[k], 0x77, "realloc without memory changed byte %zu", k);
 	/* the same class: the object itself, whatever the limit */
-	TEST_ASSERT_EQUAL(rte_fastmem_realloc(q, 500, 0), q, "realloc within the class moved");
+	TEST_ASSERT_EQUAL(rte_fastmem_realloc(q, 310, 0), q, "realloc within the class moved");
 	rte_fastmem_free(q);
 	rte_fastmem_cache_flush();
 	return test_fastmem_check_idle();
@@ -503,9 +584,10 @@ test_free_bulk_mixed(void)
 	void *ptrs[72];
 	unsigned int i;
 
-	/* every class, twice, from both ways of naming the local socket, shuffled */
+	/* powers of two and just below, twice, from both ways of naming the local socket,
+	 * shuffled */
 	for (i = 0; i < RTE_DIM(ptrs); i++) {
-		size_t size = (size_t)8 << (i % N_CLASSES_EXPECTED);
+		size_t size = (size_t)8 << (i % 18);
 		int socket = i % 2 ? SOCKET_ID_ANY : (int)rte_socket_id();
 
 		ptrs[i] = rte_fastmem_alloc_socket(size - (i % 3), 0, 0, socket);
@@ -1038,7 +1120,7 @@ test_dump(void)
 	fclose(f);
 	rte_fastmem_free(p);
 	TEST_ASSERT(len > 0, "dump wrote nothing");
-	TEST_ASSERT(strstr(buf, "512") != NULL, "dump does not show the 512 B class:\n%s", buf);
+	TEST_ASSERT(strstr(buf, "320") != NULL, "dump does not show the 320 B class:\n%s", buf);
 	TEST_ASSERT(strstr(buf, "trimmed 0 B") != NULL, "dump does not show trimmed bytes:\n%s",
 		buf);
 	free(buf);
@@ -1601,7 +1683,7 @@ test_err_deinit_live(void)
 	mz_before = memzone_count();
 	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
 	for (i = 0; i < RTE_DIM(ptrs); i++) {
-		ptrs[i] = rte_fastmem_alloc((size_t)8 << (i % N_CLASSES_EXPECTED), 0, 0);
+		ptrs[i] = rte_fastmem_alloc((size_t)8 << (i % 18), 0, 0);
 		TEST_ASSERT_NOT_NULL(ptrs[i], "alloc");
 	}
 	/* documented: deinit releases all backing memory, live objects or not */
@@ -1819,6 +1901,7 @@ static struct unit_test_suite functional_suite = {
 	.unit_test_cases = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_every_class),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_alignment),
+		TEST_CASE(test_alloc_class_waste),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_zero_flag),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_alloc_socket),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_realloc),

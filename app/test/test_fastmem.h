@@ -44,4 +44,20 @@ int test_fm_setup(void);
 /** Test case teardown: rte_fastmem_deinit(). */
 void test_fm_teardown(void);
 
+/**
+ * The class size that serves a request, computed from rte_fastmem_classes() as
+ * rte_fastmem.h states it (a reference, independent of the library's lookup): the
+ * smallest class at least max(size, 1) rounded up to a multiple of align (0: a cache
+ * line). 0 when no class is that large.
+ */
+size_t test_fastmem_class(size_t size, size_t align);
+
+/** The alignment rte_fastmem.h promises objects of a class: the largest power of two
+ * dividing its size. */
+static inline size_t
+test_fastmem_class_align(size_t class_size)
+{
+	return class_size & -class_size;
+}
+
 #endif /* TEST_FASTMEM_H */

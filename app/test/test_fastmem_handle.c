@@ -38,19 +38,8 @@ check_idle(void)
 	return test_fastmem_check_drained();
 }
 
-/* The class size of an object, from the statistics: the smallest class at least size
- * and align (align 0: a cache line). */
-static size_t
-class_of(size_t size, size_t align)
-{
-	size_t c = 8;
-
-	if (align == 0)
-		align = RTE_CACHE_LINE_SIZE;
-	while (c < size || c < align)
-		c <<= 1;
-	return c;
-}
+/* The class size of an object: test_fastmem_class(). */
+#define class_of(size, align) test_fastmem_class((size), (align))
 
 /* hlookup: every class and alignment; the handle allocates what alloc would. */
 static int
@@ -73,8 +62,8 @@ test_hlookup_classes(void)
 			p = rte_fastmem_halloc(h, 0);
 			TEST_ASSERT_NOT_NULL(p, "halloc(%zu, %zu): %d", sizes[i], aligns[a],
 					rte_errno);
-			TEST_ASSERT(((uintptr_t)p & (want - 1)) == 0,
-					"object %p not aligned to its class %zu", p, want);
+			TEST_ASSERT(((uintptr_t)p & (test_fastmem_class_align(want) - 1)) == 0,
+					"object %p not aligned as its class %zu", p, want);
 			memset(p, 0xa5, want);
 			rte_fastmem_hfree(h, p);
 		}
@@ -129,10 +118,10 @@ test_halloc_hfree(void)
 		for (i = 0; i < N_OBJS; i++) {
 			objs[i] = rte_fastmem_halloc(h, 0);
 			TEST_ASSERT_NOT_NULL(objs[i], "halloc %u", i);
-			memset(objs[i], (int)i, 64);
+			memset(objs[i], (int)i, 48);
 		}
 		for (i = 0; i < N_OBJS; i++)
-			for (j = 0; j < 64; j++)
+			for (j = 0; j < 48; j++)
 				TEST_ASSERT_EQUAL(((uint8_t *)objs[i])[j], (uint8_t)i,
 						"object %u overwritten", i);
 		for (i = 0; i < N_OBJS; i++)
@@ -311,15 +300,18 @@ test_herrors(void)
 	 * be served inline
 	 */
 	{
-		rte_fastmem_handle_t bad[] = { 0, good ^ 0x01000000u, good | 0x1fu,
-			good | (0x1fu << 5), UINT32_MAX };
+		rte_fastmem_handle_t bad[] = { 0, good ^ (1u << RTE_FASTMEM_HANDLE_TAG_SHIFT),
+			good | RTE_FASTMEM_HANDLE_CLS_MASK,
+			good | (RTE_FASTMEM_HANDLE_SIDX_MASK << RTE_FASTMEM_HANDLE_SIDX_SHIFT),
+			UINT32_MAX };
 		void *warm = rte_fastmem_halloc(good, 0);
 		unsigned int i;
 
 		TEST_ASSERT_NOT_NULL(warm, "halloc(good)");
 		rte_fastmem_hfree(good, warm);
 		rte_errno = 0;
-		TEST_ASSERT_NULL(rte_fastmem_halloc(good | 0x1fu, RTE_FASTMEM_F_ZERO),
+		TEST_ASSERT_NULL(rte_fastmem_halloc(good | RTE_FASTMEM_HANDLE_CLS_MASK,
+				RTE_FASTMEM_F_ZERO),
 				"halloc of a bad class with F_ZERO");
 		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "bad class: rte_errno %d", rte_errno);
 
@@ -426,12 +418,12 @@ test_hfree_null(void)
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &h), "hlookup");
 	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, few, 4, 0), "halloc_bulk");
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &before), "stats");
-	TEST_ASSERT_EQUAL(before.class_size, 512, "class_size %zu", before.class_size);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &before), "stats");
+	TEST_ASSERT_EQUAL(before.class_size, 320, "class_size %zu", before.class_size);
 	rte_errno = 0;
 	rte_fastmem_hfree(h, NULL);
 	TEST_ASSERT_EQUAL(rte_errno, 0, "hfree(NULL) set rte_errno %d", rte_errno);
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &after), "stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &after), "stats");
 	TEST_ASSERT(after.cached == before.cached &&
 			after.free_cache_hits == before.free_cache_hits &&
 			after.free_cache_misses == before.free_cache_misses,
@@ -443,7 +435,7 @@ test_hfree_null(void)
 	few[5] = NULL;
 	rte_fastmem_hfree_bulk(h, few, 6);
 	TEST_ASSERT_EQUAL(rte_errno, 0, "hfree_bulk with NULL set rte_errno %d", rte_errno);
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &after), "stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &after), "stats");
 	TEST_ASSERT_EQUAL(after.cached, before.cached + 4, "%" PRIu64 " cached, %" PRIu64
 			" before", after.cached, before.cached);
 
@@ -451,11 +443,11 @@ test_hfree_null(void)
 	TEST_ASSERT(after.cache_capacity + 8 <= N_OBJS, "capacity %u", after.cache_capacity);
 	n = after.cache_capacity + 8;
 	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, n, 0), "halloc_bulk");
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &after), "stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &after), "stats");
 	/* fill the cache with the first objects, keep the last 8 */
 	for (i = 0; i < after.cache_capacity - after.cached; i++)
 		rte_fastmem_hfree(h, objs[i]);
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 512, &before), "stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &before), "stats");
 	TEST_ASSERT_EQUAL(before.cached, before.cache_capacity, "the cache is not full");
 	for (k = 0; k < 8; k++) {
 		with_null[2 * k] = objs[n - 8 + k];

@@ -16,7 +16,8 @@
  * Every object carries, over its requested bytes, a pattern derived from a tag unique to
  * the allocation, checked before the object is freed, resized or handed over: a write by
  * the allocator into a live object, or two live objects sharing bytes, shows as a
- * mismatch. Objects are also checked for their class alignment and F_ZERO.
+ * mismatch. Objects are also checked for the alignment their class promises (at least
+ * the alignment asked for) and F_ZERO.
  * The main lcore cuts the run into epochs. At the end of each, every thread stops
  * sending, drains its inbox, checks all its objects and parks; the main lcore then
  * compares the statistics with the threads' tallies (bytes_in_use and per-class in_use,
@@ -99,8 +100,6 @@
 #define SLAB RTE_FASTMEM_SLAB_SIZE
 /* The largest zone fastmem grows by (rte_fastmem.h). */
 #define MAX_ZONE (128 * MIB)
-/* The smallest class: objects of at most this many bytes share it. */
-#define MIN_CLASS_LOG2 3
 
 /* ---- helpers shared by both tests ---- */
 
@@ -124,43 +123,90 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
-/* log2 of the class serving (size, align), as rte_fastmem.h defines it. */
-static unsigned int
-class_log2(size_t size, size_t align)
-{
-	size_t need = RTE_MAX(size, align == 0 ? (size_t)RTE_CACHE_LINE_SIZE : align);
+/*
+ * The size classes, from rte_fastmem_classes(), in increasing size: a class is named by its
+ * index here (the order rte_fastmem_classes() lists them in). Set once by
+ * class_table_init(), before any thread starts; read-only afterwards.
+ */
+static size_t class_sizes[RTE_FASTMEM_MAX_CLASSES];
+static unsigned int n_classes;
 
-	return rte_log2_u64(RTE_MAX(need, (size_t)1 << MIN_CLASS_LOG2));
+static void
+class_table_init(void)
+{
+	n_classes = rte_fastmem_classes(class_sizes);
+}
+
+static inline size_t
+class_size(unsigned int cls)
+{
+	return class_sizes[cls];
 }
 
 /*
- * A tag: owner (8 bits), class log2 (5 bits), requested size (21 bits), sequence number
- * (30 bits). Objects of 8 bytes and more keep their tag in their first word; the rest of
- * the requested bytes hold pattern words derived from the tag.
+ * Index of the class serving (size, align), as rte_fastmem.h defines it: the smallest
+ * class at least max(size, 1) rounded up to a multiple of the alignment (0: a cache line).
+ * The same class as test_fastmem_class(), found by bisection in class_sizes[]. size and
+ * align are at most 1 MiB here, so a class always exists.
  */
-static inline uint64_t
-tag_make(unsigned int owner, unsigned int lg, size_t size, uint32_t seq)
+static unsigned int
+class_of(size_t size, size_t align)
 {
-	return (uint64_t)(owner & 0xff) << 56 | (uint64_t)(lg & 0x1f) << 51 |
-		(uint64_t)(size & 0x1fffff) << 30 | (seq & 0x3fffffff);
+	size_t want = RTE_ALIGN_CEIL(RTE_MAX(size, (size_t)1),
+		align == 0 ? (size_t)RTE_CACHE_LINE_SIZE : align);
+	unsigned int lo = 0, hi = n_classes - 1;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (class_sizes[mid] >= want)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/*
+ * A tag: owner (8 bits), class index (7 bits), requested size (21 bits: up to 1 MiB
+ * included), sequence number (28 bits). Objects of 8 bytes and more keep their tag in
+ * their first word; the rest of the requested bytes hold pattern words derived from the tag.
+ */
+#define TAG_OWNER_SHIFT 56
+#define TAG_OWNER_MASK UINT64_C(0xff)
+#define TAG_CLS_SHIFT 49
+#define TAG_CLS_MASK UINT64_C(0x7f)
+#define TAG_SIZE_SHIFT 28
+#define TAG_SIZE_MASK UINT64_C(0x1fffff)
+#define TAG_SEQ_MASK UINT64_C(0xfffffff)
+
+static inline uint64_t
+tag_make(unsigned int owner, unsigned int cls, size_t size, uint32_t seq)
+{
+	/* every class index and every size up to the largest class fit their fields */
+	RTE_BUILD_BUG_ON(RTE_FASTMEM_MAX_CLASSES > TAG_CLS_MASK + 1);
+	RTE_BUILD_BUG_ON(MIB > TAG_SIZE_MASK);
+	return ((uint64_t)owner & TAG_OWNER_MASK) << TAG_OWNER_SHIFT |
+		((uint64_t)cls & TAG_CLS_MASK) << TAG_CLS_SHIFT |
+		((uint64_t)size & TAG_SIZE_MASK) << TAG_SIZE_SHIFT | (seq & TAG_SEQ_MASK);
 }
 
 static inline unsigned int
 tag_owner(uint64_t tag)
 {
-	return (unsigned int)(tag >> 56);
+	return (unsigned int)((tag >> TAG_OWNER_SHIFT) & TAG_OWNER_MASK);
 }
 
 static inline unsigned int
-tag_lg(uint64_t tag)
+tag_cls(uint64_t tag)
 {
-	return (unsigned int)(tag >> 51) & 0x1f;
+	return (unsigned int)((tag >> TAG_CLS_SHIFT) & TAG_CLS_MASK);
 }
 
 static inline size_t
 tag_size(uint64_t tag)
 {
-	return (size_t)(tag >> 30) & 0x1fffff;
+	return (size_t)((tag >> TAG_SIZE_SHIFT) & TAG_SIZE_MASK);
 }
 
 static inline uint64_t
@@ -418,13 +464,24 @@ stress_size(uint64_t *rng)
 	unsigned int band = (unsigned int)(r % 100);
 
 	r >>= 8;
-	if (band < 55)
+	if (band < 50)
 		return (size_t)(r % 129);                     /* 0 .. 128 B */
-	if (band < 85)
+	if (band < 78)
 		return 129 + (size_t)(r % (2 * KIB - 128));   /* .. 2 KiB */
-	if (band < 99)
+	if (band < 90)
 		return 2 * KIB + 1 + (size_t)(r % (62 * KIB)); /* .. 64 KiB */
-	return 64 * KIB + 1 + (size_t)(r % (MIB - 64 * KIB)); /* .. 1 MiB */
+	if (band < 91) {
+		/* .. 1 MiB; one time in four the largest class or a byte less */
+		if ((r & 3) == 0)
+			return MIB - (size_t)((r >> 2) & 1);
+		return 64 * KIB + 1 + (size_t)((r >> 2) % (MIB - 64 * KIB));
+	}
+	/*
+	 * A class boundary: the size of a class of at most 64 KiB (every power of two from
+	 * 8 B is one), one byte less or one byte more.
+	 */
+	return class_size((unsigned int)(r % (class_of(64 * KIB, 1) + 1))) - 1 +
+		(size_t)((r >> 16) % 3);
 }
 
 static size_t
@@ -464,30 +521,30 @@ stress_live_cap(size_t budget)
 static void
 live_add(struct stress_part *p, void *ptr, uint64_t tag, int handle)
 {
-	unsigned int lg = tag_lg(tag);
+	unsigned int cls = tag_cls(tag);
 
 	p->live[p->n_live].ptr = ptr;
 	p->live[p->n_live].tag = tag;
 	p->live[p->n_live].handle = handle;
 	p->n_live++;
-	p->live_bytes += (uint64_t)1 << lg;
-	p->class_live[lg - MIN_CLASS_LOG2]++;
+	p->live_bytes += class_size(cls);
+	p->class_live[cls]++;
 }
 
 static void
 live_del(struct stress_part *p, unsigned int k)
 {
-	unsigned int lg = tag_lg(p->live[k].tag);
+	unsigned int cls = tag_cls(p->live[k].tag);
 
-	p->live_bytes -= (uint64_t)1 << lg;
-	p->class_live[lg - MIN_CLASS_LOG2]--;
+	p->live_bytes -= class_size(cls);
+	p->class_live[cls]--;
 	p->live[k] = p->live[--p->n_live];
 }
 
 static uint64_t
-part_tag(struct stress_part *p, size_t size, unsigned int lg)
+part_tag(struct stress_part *p, size_t size, unsigned int cls)
 {
-	return tag_make(p->idx, lg, size, ++p->seq);
+	return tag_make(p->idx, cls, size, ++p->seq);
 }
 
 /*
@@ -507,23 +564,43 @@ stress_alloc_failed(struct stress_part *p, unsigned int gen, int err, const char
 		what, size, align, rte_strerror(err), gen);
 }
 
+/*
+ * An object of class cls for (size, align): aligned as rte_fastmem.h promises objects of
+ * its class (the largest power of two dividing the class size), which is at least the
+ * alignment asked for.
+ */
+static int
+stress_check_align(struct stress_part *p, const void *ptr, size_t size, size_t align,
+		unsigned int cls, const char *what)
+{
+	size_t want = align == 0 ? (size_t)RTE_CACHE_LINE_SIZE : align;
+	size_t promised = test_fastmem_class_align(class_size(cls));
+
+	if (promised < want)
+		return part_fail(p, "%s(%zu, %zu): class %zu promises alignment %zu, less than"
+			" asked for", what, size, align, class_size(cls), promised);
+	if (((uintptr_t)ptr & (promised - 1)) != 0)
+		return part_fail(p, "%s(%zu, %zu) = %p: not aligned to %zu, as its class %zu"
+			" promises", what, size, align, ptr, promised, class_size(cls));
+	return 0;
+}
+
 /* A new object: check its alignment and F_ZERO, fill it and keep it. */
 static int
 stress_take_new(struct stress_part *p, void *ptr, size_t size, size_t align,
 		unsigned int flags, int handle, const char *what)
 {
-	unsigned int lg = class_log2(size, align);
+	unsigned int cls = class_of(size, align);
 	size_t i;
 
-	if (((uintptr_t)ptr & (((uintptr_t)1 << lg) - 1)) != 0)
-		return part_fail(p, "%s(%zu, %zu) = %p: not aligned to its class (%zu)", what,
-			size, align, ptr, (size_t)1 << lg);
+	if (stress_check_align(p, ptr, size, align, cls, what) != 0)
+		return -1;
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < size; i++)
 			if (((const uint8_t *)ptr)[i] != 0)
 				return part_fail(p, "%s(%zu, F_ZERO) = %p: byte %zu is %#x", what,
 					size, ptr, i, ((const uint8_t *)ptr)[i]);
-	live_add(p, ptr, part_tag(p, size, lg), handle);
+	live_add(p, ptr, part_tag(p, size, cls), handle);
 	obj_fill(ptr, size, p->live[p->n_live - 1].tag);
 	p->cnt.allocs++;
 	return 0;
@@ -535,9 +612,9 @@ stress_check_obj(struct stress_part *p, unsigned int k, const char *when)
 	const struct stress_obj *o = &p->live[k];
 
 	if (!obj_check(o->ptr, tag_size(o->tag), o->tag, SIZE_MAX))
-		return part_fail(p, "object %p (size %zu, class %u, tag %#" PRIx64
-			") corrupt %s", o->ptr, tag_size(o->tag), 1u << tag_lg(o->tag), o->tag,
-			when);
+		return part_fail(p, "object %p (size %zu, class %zu, tag %#" PRIx64
+			") corrupt %s", o->ptr, tag_size(o->tag), class_size(tag_cls(o->tag)),
+			o->tag, when);
 	return 0;
 }
 
@@ -561,7 +638,7 @@ op_alloc(struct stress_part *p)
 	unsigned int gen = __atomic_load_n(&sctl.squeeze_gen, __ATOMIC_ACQUIRE);
 	void *ptr;
 
-	if (over_budget(p, 1, (uint64_t)1 << class_log2(size, align), gen))
+	if (over_budget(p, 1, class_size(class_of(size, align)), gen))
 		return op_free(p);
 	if ((r & 8) != 0)
 		ptr = rte_fastmem_alloc(size, align, flags);
@@ -585,7 +662,7 @@ op_alloc_bulk(struct stress_part *p)
 	unsigned int i;
 	int ret;
 
-	if (over_budget(p, n, (uint64_t)n << class_log2(size, align), gen))
+	if (over_budget(p, n, (uint64_t)n * class_size(class_of(size, align)), gen))
 		return op_free_bulk(p);
 	if ((r & 8) != 0)
 		ret = rte_fastmem_alloc_bulk(ptrs, n, size, align, flags);
@@ -639,7 +716,7 @@ op_halloc(struct stress_part *p)
 	unsigned int i;
 	int ret;
 
-	if (over_budget(p, n, (uint64_t)n << class_log2(size, 0), gen))
+	if (over_budget(p, n, (uint64_t)n * class_size(class_of(size, 0)), gen))
 		return op_free(p);
 	if (n == 1) {
 		ptrs[0] = rte_fastmem_halloc(sctl.handles[j], flags);
@@ -710,11 +787,11 @@ static int
 op_realloc(struct stress_part *p)
 {
 	size_t size = stress_size(&p->rng), align = stress_align(&p->rng);
-	unsigned int lg = class_log2(size, align);
+	unsigned int cls = class_of(size, align);
 	unsigned int gen = __atomic_load_n(&sctl.squeeze_gen, __ATOMIC_ACQUIRE);
 	struct stress_obj *o;
 	size_t old_size;
-	unsigned int k, old_lg;
+	unsigned int k, old_cls;
 	void *q;
 
 	if (p->n_live == 0 || (rng_next(&p->rng) & 15) == 0) {
@@ -724,7 +801,7 @@ op_realloc(struct stress_part *p)
 			return q == NULL ? 0 : part_fail(p, "realloc(NULL, 0) = %p", q);
 		}
 		/* realloc(NULL) allocates (alignment from the call, flags 0) */
-		if (over_budget(p, 1, (uint64_t)1 << lg, gen))
+		if (over_budget(p, 1, class_size(cls), gen))
 			return op_free(p);
 		q = rte_fastmem_realloc(NULL, size, align);
 		if (q == NULL)
@@ -735,7 +812,7 @@ op_realloc(struct stress_part *p)
 	k = (unsigned int)(rng_next(&p->rng) % p->n_live);
 	o = &p->live[k];
 	old_size = tag_size(o->tag);
-	old_lg = tag_lg(o->tag);
+	old_cls = tag_cls(o->tag);
 	if (size == 0) {
 		/* realloc(p, 0) frees p */
 		if (stress_check_obj(p, k, "before realloc to 0") != 0)
@@ -748,8 +825,7 @@ op_realloc(struct stress_part *p)
 		p->cnt.reallocs++;
 		return 0;
 	}
-	if (p->live_bytes - ((uint64_t)1 << old_lg) + ((uint64_t)1 << lg) >
-			stress_budget(gen))
+	if (p->live_bytes - class_size(old_cls) + class_size(cls) > stress_budget(gen))
 		return op_free(p);
 	if (stress_check_obj(p, k, "before realloc") != 0)
 		return -1;
@@ -760,12 +836,11 @@ op_realloc(struct stress_part *p)
 		/* the old object is untouched and still ours */
 		return stress_check_obj(p, k, "after a failed realloc");
 	}
-	if (lg == old_lg && q != o->ptr)
-		return part_fail(p, "realloc(%p, %zu, %zu) within class %u moved it to %p",
-			o->ptr, size, align, 1u << lg, q);
-	if (((uintptr_t)q & (((uintptr_t)1 << lg) - 1)) != 0)
-		return part_fail(p, "realloc(%zu, %zu) = %p: not aligned to its class", size,
-			align, q);
+	if (cls == old_cls && q != o->ptr)
+		return part_fail(p, "realloc(%p, %zu, %zu) within class %zu moved it to %p",
+			o->ptr, size, align, class_size(cls), q);
+	if (stress_check_align(p, q, size, align, cls, "realloc") != 0)
+		return -1;
 	if (!obj_check(q, old_size, o->tag, size))
 		return part_fail(p, "realloc(%p -> %p, %zu -> %zu B) lost the contents",
 			o->ptr, q, old_size, size);
@@ -775,7 +850,7 @@ op_realloc(struct stress_part *p)
 		p->cnt.frees++;
 	}
 	live_del(p, k);
-	live_add(p, q, part_tag(p, size, lg), -1);
+	live_add(p, q, part_tag(p, size, cls), -1);
 	obj_fill(q, size, p->live[p->n_live - 1].tag);
 	p->cnt.reallocs++;
 	return 0;
@@ -823,18 +898,18 @@ stress_drain(struct stress_part *p)
 			/* acquire: pairs with the release store in op_send() */
 			uint64_t tag = __atomic_load_n((uint64_t *)objs[i], __ATOMIC_ACQUIRE);
 			size_t size = tag_size(tag);
-			unsigned int lg = tag_lg(tag);
+			unsigned int cls = tag_cls(tag);
 
 			if (tag_owner(tag) >= sctl.n_parts || tag_owner(tag) == p->idx ||
-					size < 8 || lg < MIN_CLASS_LOG2 ||
+					size < 8 || cls >= n_classes || size > class_size(cls) ||
 					!obj_check(objs[i], size, tag, SIZE_MAX))
 				return part_fail(p, "received object %p corrupt (tag %#" PRIx64
 					")", objs[i], tag);
 			p->cnt.received++;
-			if (!over_budget(p, 1, (uint64_t)1 << lg,
+			if (!over_budget(p, 1, class_size(cls),
 					__atomic_load_n(&sctl.squeeze_gen, __ATOMIC_ACQUIRE)) &&
 					(rng_next(&p->rng) & 1) != 0) {
-				uint64_t mine = part_tag(p, size, lg);
+				uint64_t mine = part_tag(p, size, cls);
 
 				live_add(p, objs[i], mine, -1);
 				obj_fill(objs[i], size, mine);
@@ -1030,11 +1105,10 @@ static int
 stress_check_epoch(unsigned int epoch, struct stress_obj *all, uint64_t *backing_out)
 {
 	uint64_t class_live[RTE_FASTMEM_MAX_CLASSES] = { 0 };
-	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
 	uint64_t n_live = 0, live_bytes = 0, ops = 0, nomem = 0;
 	struct rte_fastmem_stats st;
 	struct zone_walk z;
-	unsigned int i, c, n_classes, n = 0;
+	unsigned int i, c, n = 0;
 
 	for (i = 0; i < sctl.n_parts; i++) {
 		const struct stress_part *p = &sctl.parts[i];
@@ -1067,22 +1141,19 @@ stress_check_epoch(unsigned int epoch, struct stress_obj *all, uint64_t *backing
 	TEST_ASSERT(live_bytes + st.bytes_cached <= st.bytes_backing, "epoch %u: %" PRIu64
 		" B live + %" PRIu64 " B cached > %" PRIu64 " B backing", epoch, live_bytes,
 		st.bytes_cached, st.bytes_backing);
-	n_classes = rte_fastmem_classes(sizes);
 	for (c = 0; c < n_classes; c++) {
 		struct rte_fastmem_class_stats cs;
-		unsigned int lg = rte_log2_u64(sizes[c]);
 
-		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[c], &cs), "stats_class");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(class_size(c), &cs), "stats_class");
 #ifdef RTE_LIBRTE_FASTMEM_STATS
-		TEST_ASSERT_EQUAL(cs.in_use, class_live[lg - MIN_CLASS_LOG2], "epoch %u: class %zu"
-			" in_use %" PRIu64 ", the threads hold %" PRIu64, epoch, sizes[c],
-			cs.in_use, class_live[lg - MIN_CLASS_LOG2]);
+		TEST_ASSERT_EQUAL(cs.in_use, class_live[c], "epoch %u: class %zu in_use %" PRIu64
+			", the threads hold %" PRIu64, epoch, class_size(c), cs.in_use,
+			class_live[c]);
 #endif
 		/* a class with objects out has slabs */
-		TEST_ASSERT(class_live[lg - MIN_CLASS_LOG2] == 0 ||
-			cs.slabs_partial + cs.slabs_full > 0, "epoch %u: class %zu has %" PRIu64
-			" objects out and no slab", epoch, sizes[c],
-			class_live[lg - MIN_CLASS_LOG2]);
+		TEST_ASSERT(class_live[c] == 0 || cs.slabs_partial + cs.slabs_full > 0,
+			"epoch %u: class %zu has %" PRIu64 " objects out and no slab", epoch,
+			class_size(c), class_live[c]);
 	}
 	z = zone_walk();
 	TEST_ASSERT_EQUAL(z.bytes, st.bytes_backing, "epoch %u: bytes_backing %" PRIu64
@@ -1091,11 +1162,10 @@ stress_check_epoch(unsigned int epoch, struct stress_obj *all, uint64_t *backing
 	/* no two live objects share a byte of their classes */
 	qsort(all, n, sizeof(all[0]), ptr_cmp);
 	for (i = 1; i < n; i++) {
-		uintptr_t end = (uintptr_t)all[i - 1].ptr +
-			((uintptr_t)1 << tag_lg(all[i - 1].tag));
+		uintptr_t end = (uintptr_t)all[i - 1].ptr + class_size(tag_cls(all[i - 1].tag));
 
-		TEST_ASSERT(end <= (uintptr_t)all[i].ptr, "epoch %u: objects %p (class %u) and"
-			" %p overlap", epoch, all[i - 1].ptr, 1u << tag_lg(all[i - 1].tag),
+		TEST_ASSERT(end <= (uintptr_t)all[i].ptr, "epoch %u: objects %p (class %zu) and"
+			" %p overlap", epoch, all[i - 1].ptr, class_size(tag_cls(all[i - 1].tag)),
 			all[i].ptr);
 	}
 	printf("epoch %2u: %10" PRIu64 " ops, %5" PRIu64 " objects live, in use %6.1f MiB,"
@@ -1200,6 +1270,11 @@ test_fastmem_stress(void)
 
 	if (seed == 0)
 		seed = STRESS_SEED_DEFAULT;
+	/* the class table the threads read, set before they start */
+	class_table_init();
+	TEST_ASSERT(n_classes > 0 && n_classes <= RTE_FASTMEM_MAX_CLASSES &&
+		class_size(n_classes - 1) >= MIB, "%u classes, the largest of %zu B", n_classes,
+		n_classes > 0 ? class_size(n_classes - 1) : 0);
 	RTE_LCORE_FOREACH_WORKER(lcore_id)
 		n_workers++;
 	if (n_workers == 0) {

@@ -83,7 +83,7 @@ ct_obj_size(enum ct_obj type)
 size_t
 ct_obj_footprint(enum ct_allocator kind, enum ct_obj type)
 {
-	size_t want = RTE_MAX(ct_obj_size(type), (size_t)RTE_CACHE_LINE_SIZE);
+	size_t want = RTE_ALIGN_CEIL(ct_obj_size(type), (size_t)RTE_CACHE_LINE_SIZE);
 	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
 	struct rte_mempool_objsz sz;
 	unsigned int i, n;

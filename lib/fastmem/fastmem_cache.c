@@ -62,29 +62,31 @@ uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 
 /* --- layout of the caches, from the class table --- */
 
-#define FASTMEM_X_CAP(size, cap) cap,
+/* The most objects a cache holds: a burst of 512 fits (fastmem_priv.h, "Cache sizing"). */
+#define FASTMEM_CACHE_OBJS_MAX 512u
 
-static const uint32_t class_caps[] = { RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_CAP) };
-
-static_assert(RTE_DIM(class_caps) == RTE_FASTMEM_NUM_CLASSES, "class table size");
+#define FASTMEM_X_ONE(size) 1 +
+static_assert(RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_ONE) 0 == RTE_FASTMEM_NUM_CLASSES,
+		"class table size");
+#undef FASTMEM_X_ONE
 static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_MAX_CLASSES, "too many classes");
 static_assert(sizeof(struct rte_fastmem_cache) == RTE_CACHE_LINE_SIZE, "cache header");
 
 /*
- * Layout version 1 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
+ * Layout version 2 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
  * applications see it. A change to any of these changes the layout: give it a new version,
  * and pin that version's values here in place of these.
  */
-#if RTE_FASTMEM_LAYOUT_VERSION == 1
-static_assert(RTE_FASTMEM_NUM_CLASSES == 18 && RTE_FASTMEM_MIN_CLASS_SIZE == 8 &&
-	RTE_FASTMEM_MAX_CLASS_SIZE == ((size_t)1 << 20) && RTE_FASTMEM_CLASS_SLOTS == 32 &&
+#if RTE_FASTMEM_LAYOUT_VERSION == 2
+static_assert(RTE_FASTMEM_NUM_CLASSES == 120 && RTE_FASTMEM_MIN_CLASS_SIZE == 8 &&
+	RTE_FASTMEM_MAX_CLASS_SIZE == ((size_t)1 << 20) && RTE_FASTMEM_CLASS_SLOTS == 128 &&
 	RTE_FASTMEM_SOCKET_SLOTS == 32 && RTE_FASTMEM_SLAB_SIZE == ((size_t)2 << 20),
-	"layout 1: classes, slots and slabs");
-static_assert(RTE_FASTMEM_HANDLE_CLS_SHIFT == 0 && RTE_FASTMEM_HANDLE_CLS_MASK == 0x1f &&
-	RTE_FASTMEM_HANDLE_SIDX_SHIFT == 5 && RTE_FASTMEM_HANDLE_SIDX_MASK == 0x1f &&
-	RTE_FASTMEM_HANDLE_OFF_SHIFT == 10 && RTE_FASTMEM_HANDLE_OFF_MASK == 0x3fff &&
-	RTE_FASTMEM_HANDLE_TAG_SHIFT == 24 && RTE_FASTMEM_HANDLE_TAG == 0xa7,
-	"layout 1: handles");
+	"layout 2: classes, slots and slabs");
+static_assert(RTE_FASTMEM_HANDLE_CLS_SHIFT == 0 && RTE_FASTMEM_HANDLE_CLS_MASK == 0x7f &&
+	RTE_FASTMEM_HANDLE_SIDX_SHIFT == 7 && RTE_FASTMEM_HANDLE_SIDX_MASK == 0x1f &&
+	RTE_FASTMEM_HANDLE_OFF_SHIFT == 12 && RTE_FASTMEM_HANDLE_OFF_MASK == 0x1fff &&
+	RTE_FASTMEM_HANDLE_TAG_SHIFT == 25 && RTE_FASTMEM_HANDLE_TAG == 0x53,
+	"layout 2: handles");
 static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, cap) == 4 &&
 	offsetof(struct rte_fastmem_cache, batch) == 8 &&
@@ -92,13 +94,13 @@ static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, sidx) == 14 &&
 	offsetof(struct rte_fastmem_cache, alloc_hits) == 16 &&
 	offsetof(struct rte_fastmem_cache, free_hits) == 24 &&
-	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 1: lcore cache");
+	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 2: lcore cache");
 static_assert(offsetof(struct rte_fastmem_lcore_caches, own_sidx) == 0 &&
 	offsetof(struct rte_fastmem_lcore_caches, used) == 4 &&
-	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 1: lcore caches");
+	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 2: lcore caches");
 static_assert(sizeof(struct rte_fastmem_slab_id) == 4 &&
 	offsetof(struct rte_fastmem_slab_id, cls) == 0 &&
-	offsetof(struct rte_fastmem_slab_id, sidx) == 2, "layout 1: slab id");
+	offsetof(struct rte_fastmem_slab_id, sidx) == 2, "layout 2: slab id");
 #else
 #error "pin the sizes and offsets of the new fastmem layout version here"
 #endif
@@ -123,20 +125,22 @@ fastmem_cache_layout(void)
 		return 0;
 	for (c = 0; c < RTE_FASTMEM_NUM_CLASSES; c++) {
 		size_t size = fastmem_class_size(c);
+		size_t fit = RTE_FASTMEM_CACHE_BYTES_MAX / size;
+		uint32_t cap = fit >= FASTMEM_CACHE_OBJS_MAX ? FASTMEM_CACHE_OBJS_MAX :
+				fit == 0 ? 1 : (uint32_t)fit;
 
-		/* the table and rte_fastmem_class_of() must agree */
-		if (!rte_is_power_of_2(size) || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
-				rte_fastmem_class_of(size) != c ||
-				(c > 0 && rte_fastmem_class_of(fastmem_class_size(c - 1) + 1) != c) ||
-				class_caps[c] == 0 ||
-				class_caps[c] * size > RTE_FASTMEM_CACHE_BYTES_MAX) {
+		/* the table, rte_fastmem_class_of() and __rte_fastmem_class_size() agree */
+		if (size % RTE_FASTMEM_MIN_CLASS_SIZE != 0 || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
+				(c > 0 && size <= fastmem_class_size(c - 1)) ||
+				rte_fastmem_class_of(size) != c || __rte_fastmem_class_size(c) != size ||
+				(c > 0 && rte_fastmem_class_of(fastmem_class_size(c - 1) + 1) != c)) {
 			FASTMEM_LOG(ERR, "class table entry %u (%zu B) is inconsistent", c, size);
 			return -EINVAL;
 		}
-		l->cache_cap[c] = class_caps[c];
+		l->cache_cap[c] = cap;
 		l->cache_off[c] = off;
 		off += RTE_ALIGN_CEIL(sizeof(struct rte_fastmem_cache) +
-				(size_t)class_caps[c] * sizeof(void *), RTE_CACHE_LINE_SIZE);
+				(size_t)cap * sizeof(void *), RTE_CACHE_LINE_SIZE);
 	}
 	l->cset_size = off;
 	hdr = RTE_ALIGN_CEIL(sizeof(struct fastmem_lcore), RTE_CACHE_LINE_SIZE);
@@ -217,7 +221,7 @@ fastmem_lcore_setup(void)
 	unsigned int c;
 
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-		/* the handle keeps the offset in cache lines, in 14 bits */
+		/* the handle keeps the offset in cache lines, in 13 bits */
 		if (fastmem_layout.cache_off[c] / RTE_CACHE_LINE_SIZE >
 				RTE_FASTMEM_HANDLE_OFF_MASK) {
 			FASTMEM_LOG(ERR, "cache set too large for handles");

@@ -16,7 +16,8 @@
  *         not contiguous when it cannot. Cut into slabs when reserved.
  * slab:   2 MiB of a zone, 2 MiB-aligned, so the slab of an object is its address with
  *         the low 21 bits cleared. Its first 128 bytes are the slab header (struct
- *         fastmem_slab); objects of its class follow, aligned to the class size. A slab
+ *         fastmem_slab); objects of its class follow, aligned to the largest power of
+ *         two dividing the class size (fastmem_slab_adopt()). A slab
  *         is in exactly one place: the free-slab pool of its socket, or the bin of the
  *         class it serves (partial list: has free objects; full list: has none).
  * pool:   per socket: slabs with no object out, any class may take one. A zone counts
@@ -96,9 +97,11 @@
  * that is fewer (256 of 4 KiB ... 16 of 64 KiB, 1 of 1 MiB); refills and drains move half
  * a cache (its batch). 512 lets a burst of 512 (a typical rx/tx burst multiple and the
  * mempool cache size) fit entirely. The price: at most 1 MiB of idle objects per (lcore,
- * socket, class), about 11 MiB for all classes together in the worst case, and 40 KiB of
- * pointers per cache set. The capacity is per cache (rte_fastmem_cache::cap). The guide's
- * performance section has the measurements behind these numbers.
+ * socket, class), about 80 MiB for all 120 classes together in the worst case, and
+ * 244 KiB of pointers per cache set, more than an lcore variable of the default
+ * RTE_MAX_LCORE_VAR holds: then every set is allocated on first use, the own socket's too.
+ * The capacity is per cache (rte_fastmem_cache::cap). The guide's performance section has
+ * the measurements behind these numbers.
  *
  * Transfer caches
  * ---------------
@@ -242,11 +245,13 @@ struct fastmem_slab {
 	 * slab that cannot change class under it. */
 	uint16_t cls; /* class index, FASTMEM_CLASS_NONE in the pool */
 	uint16_t sidx; /* fastmem socket index */
-	uint32_t obj_size; /* class size */
+	uint32_t obj_size; /* stride: the class size, or more (fastmem_slab_adopt()) */
 	uint32_t n_objs; /* objects the slab holds in its class */
-	uint32_t first; /* offset of the first object: RTE_ALIGN_CEIL(HDR, obj_size) */
+	uint32_t first; /* offset of the first object: HDR aligned to obj_size's low bit */
 	rte_iova_t iova; /* IOVA of the slab start, RTE_BAD_IOVA if none */
-	uint32_t iova_slow; /* 1: zone not IOVA-contiguous, translate page by page */
+	/* Not 0: the zone is not IOVA-contiguous, translate page by page; then the size
+	 * of the zone's pages that are IOVA-contiguous each (at most FASTMEM_SLAB_SIZE). */
+	uint32_t iova_slow;
 	uint32_t zone_slabs; /* first slab of a zone: slabs in the zone; else 0 */
 	const struct rte_memzone *mz; /* first slab of a zone: the memzone; else NULL */
 	struct fastmem_slab *zone_next; /* first slab of a zone: next zone of the socket */
@@ -424,7 +429,7 @@ fastmem_cset_cache(struct fastmem_cset *cs, unsigned int cls)
 static inline size_t
 fastmem_class_size(unsigned int cls)
 {
-#define FASTMEM_X_SIZE(size, cap) size,
+#define FASTMEM_X_SIZE(size) size,
 	static const size_t sizes[] = { RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_SIZE) };
 #undef FASTMEM_X_SIZE
 

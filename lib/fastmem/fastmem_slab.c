@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_spinlock.h>
 
 #include "fastmem_debug.h"
@@ -53,15 +54,27 @@ fastmem_slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
 
 /* --- objects (the lock of the bin holding the slab) --- */
 
-/* Give a pool slab class cls: its objects start as never-used space after the header. */
+/*
+ * Give a pool slab class cls: its objects start as never-used space after the header.
+ *
+ * Objects sit stride bytes apart from the first, which is aligned to the largest power of
+ * two dividing the stride, so each object has that alignment (the alignment rte_fastmem.h
+ * promises for its class). The stride is the class size; in a slab of pages smaller than
+ * the slab that are not IOVA-contiguous (slab->iova_slow: the page size), a class size
+ * that does not divide the page is rounded up to a power of two for the stride, so that no
+ * object of at most a page spans two pages.
+ */
 void
 fastmem_slab_adopt(struct fastmem_slab *slab, unsigned int cls)
 {
 	size_t size = fastmem_class_size(cls);
+	size_t page = slab->iova_slow;
 
+	if (page != 0 && page < FASTMEM_SLAB_SIZE && size < page && page % size != 0)
+		size = rte_align64pow2(size);
 	slab->cls = (uint16_t)cls;
 	slab->obj_size = (uint32_t)size;
-	slab->first = (uint32_t)RTE_ALIGN_CEIL((size_t)FASTMEM_SLAB_HDR, size);
+	slab->first = (uint32_t)RTE_ALIGN_CEIL((size_t)FASTMEM_SLAB_HDR, size & -size);
 	slab->n_objs = (uint32_t)((FASTMEM_SLAB_SIZE - slab->first) / size);
 	slab->free_head = NULL;
 	slab->n_out = 0;
@@ -158,9 +171,16 @@ fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigne
 		bool iova_slow)
 {
 	void *base = mz->addr;
+	uint32_t page = 0;
 	unsigned int i;
 
 	FASTMEM_LOCK_ASSERT(&s->grow_lock);
+	/* iova_slow: the page size when pages are not IOVA-contiguous with each other; EAL's
+	 * own memory in IOVA-as-VA mode is, whatever its page size */
+	if (iova_slow)
+		page = (s->external || rte_eal_iova_mode() != RTE_IOVA_VA) ?
+			(uint32_t)RTE_MIN((uint64_t)mz->hugepage_sz, (uint64_t)FASTMEM_SLAB_SIZE) :
+			(uint32_t)FASTMEM_SLAB_SIZE;
 	for (i = 0; i < n_slabs; i++) {
 		struct fastmem_slab *slab = RTE_PTR_ADD(base, (size_t)i * FASTMEM_SLAB_SIZE);
 
@@ -168,7 +188,7 @@ fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigne
 		slab->zone = base;
 		slab->cls = FASTMEM_CLASS_NONE;
 		slab->sidx = (uint16_t)s->sidx;
-		slab->iova_slow = iova_slow;
+		slab->iova_slow = page;
 		if (iova_slow || mz->iova == RTE_BAD_IOVA)
 			slab->iova = RTE_BAD_IOVA;
 		else

@@ -28,7 +28,7 @@
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
-#define FASTMEM_X_SIZE(size, cap) size,
+#define FASTMEM_X_SIZE(size) size,
 static const size_t fastmem_class_sizes[] = { RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_SIZE) };
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.03)
@@ -72,9 +72,7 @@ class_for(size_t size, size_t align, unsigned int flags, const char **what)
 		*what = "size above the maximum";
 		return -E2BIG;
 	}
-	if (align == 0) {
-		align = RTE_CACHE_LINE_SIZE;
-	} else if (unlikely((align & (align - 1)) != 0)) {
+	if (unlikely((align & (align - 1)) != 0)) {
 		*what = "alignment not a power of two";
 		return -EINVAL;
 	} else if (unlikely(align > RTE_FASTMEM_MAX_CLASS_SIZE)) {
@@ -85,7 +83,7 @@ class_for(size_t size, size_t align, unsigned int flags, const char **what)
 		*what = "unknown flags";
 		return -EINVAL;
 	}
-	return (int)rte_fastmem_class_of(RTE_MAX(size, align));
+	return (int)__rte_fastmem_class_for(size, align);
 }
 
 /* Count an allocation call that failed with ENOMEM, where the caller's stats live. */

@@ -27,15 +27,25 @@
  *     one slab and each next one as large as what the socket holds already, up to
  *     128 MiB; smaller ones, down to a single slab, when EAL cannot provide that.
  *
- * Size classes are the powers of two from 8 B to 1 MiB (18 classes). A request is served
- * from the smallest class at least as large as both the size and the alignment.
+ * Size classes (120, from 8 B to 1 MiB, listed by rte_fastmem_classes()): the multiples of
+ * 8 B up to 128 B, then eight per doubling, 1/8 of the power of two below them apart:
+ * 144, 160 ... 256, 288, 320 ... 512, 576, 640 ... 1024, 1152 ... 2048 ... 1 MiB. A request
+ * of size @c s with alignment @c a (0: @c RTE_CACHE_LINE_SIZE) is served from the smallest
+ * class at least @c s rounded up to a multiple of @c a (a size of 0 counts as 1). So the
+ * class of a request wastes at most 1/8 of the request, from 128 B up for alignments up
+ * to 8 or 16, and from 512 B up at the default alignment; below that, classes are the
+ * multiples of the alignment (8, 16 ... at alignment 16; 64, 128, 192 ... with 0).
  *
- * Alignment: every object is aligned to its class size (natural alignment), so a request
- * of size @c s with alignment @c a gets an object aligned to the next power of two at or
- * above max(@c s, @c a, 8). An alignment of 0 means @c RTE_CACHE_LINE_SIZE, so objects from
- * distinct calls never share a cache line; pass a smaller alignment (1 to 32) to get
- * objects packed at 8, 16 or 32 B. The largest alignment honoured is 1 MiB; a larger one
- * fails with @c E2BIG.
+ * Alignment: an object of a class of size @c c is aligned to the largest power of two that
+ * divides @c c (a 192 B object to 64 B, a 4 KiB object to 4 KiB), which is at least the
+ * alignment asked for: the class of a request is a multiple of its alignment. With the
+ * default alignment, objects from distinct calls never share a cache line; pass a smaller
+ * alignment (1 to 32) to get objects packed at 8, 16 or 32 B. The largest alignment
+ * honoured is 1 MiB; a larger one fails with @c E2BIG. Objects are IOVA-contiguous: none
+ * spans two hugepages of memory that is not IOVA-contiguous (in memory of pages smaller
+ * than 2 MiB that is not IOVA-contiguous, an external heap's, objects up to a page are laid
+ * out at a power-of-two stride, and larger ones span pages, each translated by
+ * rte_fastmem_virt2iova()).
  *
  * Sockets: a socket id names a malloc heap, not only a NUMA node: the NUMA sockets EAL
  * knows, and external heaps created with rte_malloc_heap_create() and filled with
@@ -132,7 +142,7 @@ extern "C" {
 
 /** The largest number of size classes any build has; an array of this many entries
  * can always receive the output of rte_fastmem_classes(). */
-#define RTE_FASTMEM_MAX_CLASSES 32
+#define RTE_FASTMEM_MAX_CLASSES 128
 
 /** The size of a slab, and the alignment of backing memory, in bytes. */
 #define RTE_FASTMEM_SLAB_SIZE ((size_t)2 << 20)
@@ -140,7 +150,7 @@ extern "C" {
 /**
  * The most bytes of objects a single lcore cache (one lcore, socket and class) holds; a
  * class's cache holds 512 objects or as many as fit this, whichever is fewer. An lcore
- * thus keeps at most about 11 MiB of free objects per socket it uses (all 18 classes
+ * thus keeps at most about 80 MiB of free objects per socket it uses (all 120 classes
  * full), and each socket at most twice this per class in its transfer caches.
  */
 #define RTE_FASTMEM_CACHE_BYTES_MAX ((size_t)1 << 20)
@@ -375,7 +385,7 @@ rte_fastmem_max_size(void);
  *   count an earlier call returned) that receives the class sizes in bytes, in
  *   increasing order.
  * @return
- *   The number of size classes (18).
+ *   The number of size classes (120).
  */
 __rte_experimental
 unsigned int

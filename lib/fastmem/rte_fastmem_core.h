@@ -30,36 +30,43 @@ extern "C" {
 #endif
 
 /**
+ * @internal
+ * Eight classes spaced @p step apart after @p base: base + step ... base + 8 * step.
+ */
+#define __RTE_FASTMEM_CLASS_OCTAVE(X, base, step) \
+	X((size_t)(base) + 1 * (size_t)(step)) X((size_t)(base) + 2 * (size_t)(step)) \
+	X((size_t)(base) + 3 * (size_t)(step)) X((size_t)(base) + 4 * (size_t)(step)) \
+	X((size_t)(base) + 5 * (size_t)(step)) X((size_t)(base) + 6 * (size_t)(step)) \
+	X((size_t)(base) + 7 * (size_t)(step)) X((size_t)(base) + 8 * (size_t)(step))
+
+/**
  * The size classes: the one place they are defined.
  *
- * X(size, cache_capacity) for every class, in increasing size. The cache capacity is the
- * number of free objects an lcore keeps per (socket, class): 512, or as many as fit
- * RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB) when that is fewer (from 4 KiB up), and at least
- * one. Refills and drains move half a cache. fastmem_priv.h ("Cache sizing") has the
- * measurements behind these numbers.
- *
- * Finer spacing (e.g. quarter-power steps) can be had by changing this table together
- * with rte_fastmem_class_of() below; fastmem checks at init that the two agree.
+ * X(size) for every class, in increasing size: the multiples of 8 up to 128 B (16
+ * classes), then eight classes per doubling, each 1/8 of the power of two below it apart
+ * (144, 160 ... 256, 288 ... 512, 576 ... 1024, 1152 ... 1 MiB: 104 classes). A request
+ * just above a class gets the next one, at most 1/8 larger than the request from 128 B
+ * up; below 128 B classes are 8 B apart. Class c has the size
+ * (c + 1) * 8 for c < 16, and (9 + (c - 16) % 8) << ((c - 16) / 8 + 4) from 16 on: what
+ * rte_fastmem_class_of() and __rte_fastmem_class_size() compute, and fastmem checks at
+ * init that the three agree.
  */
 #define RTE_FASTMEM_CLASS_TABLE(X) \
-	X((size_t)1 << 3, 512) \
-	X((size_t)1 << 4, 512) \
-	X((size_t)1 << 5, 512) \
-	X((size_t)1 << 6, 512) \
-	X((size_t)1 << 7, 512) \
-	X((size_t)1 << 8, 512) \
-	X((size_t)1 << 9, 512) \
-	X((size_t)1 << 10, 512) \
-	X((size_t)1 << 11, 512) \
-	X((size_t)1 << 12, 256) \
-	X((size_t)1 << 13, 128) \
-	X((size_t)1 << 14, 64) \
-	X((size_t)1 << 15, 32) \
-	X((size_t)1 << 16, 16) \
-	X((size_t)1 << 17, 8) \
-	X((size_t)1 << 18, 4) \
-	X((size_t)1 << 19, 2) \
-	X((size_t)1 << 20, 1)
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 0, 8) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 64, 8) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 7, 1 << 4) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 8, 1 << 5) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 9, 1 << 6) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 10, 1 << 7) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 11, 1 << 8) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 12, 1 << 9) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 13, 1 << 10) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 14, 1 << 11) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 15, 1 << 12) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 16, 1 << 13) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 17, 1 << 14) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 18, 1 << 15) \
+	__RTE_FASTMEM_CLASS_OCTAVE(X, 1 << 19, 1 << 16)
 
 /**
  * Version of the layout that fastmem's inline functions, compiled into the application,
@@ -73,7 +80,7 @@ extern "C" {
  * built with the caller of rte_fastmem_init(); another shared object of the same
  * application that uses fastmem's inline functions must be built against the same headers.
  */
-#define RTE_FASTMEM_LAYOUT_VERSION 1
+#define RTE_FASTMEM_LAYOUT_VERSION 2
 
 /**
  * @internal
@@ -96,20 +103,37 @@ extern "C" {
 #endif
 
 /** @internal Number of size classes. */
-#define RTE_FASTMEM_NUM_CLASSES 18
+#define RTE_FASTMEM_NUM_CLASSES 120
 
 /** @internal The smallest class size, in bytes. */
 #define RTE_FASTMEM_MIN_CLASS_SIZE ((size_t)1 << 3)
 
-/** @internal Entries of per-class tables indexed by a 5-bit class field. */
-#define RTE_FASTMEM_CLASS_SLOTS 32
+/** @internal Entries of per-class tables indexed by a 7-bit class field. */
+#define RTE_FASTMEM_CLASS_SLOTS 128
 
 /** @internal The largest class size, in bytes. */
 #define RTE_FASTMEM_MAX_CLASS_SIZE ((size_t)1 << 20)
 
 /**
  * @internal
- * The class serving objects of @p size bytes.
+ * The class of objects of @p m1 + 1 bytes. Classes below 128 B are 8 B apart, so the
+ * multiples of 8 below 128 B act as octave 6 split in 16: taking the octave of m1 | 64
+ * covers them with the formula of the octaves above, and needs no branch.
+ */
+static inline unsigned int
+__rte_fastmem_class_of_m1(size_t m1)
+{
+	/* m1 | 64 in [2^lg, 2^(lg+1)), lg >= 6: class 8 (lg - 6) + (m1 >> (lg - 3)); the
+	 * xor, which is 63 - clz here, compiles to one bsr on x86 */
+	unsigned int lg = (unsigned int)__builtin_clzll((unsigned long long)(m1 | 64)) ^ 63;
+
+	return 8 * lg - 48 + (unsigned int)(m1 >> (lg - 3));
+}
+
+/**
+ * @internal
+ * The class serving objects of @p size bytes: the smallest class of at least @p size
+ * bytes. A few instructions, with no table (see RTE_FASTMEM_CLASS_TABLE()).
  *
  * @param size
  *   Object size, 1 to RTE_FASTMEM_MAX_CLASS_SIZE (larger sizes give a class index at or
@@ -120,10 +144,35 @@ extern "C" {
 static inline unsigned int
 rte_fastmem_class_of(size_t size)
 {
-	if (size <= RTE_FASTMEM_MIN_CLASS_SIZE)
-		return 0;
-	/* ceil(log2(size)) - 3 */
-	return (unsigned int)(64 - __builtin_clzll((unsigned long long)size - 1)) - 3;
+	return __rte_fastmem_class_of_m1(size == 0 ? 0 : size - 1);
+}
+
+/**
+ * @internal
+ * The size of class @p cls, 0 to RTE_FASTMEM_NUM_CLASSES - 1, in bytes.
+ */
+static inline size_t
+__rte_fastmem_class_size(unsigned int cls)
+{
+	if (cls < 16)
+		return (size_t)(cls + 1) << 3;
+	return (size_t)(9 + ((cls - 16) & 7)) << ((cls - 16) / 8 + 4);
+}
+
+/**
+ * @internal
+ * The class of a request of @p size bytes aligned to @p align (a power of two; 0 for the
+ * cache line): the class of the size rounded up to a multiple of the alignment (a size
+ * of 0 counts as 1). That class's size is a multiple of the alignment: where classes are
+ * spaced less than the alignment, the rounded size is a class; where they are spaced
+ * more, classes are multiples of their spacing, a larger power of two.
+ */
+static inline unsigned int
+__rte_fastmem_class_for(size_t size, size_t align)
+{
+	size_t am1 = align == 0 ? (size_t)RTE_CACHE_LINE_SIZE - 1 : align - 1;
+
+	return __rte_fastmem_class_of_m1((size == 0 ? 0 : size - 1) | am1);
 }
 
 /**
@@ -198,20 +247,20 @@ struct rte_fastmem_cache {
 /**
  * @internal
  * Handle layout (rte_fastmem_handle_t, 32 bits), set by rte_fastmem_hlookup():
- *  - bits 0-4: class index;
- *  - bits 5-9: fastmem socket slot (not the EAL socket id);
- *  - bits 10-23: offset of the class's cache in a cache set, in cache lines;
- *  - bits 24-31: the tag RTE_FASTMEM_HANDLE_TAG, never 0, so that a zeroed handle and
+ *  - bits 0-6: class index;
+ *  - bits 7-11: fastmem socket slot (not the EAL socket id);
+ *  - bits 12-24: offset of the class's cache in a cache set, in cache lines;
+ *  - bits 25-31: the tag RTE_FASTMEM_HANDLE_TAG, never 0, so that a zeroed handle and
  *    most random values are invalid.
  */
 #define RTE_FASTMEM_HANDLE_CLS_SHIFT 0
-#define RTE_FASTMEM_HANDLE_CLS_MASK 0x1fu
-#define RTE_FASTMEM_HANDLE_SIDX_SHIFT 5
+#define RTE_FASTMEM_HANDLE_CLS_MASK 0x7fu
+#define RTE_FASTMEM_HANDLE_SIDX_SHIFT 7
 #define RTE_FASTMEM_HANDLE_SIDX_MASK 0x1fu
-#define RTE_FASTMEM_HANDLE_OFF_SHIFT 10
-#define RTE_FASTMEM_HANDLE_OFF_MASK 0x3fffu
-#define RTE_FASTMEM_HANDLE_TAG_SHIFT 24
-#define RTE_FASTMEM_HANDLE_TAG 0xa7u
+#define RTE_FASTMEM_HANDLE_OFF_SHIFT 12
+#define RTE_FASTMEM_HANDLE_OFF_MASK 0x1fffu
+#define RTE_FASTMEM_HANDLE_TAG_SHIFT 25
+#define RTE_FASTMEM_HANDLE_TAG 0x53u
 
 /** @internal The cache set of one (lcore, socket): opaque outside fastmem. */
 struct fastmem_cset;

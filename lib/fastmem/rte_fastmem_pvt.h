@@ -98,7 +98,7 @@ __rte_fastmem_hcache(rte_fastmem_handle_t h)
 static inline size_t
 __rte_fastmem_hsize(rte_fastmem_handle_t h)
 {
-	return RTE_FASTMEM_MIN_CLASS_SIZE << (h & RTE_FASTMEM_HANDLE_CLS_MASK);
+	return __rte_fastmem_class_size(h & RTE_FASTMEM_HANDLE_CLS_MASK);
 }
 
 /**
@@ -263,22 +263,29 @@ __rte_fastmem_acache(size_t size, size_t align, unsigned int flags)
 {
 	unsigned int lcore_id = rte_lcore_id();
 	const struct rte_fastmem_lcore_caches *lc;
+	struct rte_fastmem_cache *c;
 	struct fastmem_cset *cs;
 	unsigned int cls;
 
 #ifdef __RTE_FASTMEM_CHECKED
 	return NULL; /* every object goes through the checks, out of line */
 #endif
-	if (unlikely(lcore_id >= RTE_MAX_LCORE || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
+	/* size - 1 wraps for 0, which takes the slow path with the sizes that are too large */
+	if (unlikely(lcore_id >= RTE_MAX_LCORE || size - 1 >= RTE_FASTMEM_MAX_CLASS_SIZE ||
 			(align & (align - 1)) != 0 || align > RTE_FASTMEM_MAX_CLASS_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0 || __rte_fastmem_lcore_caches == NULL))
 		return NULL;
-	cls = rte_fastmem_class_of(RTE_MAX(size, align == 0 ? RTE_CACHE_LINE_SIZE : align));
+	cls = __rte_fastmem_class_of_m1((size - 1) |
+			(align == 0 ? (size_t)RTE_CACHE_LINE_SIZE - 1 : align - 1));
 	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
 	cs = lc->cset[lc->own_sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
 	if (unlikely(cs == NULL))
 		return NULL;
-	return (struct rte_fastmem_cache *)RTE_PTR_ADD(cs, __rte_fastmem_cache_off[cls]);
+	c = (struct rte_fastmem_cache *)RTE_PTR_ADD(cs, __rte_fastmem_cache_off[cls]);
+	/* a cache in a set, never NULL: this lets the caller's NULL test fold away */
+	if (c == NULL)
+		__builtin_unreachable();
+	return c;
 }
 
 /**
