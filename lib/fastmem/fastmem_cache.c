@@ -33,12 +33,16 @@
 #include "fastmem_priv.h"
 
 /*
- * The lcore variable; allocated by the first rte_fastmem_init(), kept for the process.
- * Exported for the inline cache-hit paths of rte_fastmem.h, which see its head as
- * struct rte_fastmem_lcore_caches: the two layouts must agree.
+ * The lcore variable; allocated by a constructor, so that it exists whenever code that
+ * calls fastmem runs, and the inline paths need not test the handle; all zero (no cache
+ * set, not used) until an lcore first uses fastmem after rte_fastmem_init(). Exported for
+ * the inline cache-hit paths of rte_fastmem.h, which see its head as struct
+ * rte_fastmem_lcore_caches: the two layouts must agree.
  */
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_lcore_caches, 26.03)
 RTE_LCORE_VAR_HANDLE(struct rte_fastmem_lcore_caches, __rte_fastmem_lcore_caches);
+RTE_LCORE_VAR_INIT_SIZE_ALIGN(__rte_fastmem_lcore_caches, sizeof(struct fastmem_lcore),
+		RTE_CACHE_LINE_SIZE);
 
 static_assert(offsetof(struct fastmem_lcore, cset) ==
 		offsetof(struct rte_fastmem_lcore_caches, cset), "lcore variable head");
@@ -118,7 +122,6 @@ fastmem_cache_layout(void)
 {
 	struct fastmem_layout *l = &fastmem_layout;
 	size_t off = sizeof(struct fastmem_cset);
-	size_t hdr;
 	unsigned int c;
 
 	if (l->cset_size != 0)
@@ -143,14 +146,6 @@ fastmem_cache_layout(void)
 				(size_t)cap * sizeof(void *), RTE_CACHE_LINE_SIZE);
 	}
 	l->cset_size = off;
-	hdr = RTE_ALIGN_CEIL(sizeof(struct fastmem_lcore), RTE_CACHE_LINE_SIZE);
-	if (hdr + l->cset_size <= RTE_MAX_LCORE_VAR) {
-		l->embed_off = hdr;
-		l->lcore_size = hdr + l->cset_size;
-	} else {
-		l->embed_off = 0; /* every cache set is allocated on first use */
-		l->lcore_size = hdr;
-	}
 	return 0;
 }
 
@@ -190,14 +185,6 @@ fastmem_lcore_get(unsigned int lcore_id)
 			__rte_fastmem_lcore_caches);
 }
 
-static struct fastmem_cset *
-lcore_embedded(struct fastmem_lcore *lc)
-{
-	if (fastmem_layout.embed_off == 0)
-		return NULL;
-	return RTE_PTR_ADD(lc, fastmem_layout.embed_off);
-}
-
 static int
 lcore_init_cb(unsigned int lcore_id __rte_unused, void *arg __rte_unused)
 {
@@ -229,9 +216,6 @@ fastmem_lcore_setup(void)
 		}
 		__rte_fastmem_cache_off[c] = (uint32_t)fastmem_layout.cache_off[c];
 	}
-	if (__rte_fastmem_lcore_caches == NULL)
-		RTE_LCORE_VAR_ALLOC_SIZE_ALIGN(__rte_fastmem_lcore_caches,
-				fastmem_layout.lcore_size, RTE_CACHE_LINE_SIZE);
 	fastmem_lcore_cb = rte_lcore_callback_register("fastmem", lcore_init_cb,
 			lcore_uninit_cb, NULL);
 	if (fastmem_lcore_cb == NULL) {
@@ -243,7 +227,7 @@ fastmem_lcore_setup(void)
 
 /*
  * Deinit, phase 1: forget the cached objects of every lcore (their zones are about to be
- * freed), free the remote cache sets, and clear the lcore variables for a later init.
+ * freed), free the cache sets, and clear the lcore variables for a later init.
  * The state is already unpublished, so the uninit callbacks run by the unregistration
  * do nothing.
  */
@@ -256,17 +240,11 @@ fastmem_lcore_teardown(void)
 	fastmem_lcore_cb = NULL;
 	FASTMEM_FOREACH_USED_LCORE(lcore_id) {
 		struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
-		struct fastmem_cset *emb = lcore_embedded(lc);
 
 		for (sidx = 0; sidx < FASTMEM_MAX_SOCKETS; sidx++) {
-			struct fastmem_cset *cs = lc->cset[sidx];
-
-			if (cs != NULL && cs->remote)
-				rte_free(cs);
+			rte_free(lc->cset[sidx]);
 			lc->cset[sidx] = NULL;
 		}
-		if (emb != NULL)
-			memset(emb, 0, fastmem_layout.cset_size);
 		lc->own_sidx = FASTMEM_SIDX_NONE;
 		FASTMEM_STORE(&lc->used, 0);
 	}
@@ -287,21 +265,15 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 		__atomic_fetch_or(&lcores_used[lcore_id / 64], UINT64_C(1) << (lcore_id % 64),
 				__ATOMIC_RELAXED);
 	}
-	if (sidx == lc->own_sidx && lcore_embedded(lc) != NULL) {
-		cs = lcore_embedded(lc);
-		cs->remote = 0;
-	} else {
-		/* Never in fastmem's own zones: deinit frees these before any zone. */
-		cs = rte_zmalloc_socket("fastmem_cset", fastmem_layout.cset_size,
-				RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
-		if (cs == NULL)
-			cs = rte_zmalloc("fastmem_cset", fastmem_layout.cset_size,
-					RTE_CACHE_LINE_SIZE);
-		if (cs == NULL) {
-			FASTMEM_LOG(DEBUG, "no memory for a cache set");
-			return NULL;
-		}
-		cs->remote = 1;
+	/* Never in fastmem's own zones: deinit frees these before any zone. On the socket of
+	 * the calling thread, the lcore's, which is where the set is used. */
+	cs = rte_zmalloc_socket("fastmem_cset", fastmem_layout.cset_size, RTE_CACHE_LINE_SIZE,
+			(int)rte_socket_id());
+	if (cs == NULL)
+		cs = rte_zmalloc("fastmem_cset", fastmem_layout.cset_size, RTE_CACHE_LINE_SIZE);
+	if (cs == NULL) {
+		FASTMEM_LOG(DEBUG, "no memory for a cache set");
+		return NULL;
 	}
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);

@@ -31,9 +31,10 @@
  *         free objects (rte_fastmem_core.h). A cache set (struct fastmem_cset) holds the
  *         caches of all classes of one (lcore, socket).
  * lcore:  per lcore id, an lcore variable (struct fastmem_lcore) with the table of the
- *         lcore's cache sets, one per socket slot. The set of the lcore's own socket is
- *         embedded in the variable; the sets of other sockets (remote NUMA sockets,
- *         external heaps) are allocated with rte_zmalloc() on first use.
+ *         lcore's cache sets, one per socket slot, each allocated with rte_zmalloc() on
+ *         the lcore's first use of the socket (a set, 244 KiB, is too large for an lcore
+ *         variable). The variable is allocated by a constructor of the library, so that
+ *         the inline paths can read it unconditionally.
  * socket: a slot of the socket table: a NUMA socket, or an external heap seen first in a
  *         call. Everything below the public entry points works on slots.
  *
@@ -98,8 +99,8 @@
  * a cache (its batch). 512 lets a burst of 512 (a typical rx/tx burst multiple and the
  * mempool cache size) fit entirely. The price: at most 1 MiB of idle objects per (lcore,
  * socket, class), about 80 MiB for all 120 classes together in the worst case, and
- * 244 KiB of pointers per cache set, more than an lcore variable of the default
- * RTE_MAX_LCORE_VAR holds: then every set is allocated on first use, the own socket's too.
+ * 244 KiB of pointers per cache set, allocated from the EAL heap (more than an lcore
+ * variable of the default RTE_MAX_LCORE_VAR could hold).
  * The capacity is per cache (rte_fastmem_cache::cap). The guide's performance section has
  * the measurements behind these numbers.
  *
@@ -142,7 +143,7 @@
  *
  * Teardown (rte_fastmem_deinit()) is order-independent: cache memory never lives in
  * fastmem's own slabs, and the phases are global: (1) every lcore's caches are emptied
- * and the remote cache sets freed, (2) every zone of every socket is freed, (3) the state.
+ * and the cache sets freed, (2) every zone of every socket is freed, (3) the state.
  *
  * Memory orders: the state pointer and the cache-set table entries are published with
  * release stores and read with acquire loads (pairs named at each site). Statistics
@@ -365,7 +366,6 @@ struct fastmem_state {
 
 /* The caches of one (lcore, socket), all classes. */
 struct fastmem_cset {
-	uint32_t remote; /* 1: allocated with rte_zmalloc (freed at deinit) */
 	/* Statistics baselines, per class: written under the stats lock, read relaxed. */
 	struct {
 		uint64_t alloc_hits;
@@ -384,11 +384,9 @@ struct fastmem_lcore {
 	 * (release store, after the set is initialized) and by deinit; read by the owner
 	 * (plain loads in the inline fast path) and by statistics readers (acquire; pairs
 	 * with the release store). */
-	uint32_t own_sidx; /* socket of the embedded set, FASTMEM_SIDX_NONE before use */
+	uint32_t own_sidx; /* socket of the lcore; meaningful once used is set */
 	uint32_t used; /* 1 once the lcore used fastmem since init (relaxed) */
 	struct fastmem_cset *cset[RTE_FASTMEM_SOCKET_SLOTS];
-	/* then, when it fits in the lcore variable, the embedded set, at
-	 * fastmem_layout.embed_off */
 };
 
 /* The caches' layout, computed from the class table at first init (cache layer); fixed
@@ -397,8 +395,6 @@ struct fastmem_layout {
 	size_t cache_off[FASTMEM_NUM_CLASSES]; /* cache of class c from its cset */
 	uint32_t cache_cap[FASTMEM_NUM_CLASSES];
 	size_t cset_size; /* bytes of a cache set, caches included */
-	size_t embed_off; /* offset of the embedded set in the lcore variable; 0: none */
-	size_t lcore_size; /* bytes of the lcore variable */
 };
 
 extern struct fastmem_layout fastmem_layout;

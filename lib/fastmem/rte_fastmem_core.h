@@ -71,8 +71,9 @@ extern "C" {
 /**
  * Version of the layout that fastmem's inline functions, compiled into the application,
  * rely on: the class table above and rte_fastmem_class_of(), the handle encoding, struct
- * rte_fastmem_cache, struct rte_fastmem_lcore_caches, struct rte_fastmem_slab_id and
- * RTE_FASTMEM_SLAB_SIZE. It changes with any of them (fastmem_cache.c pins the sizes and
+ * rte_fastmem_cache, struct rte_fastmem_lcore_caches (and that the library allocates the
+ * lcore variable in a constructor), struct rte_fastmem_slab_id and RTE_FASTMEM_SLAB_SIZE.
+ * It changes with any of them (fastmem_cache.c pins the sizes and
  * offsets of the current version at build time). rte_fastmem_init() passes the version its
  * caller was compiled with, and the library refuses another one (@c EPROTO), so that an
  * application built against other headers fails at init instead of handing the library
@@ -291,8 +292,9 @@ struct rte_fastmem_slab_id {
 
 /**
  * @internal
- * fastmem's lcore variable, for the inline cache-hit paths. NULL before the first
- * rte_fastmem_init() of the process. Not API. (Variables cannot be marked
+ * fastmem's lcore variable, for the inline cache-hit paths. Allocated by a constructor
+ * of the library, so never NULL where an inline path runs; all zero (no cache set, not
+ * used) until an lcore uses fastmem after rte_fastmem_init(). Not API. (Variables cannot be marked
  * __rte_experimental, which places symbols in a text section; the version map lists
  * them under EXPERIMENTAL all the same.)
  */

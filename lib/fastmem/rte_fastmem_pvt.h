@@ -78,8 +78,7 @@ __rte_fastmem_hcache(rte_fastmem_handle_t h)
 	return NULL; /* every object goes through the checks, out of line */
 #endif
 	if (unlikely(lcore_id >= RTE_MAX_LCORE ||
-			(h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG ||
-			__rte_fastmem_lcore_caches == NULL))
+			(h >> RTE_FASTMEM_HANDLE_TAG_SHIFT) != RTE_FASTMEM_HANDLE_TAG))
 		return NULL;
 	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
 	cs = lc->cset[(h >> RTE_FASTMEM_HANDLE_SIDX_SHIFT) & RTE_FASTMEM_HANDLE_SIDX_MASK];
@@ -273,7 +272,7 @@ __rte_fastmem_acache(size_t size, size_t align, unsigned int flags)
 	/* size - 1 wraps for 0, which takes the slow path with the sizes that are too large */
 	if (unlikely(lcore_id >= RTE_MAX_LCORE || size - 1 >= RTE_FASTMEM_MAX_CLASS_SIZE ||
 			(align & (align - 1)) != 0 || align > RTE_FASTMEM_MAX_CLASS_SIZE ||
-			(flags & ~RTE_FASTMEM_F_ZERO) != 0 || __rte_fastmem_lcore_caches == NULL))
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return NULL;
 	cls = __rte_fastmem_class_of_m1((size - 1) |
 			(align == 0 ? (size_t)RTE_CACHE_LINE_SIZE - 1 : align - 1));
@@ -331,7 +330,7 @@ __rte_fastmem_free_lcore(void)
 #ifdef __RTE_FASTMEM_CHECKED
 	return NULL; /* every object goes through the checks, out of line */
 #endif
-	if (unlikely(lcore_id >= RTE_MAX_LCORE || __rte_fastmem_lcore_caches == NULL))
+	if (unlikely(lcore_id >= RTE_MAX_LCORE))
 		return NULL;
 	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
 	/* not initialized (or deinitialized): no slab header may be read */
