@@ -1401,6 +1401,202 @@ test_ext_cross_socket_deinit(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Lcore id reuse: a registered thread uses fastmem and gives up its lcore id; a thread
+ * "on another socket" (the external heap standing for one, rte_fastmem_test_local_socket())
+ * gets the same id. Its inline cache hits resume on its own socket (the objects come from
+ * the external heap), its lcore's statistics start afresh, and the totals count both
+ * threads exactly.
+ */
+#define REUSE_OBJS 100
+
+struct reuse_arg {
+	int socket; /* SOCKET_ID_ANY, or the socket the thread presents itself on */
+	int result; /* 1: ran, 0: could not register, -1: failed */
+	unsigned int lcore_id;
+	unsigned int in_ext; /* objects that came from the external heap */
+	struct rte_fastmem_lcore_stats ls; /* the lcore's statistics at the end */
+};
+
+static void *
+reuse_thread(void *arg)
+{
+	struct reuse_arg *a = arg;
+	unsigned int i;
+
+	if (test_fastmem_thread_register() != 0) {
+		a->result = 0;
+		return NULL;
+	}
+	a->lcore_id = rte_lcore_id();
+	a->result = 1;
+	if (a->socket != SOCKET_ID_ANY && rte_fastmem_test_local_socket(a->socket) != 0)
+		a->result = -1;
+	for (i = 0; i < REUSE_OBJS && a->result == 1; i++) {
+		void *p = rte_fastmem_alloc(200, 0, 0);
+
+		if (p == NULL) {
+			a->result = -1;
+			break;
+		}
+		a->in_ext += in_ext(p, 200);
+		rte_fastmem_free(p);
+	}
+	if (rte_fastmem_stats_lcore(a->lcore_id, &a->ls) != 0)
+		a->result = -1;
+	rte_fastmem_test_local_socket(SOCKET_ID_ANY);
+	test_fastmem_thread_unregister();
+	return NULL;
+}
+
+static int
+run_reuse_thread(struct reuse_arg *a, int socket)
+{
+	pthread_t t;
+
+	memset(a, 0, sizeof(*a));
+	a->socket = socket;
+	if (pthread_create(&t, NULL, reuse_thread, a) != 0)
+		return -1;
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static int
+test_ext_lcore_reuse(void)
+{
+	struct reuse_arg a, b;
+	struct rte_fastmem_stats s0, s1, s2;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s0), "stats");
+	TEST_ASSERT_SUCCESS(run_reuse_thread(&a, SOCKET_ID_ANY), "thread");
+	if (a.result == 0) {
+		printf("no lcore id left for a registered thread\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_EQUAL(a.result, 1, "first thread failed");
+	TEST_ASSERT_EQUAL(a.in_ext, 0, "first thread: %u objects on the external heap",
+		a.in_ext);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s1), "stats");
+
+	TEST_ASSERT_SUCCESS(run_reuse_thread(&b, ext_socket), "thread");
+	TEST_ASSERT_EQUAL(b.result, 1, "second thread failed");
+	TEST_ASSERT_EQUAL(b.lcore_id, a.lcore_id, "lcore id %u not reused (%u)", a.lcore_id,
+		b.lcore_id);
+	/* the lcore follows its new thread to that thread's socket */
+	TEST_ASSERT_EQUAL(b.in_ext, REUSE_OBJS, "second thread: %u of %u objects on the "
+		"external heap", b.in_ext, REUSE_OBJS);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s2), "stats");
+#ifdef RTE_LIBRTE_FASTMEM_STATS
+	/* each thread's lcore counts its own calls only, and hits from the second call on */
+	TEST_ASSERT_EQUAL(a.ls.alloc_cache_hits + a.ls.alloc_cache_misses, REUSE_OBJS,
+		"first thread: %" PRIu64 " allocations", a.ls.alloc_cache_hits +
+		a.ls.alloc_cache_misses);
+	TEST_ASSERT_EQUAL(b.ls.alloc_cache_hits + b.ls.alloc_cache_misses, REUSE_OBJS,
+		"second thread: %" PRIu64 " allocations: the lcore's statistics did not start "
+		"afresh", b.ls.alloc_cache_hits + b.ls.alloc_cache_misses);
+	TEST_ASSERT(a.ls.alloc_cache_hits >= REUSE_OBJS - 1 &&
+		b.ls.alloc_cache_hits >= REUSE_OBJS - 1, "cache hits: %" PRIu64 ", then %"
+		PRIu64 " of %u", a.ls.alloc_cache_hits, b.ls.alloc_cache_hits, REUSE_OBJS);
+	TEST_ASSERT_EQUAL(b.ls.free_cache_hits, REUSE_OBJS, "second thread: %" PRIu64
+		" free hits", b.ls.free_cache_hits);
+	/* and the totals keep what the first thread's lcore counted */
+	TEST_ASSERT_EQUAL(s1.alloc_total - s0.alloc_total, REUSE_OBJS, "totals after one");
+	TEST_ASSERT_EQUAL(s2.alloc_total - s0.alloc_total, 2 * REUSE_OBJS, "totals after two");
+	TEST_ASSERT_EQUAL(s2.free_total - s0.free_total, 2 * REUSE_OBJS, "frees after two");
+#endif
+	RTE_SET_USED(s1);
+	RTE_SET_USED(s2);
+	TEST_ASSERT_EQUAL(rte_fastmem_test_local_socket(12345), -EINVAL, "unknown socket");
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_drained();
+}
+
+/*
+ * An external heap whose pages are not IOVA-contiguous with each other: fastmem's zones
+ * on it are not IOVA-contiguous, rte_fastmem_virt2iova() gives the IOVAs supplied, and no
+ * object of a class that does not divide the page spans two of its pages (each object's
+ * bytes have contiguous IOVAs).
+ */
+#define EXT2_NAME "fm_test_ext2"
+#define EXT2_LEN (8 * MIB)
+#define EXT2_IOVA_BASE UINT64_C(0x6600000000)
+
+/* The IOVA supplied for an address of the heap: pages swapped in pairs. */
+static rte_iova_t
+ext2_iova(const void *va, const void *p)
+{
+	size_t off = RTE_PTR_DIFF(p, va);
+
+	return EXT2_IOVA_BASE + (rte_iova_t)((off / EXT_PAGE_SZ) ^ 1) * EXT_PAGE_SZ +
+		off % EXT_PAGE_SZ;
+}
+
+static int
+test_ext_noncontig_pages(void)
+{
+	size_t map_len = EXT2_LEN + SLAB_SIZE, sizes[] = { 200, 576, 1200, 2500 };
+	unsigned int n_pages = EXT2_LEN / EXT_PAGE_SZ, i, k;
+	void *map, *va, *objs[64];
+	rte_iova_t *iovas;
+	int sock, ret;
+
+	/* without hugepages, EAL judges the contiguity of external memory by the process's
+	 * page map, not by the IOVAs supplied: it would call the zones contiguous */
+	if (!rte_eal_has_hugepages()) {
+		printf("needs hugepages: EAL cannot tell the heap is not IOVA-contiguous\n");
+		return TEST_SKIPPED;
+	}
+	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(map != MAP_FAILED, "mmap");
+	va = RTE_PTR_ALIGN_CEIL(map, SLAB_SIZE);
+	iovas = malloc(n_pages * sizeof(*iovas));
+	TEST_ASSERT_NOT_NULL(iovas, "malloc");
+	/* pages swapped in pairs: every page boundary is an IOVA discontinuity */
+	for (i = 0; i < n_pages; i++)
+		iovas[i] = EXT2_IOVA_BASE + (rte_iova_t)(i ^ 1) * EXT_PAGE_SZ;
+	ret = rte_malloc_heap_create(EXT2_NAME);
+	if (ret == 0)
+		ret = rte_malloc_heap_memory_add(EXT2_NAME, va, EXT2_LEN, iovas, n_pages,
+			EXT_PAGE_SZ);
+	free(iovas);
+	TEST_ASSERT_SUCCESS(ret, "external heap: %s", rte_strerror(rte_errno));
+	sock = rte_malloc_heap_get_socket(EXT2_NAME);
+	TEST_ASSERT(sock >= 0, "heap socket");
+
+	for (k = 0; k < RTE_DIM(sizes); k++) {
+		for (i = 0; i < RTE_DIM(objs); i++) {
+			const uint8_t *o;
+
+			objs[i] = rte_fastmem_alloc_socket(sizes[k], 0, 0, sock);
+			TEST_ASSERT_NOT_NULL(objs[i], "alloc(%zu) on the external heap: %s",
+				sizes[k], rte_strerror(rte_errno));
+			o = objs[i];
+			TEST_ASSERT((uintptr_t)o >= (uintptr_t)va &&
+				(uintptr_t)o + sizes[k] <= (uintptr_t)va + EXT2_LEN,
+				"object %p not on the heap", o);
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(o), ext2_iova(va, o),
+				"virt2iova(%p) %#" PRIx64 ", supplied %#" PRIx64, o,
+				(uint64_t)rte_fastmem_virt2iova(o), (uint64_t)ext2_iova(va, o));
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(o + sizes[k] - 1),
+				rte_fastmem_virt2iova(o) + sizes[k] - 1,
+				"object %p of %zu B spans pages that are not IOVA-contiguous", o,
+				sizes[k]);
+			TEST_ASSERT_EQUAL((uintptr_t)o / EXT_PAGE_SZ,
+				((uintptr_t)o + sizes[k] - 1) / EXT_PAGE_SZ,
+				"object %p of %zu B spans two pages", o, sizes[k]);
+		}
+		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	}
+	rte_fastmem_cache_flush();
+	TEST_ASSERT(rte_fastmem_trim(sock, NULL) >= 0, "trim");
+	TEST_ASSERT_SUCCESS(rte_malloc_heap_memory_remove(EXT2_NAME, va, EXT2_LEN),
+		"heap still in use");
+	TEST_ASSERT_SUCCESS(rte_malloc_heap_destroy(EXT2_NAME), "heap destroy");
+	munmap(map, map_len);
+	return test_fastmem_check_idle();
+}
+
 /* ---- error table suite ---- */
 
 /* Run a call that must fail; check its return value, rte_errno and its log line. */
@@ -1925,6 +2121,8 @@ static struct unit_test_suite ext_heap_suite = {
 	.unit_test_cases = {
 		TEST_CASE_ST(ext_setup, ext_teardown, test_ext_alloc),
 		TEST_CASE_ST(ext_setup, ext_teardown, test_ext_cross_socket_deinit),
+		TEST_CASE_ST(ext_setup, ext_teardown, test_ext_lcore_reuse),
+		TEST_CASE_ST(ext_setup, ext_teardown, test_ext_noncontig_pages),
 		TEST_CASES_END()
 	}
 };

@@ -191,15 +191,94 @@ lcore_init_cb(unsigned int lcore_id __rte_unused, void *arg __rte_unused)
 	return 0;
 }
 
-/* A registered non-EAL thread gives up its lcore id: no object may stay in its caches,
- * since no thread may use them until the id is handed out again. Runs in that thread. */
+static void
+counters_add(struct fastmem_counters *sum, uint64_t alloc_hits, uint64_t free_hits,
+		uint64_t alloc_misses, uint64_t free_misses, uint64_t alloc_nomem)
+{
+	sum->alloc_hits += alloc_hits;
+	sum->free_hits += free_hits;
+	sum->alloc_misses += alloc_misses;
+	sum->free_misses += free_misses;
+	sum->alloc_nomem += alloc_nomem;
+}
+
+/*
+ * Forget an lcore id whose caches are empty: its counters (and their reset baselines) move
+ * to the totals of the lcores that gave up their id, its cache sets are freed, and its
+ * variable is as before its first use, so that the next thread to get the id sets the
+ * lcore up afresh, on that thread's socket. Under the stats lock, under which statistics
+ * readers walk the cache sets (and without which a reader could count a set twice, or
+ * read a freed one). Only the thread owning lcore_id may call this.
+ */
+static void
+lcore_retire(struct fastmem_state *st, unsigned int lcore_id)
+{
+	struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
+	struct fastmem_cset *gone[RTE_FASTMEM_SOCKET_SLOTS];
+	unsigned int sidx, c, n_gone = 0, i;
+
+	if (!FASTMEM_LOAD(&lc->used))
+		return;
+	rte_spinlock_lock(&st->stats_lock);
+	for (sidx = 0; sidx < RTE_FASTMEM_SOCKET_SLOTS; sidx++) {
+		struct fastmem_cset *cs = lc->cset[sidx];
+
+		if (cs == NULL)
+			continue;
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
+			struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+			const struct fastmem_counters *base = &cs->base[c];
+
+			counters_add(&b->retired, k->alloc_hits, k->free_hits, k->alloc_misses,
+					k->free_misses, k->alloc_nomem);
+			counters_add(&b->base_retired, base->alloc_hits, base->free_hits,
+					base->alloc_misses, base->free_misses, base->alloc_nomem);
+		}
+		/* readers load it under the stats lock */
+		__atomic_store_n(&lc->cset[sidx], NULL, __ATOMIC_RELAXED);
+		gone[n_gone++] = cs;
+	}
+	lc->own_sidx = FASTMEM_SIDX_NONE;
+	FASTMEM_STORE(&lc->used, 0);
+	__atomic_fetch_and(&lcores_used[lcore_id / 64], ~(UINT64_C(1) << (lcore_id % 64)),
+			__ATOMIC_RELAXED);
+	rte_spinlock_unlock(&st->stats_lock);
+	for (i = 0; i < n_gone; i++)
+		rte_free(gone[i]);
+}
+
+/*
+ * A registered non-EAL thread gives up its lcore id: no object may stay in its caches,
+ * since no thread may use them until the id is handed out again, and the id's next
+ * holder, maybe on another socket, sets it up afresh (lcore_retire()). Runs in that
+ * thread.
+ */
 static void
 lcore_uninit_cb(unsigned int lcore_id, void *arg __rte_unused)
 {
 	struct fastmem_state *st = fastmem_state();
 
-	if (st != NULL)
-		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
+	if (st == NULL)
+		return;
+	fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
+	lcore_retire(st, lcore_id);
+}
+
+RTE_DEFINE_PER_LCORE(uint32_t, fastmem_test_slot);
+
+void
+fastmem_lcore_home(unsigned int sidx)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	struct fastmem_lcore *lc;
+
+	if (lcore_id >= RTE_MAX_LCORE)
+		return;
+	lc = fastmem_lcore_get(lcore_id);
+	/* the inline paths read own_sidx in this thread only */
+	if (FASTMEM_LOAD(&lc->used) && lc->own_sidx != sidx)
+		lc->own_sidx = (uint32_t)sidx;
 }
 
 int

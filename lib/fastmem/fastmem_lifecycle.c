@@ -75,8 +75,14 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 	unsigned int n, i;
 	int ret = -EINVAL;
 
-	if (socket_id == SOCKET_ID_ANY)
-		return (int)fastmem_local_sidx(st);
+	if (socket_id == SOCKET_ID_ANY) {
+		unsigned int sidx = fastmem_local_sidx(st);
+
+		/* the inline paths take the lcore's own socket for SOCKET_ID_ANY: make it the
+		 * thread's socket of now, if the thread moved to another since */
+		fastmem_lcore_home(sidx);
+		return (int)sidx;
+	}
 	if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES)
 		return st->numa_sidx[socket_id] >= 0 ? st->numa_sidx[socket_id] : -EINVAL;
 

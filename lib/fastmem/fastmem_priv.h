@@ -158,9 +158,11 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_debug.h>
+#include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
+#include <rte_per_lcore.h>
 #include <rte_spinlock.h>
 
 #include <rte_lcore_var.h>
@@ -273,6 +275,16 @@ struct fastmem_slab {
 	uint64_t pad2[3];
 };
 
+/* The counters of one lcore cache (struct rte_fastmem_cache), as baselines and totals
+ * keep them. */
+struct fastmem_counters {
+	uint64_t alloc_hits;
+	uint64_t free_hits;
+	uint64_t alloc_misses;
+	uint64_t free_misses;
+	uint64_t alloc_nomem;
+};
+
 /* A bin: one (socket, class). */
 struct fastmem_bin {
 	rte_spinlock_t lock;
@@ -296,6 +308,12 @@ struct fastmem_bin {
 	uint64_t base_sh_allocs;
 	uint64_t base_sh_frees;
 	uint64_t base_sh_nomem;
+	/* The caches of this socket and class of lcores that gave up their id: their counters
+	 * (retired) and reset baselines (base_retired), added up when the caches are
+	 * retired (fastmem_lcore_retire()), so that totals stay exact; written under the
+	 * state's stats lock, read under it. */
+	struct fastmem_counters retired;
+	struct fastmem_counters base_retired;
 	/* Transfer cache (see "Transfer caches" above): under lock, except xfer_len, which
 	 * is written under lock (relaxed store) and read relaxed by statistics. xfer is
 	 * allocated (rte_zmalloc) by the first drain into the bin, freed at deinit. */
@@ -367,13 +385,7 @@ struct fastmem_state {
 /* The caches of one (lcore, socket), all classes. */
 struct fastmem_cset {
 	/* Statistics baselines, per class: written under the stats lock, read relaxed. */
-	struct {
-		uint64_t alloc_hits;
-		uint64_t free_hits;
-		uint64_t alloc_misses;
-		uint64_t free_misses;
-		uint64_t alloc_nomem;
-	} base[FASTMEM_NUM_CLASSES];
+	struct fastmem_counters base[FASTMEM_NUM_CLASSES];
 	/* then the caches, class c at fastmem_layout.cache_off[c] bytes from the start */
 } __rte_cache_aligned;
 
@@ -432,11 +444,20 @@ fastmem_class_size(unsigned int cls)
 	return sizes[cls];
 }
 
+/*
+ * Test facility (rte_fastmem_test_local_socket()): per thread, the socket slot + 1 that
+ * stands for the thread's socket; 0 (the default) for the socket EAL gives the thread.
+ */
+RTE_DECLARE_PER_LCORE(uint32_t, fastmem_test_slot);
+
 /* The slot of the calling thread's socket; slot 0 when it has none. Never fails. */
 static inline unsigned int
 fastmem_local_sidx(const struct fastmem_state *st)
 {
 	int socket_id = (int)rte_socket_id();
+
+	if (unlikely(RTE_PER_LCORE(fastmem_test_slot) != 0))
+		return RTE_PER_LCORE(fastmem_test_slot) - 1;
 
 	if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES && st->numa_sidx[socket_id] >= 0)
 		return (unsigned int)st->numa_sidx[socket_id];
@@ -480,6 +501,7 @@ extern rte_spinlock_t fastmem_lifecycle;
 int fastmem_cache_layout(void);
 int fastmem_lcore_setup(void);
 void fastmem_lcore_teardown(void);
+void fastmem_lcore_home(unsigned int sidx);
 struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);
 unsigned int fastmem_lcore_next_used(unsigned int lcore_id);
 struct rte_fastmem_cache *fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id,

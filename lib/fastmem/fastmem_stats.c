@@ -181,6 +181,39 @@ sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 	rte_spinlock_unlock(&st->stats_lock);
 }
 
+/*
+ * Sum what the caches of lcores that gave up their id counted (fastmem_lcore_retire()), of
+ * one class or all: part of the totals over every lcore, no lcore's own. Under the stats
+ * lock, which the retirement holds too.
+ */
+static void
+sum_retired(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
+{
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	unsigned int sidx, c;
+
+	rte_spinlock_lock(&st->stats_lock);
+	for (sidx = 0; sidx < n; sidx++) {
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			const struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+			const struct fastmem_counters *r = &b->retired, *base = &b->base_retired;
+			uint64_t out;
+
+			if (!class_match(c, cls))
+				continue;
+			sum->alloc_hits += r->alloc_hits - base->alloc_hits;
+			sum->alloc_misses += r->alloc_misses - base->alloc_misses;
+			sum->free_hits += r->free_hits - base->free_hits;
+			sum->free_misses += r->free_misses - base->free_misses;
+			sum->alloc_nomem += r->alloc_nomem - base->alloc_nomem;
+			out = r->alloc_hits + r->alloc_misses - r->free_hits - r->free_misses;
+			sum->in_use += (int64_t)out;
+			sum->bytes_in_use += (int64_t)(out * fastmem_class_size(c));
+		}
+	}
+	rte_spinlock_unlock(&st->stats_lock);
+}
+
 static uint64_t
 clamp0(int64_t v)
 {
@@ -246,6 +279,8 @@ stats_query(const void *out, unsigned int flags, unsigned int lcore_id, size_t c
 	memset(sum, 0, sizeof(*sum));
 	if (flags & Q_CACHES)
 		sum_caches(st, lc, c, sum);
+	if ((flags & Q_CACHES) && !(flags & Q_LCORE))
+		sum_retired(st, c, sum);
 	if (flags & Q_BINS)
 		sum_bins(st, c, sum);
 	if (cls != NULL)
@@ -406,6 +441,7 @@ rte_fastmem_stats_reset(void)
 			FASTMEM_STORE(&b->base_sh_allocs, FASTMEM_LOAD(&b->sh_allocs));
 			FASTMEM_STORE(&b->base_sh_frees, FASTMEM_LOAD(&b->sh_frees));
 			FASTMEM_STORE(&b->base_sh_nomem, FASTMEM_LOAD(&b->sh_nomem));
+			b->base_retired = b->retired;
 		}
 	}
 	rte_spinlock_unlock(&st->stats_lock);

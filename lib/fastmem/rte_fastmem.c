@@ -555,3 +555,23 @@ __rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 				slab->sidx, fastmem_class_size(cls), sidx);
 	}
 }
+
+RTE_EXPORT_INTERNAL_SYMBOL(rte_fastmem_test_local_socket)
+int
+rte_fastmem_test_local_socket(int socket_id)
+{
+	struct fastmem_state *st = fastmem_state();
+	int sidx;
+
+	if (st == NULL)
+		return fail_int(ENODEV, "not initialized");
+	if (socket_id == SOCKET_ID_ANY) {
+		RTE_PER_LCORE(fastmem_test_slot) = 0;
+		return 0;
+	}
+	sidx = fastmem_socket_lookup(st, socket_id);
+	if (sidx < 0)
+		return fail_int(EINVAL, "unknown socket");
+	RTE_PER_LCORE(fastmem_test_slot) = (uint32_t)sidx + 1;
+	return 0;
+}

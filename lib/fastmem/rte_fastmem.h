@@ -60,7 +60,11 @@
  * without one bypass the caches and take the bin lock on every call (they are counted
  * apart, see rte_fastmem_stats_shared()). An object may be freed by any thread, not only
  * the one that allocated it. When a registered non-EAL thread gives up its lcore id
- * (rte_thread_unregister()), the objects its caches held return to the bins.
+ * (rte_thread_unregister()), the objects its caches held return to the bins, and the
+ * id's next holder starts afresh, with caches on its own socket (the counters of the
+ * id's caches stay in the totals, in no lcore's figures). An lcore whose thread moved
+ * to another socket takes that socket as its own at its next call naming
+ * @c SOCKET_ID_ANY.
  *
  * Errors: functions returning a pointer return NULL and set rte_errno; functions
  * returning int return a negative errno value and set rte_errno to its absolute value.
@@ -925,6 +929,25 @@ rte_fastmem_stats_reset(void);
 __rte_experimental
 void
 rte_fastmem_dump(FILE *f);
+
+/**
+ * @internal
+ * Test facility: make @p socket_id stand for the calling thread's socket, as if the
+ * thread ran on it (on a one-node machine, an external heap stands for another node).
+ * For this thread, @c SOCKET_ID_ANY then names that socket, and the thread's lcore, if
+ * it has one, takes that socket as its own from its next call that names
+ * @c SOCKET_ID_ANY: what happens when a thread moves to another socket, or a thread of
+ * another socket gets a released lcore id. @c SOCKET_ID_ANY undoes it. Valid until
+ * rte_fastmem_deinit() (undo it before). Not API.
+ *
+ * @param socket_id
+ *   A NUMA socket id or an external heap's socket id, or @c SOCKET_ID_ANY.
+ * @return
+ *   0, or -ENODEV (not initialized) or -EINVAL (unknown socket), also in rte_errno.
+ */
+__rte_internal
+int
+rte_fastmem_test_local_socket(int socket_id);
 
 #ifdef __cplusplus
 }
