@@ -26,7 +26,9 @@
 #include "test.h"
 #include "test_fastmem.h"
 
-#define N_OBJS 600 /* more than any cache holds: crosses refills and drains */
+#define N_OBJS 1100 /* more than any cache holds: crosses refills and drains */
+/* The largest capacity of a cache of small objects (rte_fastmem_set_cache_budget()). */
+#define CAP_MAX_SMALL 1024u
 
 static void *objs[N_OBJS];
 
@@ -439,16 +441,23 @@ test_hfree_null(void)
 	TEST_ASSERT_EQUAL(after.cached, before.cached + 4, "%" PRIu64 " cached, %" PRIu64
 			" before", after.cached, before.cached);
 
-	/* the same with the cache full: the slow path skips them too */
-	TEST_ASSERT(after.cache_capacity + 8 <= N_OBJS, "capacity %u", after.cache_capacity);
-	n = after.cache_capacity + 8;
+	/* the same with the cache full at its largest capacity (a free into a full cache
+	 * below it grows it): the slow path skips them too */
+	n = RTE_MIN(CAP_MAX_SMALL, (unsigned int)(RTE_FASTMEM_CACHE_BYTES_MAX / 320)) + 8;
+	TEST_ASSERT(n <= N_OBJS, "%u objects", n);
 	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, n, 0), "halloc_bulk");
-	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &after), "stats");
 	/* fill the cache with the first objects, keep the last 8 */
-	for (i = 0; i < after.cache_capacity - after.cached; i++)
+	for (i = 0; i < n - 8; i++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &before),
+				"stats");
+		if (before.cached == n - 8 && before.cache_capacity == n - 8)
+			break;
 		rte_fastmem_hfree(h, objs[i]);
+	}
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore_id, 320, &before), "stats");
-	TEST_ASSERT_EQUAL(before.cached, before.cache_capacity, "the cache is not full");
+	TEST_ASSERT(before.cached == n - 8 && before.cache_capacity == n - 8,
+			"the cache is not full: %" PRIu64 " of %u", before.cached,
+			before.cache_capacity);
 	for (k = 0; k < 8; k++) {
 		with_null[2 * k] = objs[n - 8 + k];
 		with_null[2 * k + 1] = NULL;
@@ -457,6 +466,117 @@ test_hfree_null(void)
 	TEST_ASSERT_EQUAL(rte_errno, 0, "hfree_bulk with NULL set rte_errno %d", rte_errno);
 	for (; i < n - 8; i++)
 		rte_fastmem_hfree(h, objs[i]);
+	return check_idle();
+}
+
+/* ---- adaptive cache capacity ---- */
+
+/* The lcore's cache of a class: objects held and capacity. */
+static int
+cache_of(size_t class_size, struct rte_fastmem_lcore_class_stats *cs)
+{
+	return rte_fastmem_stats_lcore_class(rte_lcore_id(), class_size, cs);
+}
+
+/* Allocate n objects of h, then free them: one "keep n" round; the misses it took. */
+static int
+keep_round(rte_fastmem_handle_t h, size_t class_size, unsigned int n, uint64_t *misses)
+{
+	struct rte_fastmem_lcore_class_stats a, b;
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(cache_of(class_size, &a), "stats");
+	for (i = 0; i < n; i++) {
+		objs[i] = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "halloc %u", i);
+	}
+	for (i = 0; i < n; i++)
+		rte_fastmem_hfree(h, objs[n - 1 - i]);
+	TEST_ASSERT_SUCCESS(cache_of(class_size, &b), "stats");
+	*misses = b.alloc_cache_misses + b.free_cache_misses - a.alloc_cache_misses -
+		a.free_cache_misses;
+	return TEST_SUCCESS;
+}
+
+/*
+ * Growth: a cache starts at 1/16 of its largest capacity, doubles on misses until a burst
+ * of 512 fits, then misses no more; rte_fastmem_cache_flush() takes it back to the start.
+ */
+static int
+test_cache_grow(void)
+{
+	struct rte_fastmem_lcore_class_stats cs;
+	rte_fastmem_handle_t h;
+	uint64_t misses = 0;
+	unsigned int round;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_get_cache_budget(), RTE_FASTMEM_CACHE_BUDGET_DEFAULT,
+			"default budget %zu", rte_fastmem_get_cache_budget());
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "hlookup");
+	TEST_ASSERT_SUCCESS(keep_round(h, 64, 1, &misses), "round");
+	TEST_ASSERT_SUCCESS(cache_of(64, &cs), "stats");
+	TEST_ASSERT_EQUAL(cs.cache_capacity, CAP_MAX_SMALL / 16 * 2, "capacity %u after one miss",
+			cs.cache_capacity);
+	for (round = 0; round < 8; round++)
+		TEST_ASSERT_SUCCESS(keep_round(h, 64, 512, &misses), "round");
+	TEST_ASSERT_SUCCESS(cache_of(64, &cs), "stats");
+	TEST_ASSERT(cs.cache_capacity >= 512 && cs.cache_capacity <= CAP_MAX_SMALL,
+			"capacity %u after keep 512", cs.cache_capacity);
+	TEST_ASSERT_EQUAL(misses, 0, "keep 512 still misses %" PRIu64 " times at capacity %u",
+			misses, cs.cache_capacity);
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(cache_of(64, &cs), "stats");
+	TEST_ASSERT(cs.cache_capacity == CAP_MAX_SMALL / 16 && cs.cached == 0,
+			"after a flush: capacity %u, %" PRIu64 " cached", cs.cache_capacity,
+			cs.cached);
+	return check_idle();
+}
+
+/*
+ * Budget: the caches of an lcore grow by at most the budget; when it is used up by a class
+ * that no longer misses, that class's cache halves for one that does.
+ */
+static int
+test_cache_budget(void)
+{
+	/* 4 KiB: largest capacity 256, starting 16 (64 KiB) */
+	const size_t a_size = 4096, b_size = 8192, budget = 64 * 4096;
+	struct rte_fastmem_lcore_class_stats a, b;
+	rte_fastmem_handle_t ha, hb;
+	uint64_t misses;
+	unsigned int round;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(budget), "set budget");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_cache_budget(), budget, "budget");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(a_size, 0, SOCKET_ID_ANY, &ha), "hlookup");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(b_size, 0, SOCKET_ID_ANY, &hb), "hlookup");
+	for (round = 0; round < 8; round++)
+		TEST_ASSERT_SUCCESS(keep_round(ha, a_size, 256, &misses), "round");
+	TEST_ASSERT_SUCCESS(cache_of(a_size, &a), "stats");
+	/* 16 at the start, + 64 objects of budget: 64 is the last doubling that fits */
+	TEST_ASSERT_EQUAL(a.cache_capacity, 64, "capacity %u within a budget of %zu B",
+			a.cache_capacity, budget);
+	TEST_ASSERT((a.cache_capacity - 16) * a_size <= budget, "over the budget");
+	/* class a idles, class b misses: a gives way */
+	for (round = 0; round < 8; round++)
+		TEST_ASSERT_SUCCESS(keep_round(hb, b_size, 128, &misses), "round");
+	TEST_ASSERT_SUCCESS(cache_of(a_size, &a), "stats");
+	TEST_ASSERT_SUCCESS(cache_of(b_size, &b), "stats");
+	TEST_ASSERT(a.cache_capacity < 64 && a.cached <= a.cache_capacity,
+			"idle class: capacity %u, %" PRIu64 " cached", a.cache_capacity, a.cached);
+	TEST_ASSERT(b.cache_capacity > 8, "missing class: capacity %u", b.cache_capacity);
+	TEST_ASSERT((a.cache_capacity - 16) * a_size + (b.cache_capacity - 8) * b_size <=
+			budget, "over the budget: %u x %zu + %u x %zu", a.cache_capacity, a_size,
+			b.cache_capacity, b_size);
+	/* no budget: no growth */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(0), "set budget");
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(keep_round(ha, a_size, 256, &misses), "round");
+	TEST_ASSERT_SUCCESS(cache_of(a_size, &a), "stats");
+	TEST_ASSERT_EQUAL(a.cache_capacity, 16, "capacity %u with no budget", a.cache_capacity);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(RTE_FASTMEM_CACHE_BUDGET_DEFAULT),
+			"set budget");
+	rte_fastmem_cache_flush();
 	return check_idle();
 }
 
@@ -474,6 +594,8 @@ static struct unit_test_suite fastmem_handle_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_herrors),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hnomem),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_hfree_null),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_grow),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_budget),
 		TEST_CASES_END()
 	}
 };

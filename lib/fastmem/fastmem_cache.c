@@ -67,7 +67,9 @@ uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 /* --- layout of the caches, from the class table --- */
 
 /* The most objects a cache holds: a burst of 512 fits (fastmem_priv.h, "Cache sizing"). */
-#define FASTMEM_CACHE_OBJS_MAX 512u
+#define FASTMEM_CACHE_OBJS_MAX 1024u
+/* A cache starts at this fraction of its largest capacity (at least one object). */
+#define FASTMEM_CACHE_START_DIV 16u
 
 #define FASTMEM_X_ONE(size) 1 +
 static_assert(RTE_FASTMEM_CLASS_TABLE(FASTMEM_X_ONE) 0 == RTE_FASTMEM_NUM_CLASSES,
@@ -133,14 +135,17 @@ fastmem_cache_layout(void)
 				fit == 0 ? 1 : (uint32_t)fit;
 
 		/* the table, rte_fastmem_class_of() and __rte_fastmem_class_size() agree */
+		size_t below = c > 0 ? fastmem_class_size(c - 1) : 0;
+
 		if (size % RTE_FASTMEM_MIN_CLASS_SIZE != 0 || size > RTE_FASTMEM_MAX_CLASS_SIZE ||
-				(c > 0 && size <= fastmem_class_size(c - 1)) ||
-				rte_fastmem_class_of(size) != c || __rte_fastmem_class_size(c) != size ||
-				(c > 0 && rte_fastmem_class_of(fastmem_class_size(c - 1) + 1) != c)) {
+				size <= below || rte_fastmem_class_of(size) != c ||
+				__rte_fastmem_class_size(c) != size ||
+				(c > 0 && rte_fastmem_class_of(below + 1) != c)) {
 			FASTMEM_LOG(ERR, "class table entry %u (%zu B) is inconsistent", c, size);
 			return -EINVAL;
 		}
 		l->cache_cap[c] = cap;
+		l->cache_cap_min[c] = RTE_MAX(cap / FASTMEM_CACHE_START_DIV, 1u);
 		l->cache_off[c] = off;
 		off += RTE_ALIGN_CEIL(sizeof(struct rte_fastmem_cache) +
 				(size_t)cap * sizeof(void *), RTE_CACHE_LINE_SIZE);
@@ -358,7 +363,7 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 		struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
 
 		cache->len = 0;
-		cache->cap = fastmem_layout.cache_cap[c];
+		cache->cap = fastmem_layout.cache_cap_min[c];
 		cache->batch = RTE_MAX(cache->cap / 2, 1u);
 		cache->cls = (uint16_t)c;
 		cache->sidx = (uint16_t)sidx;
@@ -386,6 +391,115 @@ fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id, unsigned int 
 	return fastmem_cset_cache(cs, cls);
 }
 
+/* --- capacity --- */
+
+static struct fastmem_cset *
+cache_cset(struct rte_fastmem_cache *c)
+{
+	return RTE_PTR_SUB(c, fastmem_layout.cache_off[c->cls]);
+}
+
+/* The largest batch of a class: what the bin's transfer cache is sized by. */
+static unsigned int
+batch_max(unsigned int cls)
+{
+	return RTE_MAX(fastmem_layout.cache_cap[cls] / 2, 1u);
+}
+
+/* Set the capacity of a cache that holds at most cap objects. Owner only. */
+static void
+cache_set_cap(struct fastmem_cset *cs, struct rte_fastmem_cache *c, uint32_t cap)
+{
+	size_t size = fastmem_class_size(c->cls);
+
+	FASTMEM_STORE(&cs->grown_bytes, FASTMEM_LOAD(&cs->grown_bytes) +
+			((uint64_t)cap - c->cap) * size);
+	FASTMEM_STORE(&c->cap, cap);
+	FASTMEM_STORE(&c->batch, RTE_MAX(cap / 2, 1u));
+}
+
+/* Return the oldest objects of a cache beyond keep to the bins. Owner only. */
+static void
+cache_trim_to(struct fastmem_state *st, struct rte_fastmem_cache *c, uint32_t keep)
+{
+	uint32_t len = c->len, out;
+
+	if (len <= keep)
+		return;
+	out = len - keep;
+	fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
+	memmove(c->objs, c->objs + out, (size_t)keep * sizeof(void *));
+	FASTMEM_STORE(&c->len, keep);
+}
+
+/*
+ * The budget refuses a growth of want bytes: halve the caches of the set that have not
+ * missed since the last pass (not the one growing), until want fits or none is left, and
+ * start a new pass. Owner only.
+ */
+static void
+cset_shrink_idle(struct fastmem_state *st, struct fastmem_cset *cs,
+		const struct rte_fastmem_cache *grower, uint64_t want, uint64_t budget)
+{
+	unsigned int k;
+
+	for (k = 0; k < FASTMEM_NUM_CLASSES; k++) {
+		struct rte_fastmem_cache *c = fastmem_cset_cache(cs, k);
+		uint64_t misses = c->alloc_misses + c->free_misses;
+		uint32_t min = fastmem_layout.cache_cap_min[k];
+
+		if (c != grower && c->cap > min && misses == c->misses_seen &&
+				FASTMEM_LOAD(&cs->grown_bytes) + want > budget) {
+			uint32_t cap = RTE_MAX(c->cap / 2, min);
+
+			cache_trim_to(st, c, cap);
+			cache_set_cap(cs, c, cap);
+		}
+		c->misses_seen = misses;
+	}
+}
+
+/*
+ * A cache missed: double its capacity, up to the class's largest, if the caches of its
+ * lcore and socket stay within the cache budget (after shrinking idle ones if need be).
+ * Owner only; before the refill or drain, which then moves the new batch.
+ */
+static void
+cache_grow(struct fastmem_state *st, struct rte_fastmem_cache *c)
+{
+	uint32_t max = fastmem_layout.cache_cap[c->cls];
+	struct fastmem_cset *cs;
+	uint64_t want, budget;
+	uint32_t cap;
+
+	if (c->cap >= max)
+		return;
+	cs = cache_cset(c);
+	cap = RTE_MIN(c->cap * 2, max);
+	want = ((uint64_t)cap - c->cap) * fastmem_class_size(c->cls);
+	budget = FASTMEM_LOAD(&st->cache_budget);
+	if (FASTMEM_LOAD(&cs->grown_bytes) + want > budget) {
+		cset_shrink_idle(st, cs, c, want, budget);
+		if (FASTMEM_LOAD(&cs->grown_bytes) + want > budget)
+			return;
+	}
+	cache_set_cap(cs, c, cap);
+}
+
+/* Every cache of a set back to its starting capacity (its objects already returned). */
+static void
+cset_reset_caps(struct fastmem_cset *cs)
+{
+	unsigned int k;
+
+	for (k = 0; k < FASTMEM_NUM_CLASSES; k++) {
+		struct rte_fastmem_cache *c = fastmem_cset_cache(cs, k);
+
+		if (c->cap != fastmem_layout.cache_cap_min[k])
+			cache_set_cap(cs, c, fastmem_layout.cache_cap_min[k]);
+	}
+}
+
 /* --- allocation --- */
 
 static void *
@@ -393,6 +507,7 @@ cache_refill_one(struct fastmem_state *st, struct rte_fastmem_cache *c)
 {
 	unsigned int got;
 
+	cache_grow(st, c);
 	got = fastmem_bin_alloc(st, c->sidx, c->cls, c->objs, 1, c->batch, false);
 	if (unlikely(got == 0))
 		return NULL;
@@ -449,6 +564,8 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		return 0;
 	}
 	len = c->len;
+	if (n > len)
+		cache_grow(st, c); /* a miss */
 	if (n > c->cap) {
 		/* more than the cache holds: what it has, the rest straight from the bin */
 		need = n - len;
@@ -499,18 +616,26 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 		__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 		return;
 	}
+	cache_grow(st, c);
+	if (n <= c->cap - len) {
+		/* it fits now */
+		memcpy(&c->objs[len], objs, (size_t)n * sizeof(void *));
+		FASTMEM_STORE(&c->len, len + n);
+		__RTE_FASTMEM_HIT_ADD(c->free_hits, n); /* no bin involved */
+		return;
+	}
 	out = RTE_MAX(len + n - c->cap, c->batch);
 	out = RTE_MIN(out, len + n);
 	if (out <= len) {
-		fastmem_bin_drain(st, c->sidx, c->cls, c->batch, c->objs, out);
+		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
 		memmove(c->objs, c->objs + out, (size_t)(len - out) * sizeof(void *));
 		len -= out;
 		direct = 0;
 	} else {
 		/* the whole cache, and the oldest of objs straight after it */
 		direct = out - len;
-		fastmem_bin_drain(st, c->sidx, c->cls, c->batch, c->objs, len);
-		fastmem_bin_drain(st, c->sidx, c->cls, c->batch, objs, direct);
+		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, len);
+		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), objs, direct);
 		len = 0;
 	}
 	memcpy(&c->objs[len], objs + direct, (size_t)(n - direct) * sizeof(void *));
@@ -587,6 +712,7 @@ fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id, unsigned in
 			flushed += cache->len;
 			FASTMEM_STORE(&cache->len, 0);
 		}
+		cset_reset_caps(cs);
 	}
 	return flushed;
 }

@@ -170,6 +170,7 @@ __rte_fastmem_init(uint32_t layout)
 	rte_spinlock_init(&st->stats_lock);
 	st->default_limit = SIZE_MAX;
 	st->default_trim_threshold = SIZE_MAX;
+	st->cache_budget = RTE_FASTMEM_CACHE_BUDGET_DEFAULT;
 	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
 		st->numa_sidx[i] = -1;
 	n = 0;
@@ -278,6 +279,7 @@ fastmem_reset(void)
 	fastmem_xfer_teardown(st);
 	st->default_limit = SIZE_MAX;
 	st->default_trim_threshold = SIZE_MAX;
+	st->cache_budget = RTE_FASTMEM_CACHE_BUDGET_DEFAULT;
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		struct fastmem_socket *s = &st->sockets[sidx];
 		uint32_t seq = s->zone_seq; /* memzone names stay unique */
@@ -465,4 +467,34 @@ rte_fastmem_set_trim_threshold(int socket_id, size_t bytes)
 		for (sidx = (int)i; sidx < (int)n; sidx++)
 			fastmem_zone_trim(st, &st->sockets[sidx], bytes, false, NULL);
 	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_cache_budget, 26.03)
+int
+rte_fastmem_set_cache_budget(size_t bytes)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	if (st == NULL) {
+		FASTMEM_LOG(DEBUG, "not initialized");
+		rte_errno = ENODEV;
+		return -ENODEV;
+	}
+	/* each lcore applies it at its next growth; caches above it shrink as they idle */
+	FASTMEM_STORE(&st->cache_budget, bytes);
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_cache_budget, 26.03)
+size_t
+rte_fastmem_get_cache_budget(void)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	if (st == NULL) {
+		FASTMEM_LOG(DEBUG, "not initialized");
+		rte_errno = ENODEV;
+		return 0;
+	}
+	return FASTMEM_LOAD(&st->cache_budget);
 }

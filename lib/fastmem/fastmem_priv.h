@@ -32,7 +32,7 @@
  *         caches of all classes of one (lcore, socket).
  * lcore:  per lcore id, an lcore variable (struct fastmem_lcore) with the table of the
  *         lcore's cache sets, one per socket slot, each allocated with rte_zmalloc() on
- *         the lcore's first use of the socket (a set, 244 KiB, is too large for an lcore
+ *         the lcore's first use of the socket (a set, 420 KiB, is too large for an lcore
  *         variable). The variable is allocated by a constructor of the library, so that
  *         the inline paths can read it unconditionally.
  * socket: a slot of the socket table: a NUMA socket, or an external heap seen first in a
@@ -94,15 +94,22 @@
  *
  * Cache sizing
  * ------------
- * A cache holds 512 objects, or as many as fit RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB) when
- * that is fewer (256 of 4 KiB ... 16 of 64 KiB, 1 of 1 MiB); refills and drains move half
- * a cache (its batch). 512 lets a burst of 512 (a typical rx/tx burst multiple and the
- * mempool cache size) fit entirely. The price: at most 1 MiB of idle objects per (lcore,
- * socket, class), about 80 MiB for all 120 classes together in the worst case, and
- * 244 KiB of pointers per cache set, allocated from the EAL heap (more than an lcore
- * variable of the default RTE_MAX_LCORE_VAR could hold).
- * The capacity is per cache (rte_fastmem_cache::cap). The guide's performance section has
- * the measurements behind these numbers.
+ * A cache holds at most 1024 objects, or as many as fit RTE_FASTMEM_CACHE_BYTES_MAX (1 MiB)
+ * when that is fewer (256 of 4 KiB ... 16 of 64 KiB, 1 of 1 MiB); refills and drains move
+ * half a cache (its batch). The capacity adapts, within that: a cache starts at 1/16 of
+ * it (at least 1); each miss (a refill, or a drain) doubles it while the caches of the
+ * lcore and socket have grown by at most the cache budget (rte_fastmem_set_cache_budget(),
+ * bytes of capacity gained over the starting capacities, fastmem_cset::grown_bytes); a
+ * growth that the budget refuses first halves the caches of the set that have not missed
+ * since the last such pass (their oldest objects go to the bins), and the caches go back
+ * to their starting capacity when the lcore flushes them. 1024 lets a burst of 512 (a
+ * typical rx/tx burst multiple and the mempool cache size) fit whatever the cache held
+ * before it, so that alternating bursts of 512 allocations and frees do not miss. The
+ * price: at most 1 MiB of idle objects per (lcore, socket, class), in all 120 classes
+ * about 15 MiB of starting capacity plus the budget (88 MiB with no budget), 420 KiB of pointers
+ * per cache set, allocated from the EAL heap (more than an lcore variable of the default
+ * RTE_MAX_LCORE_VAR could hold). The guide's performance section has the measurements
+ * behind these numbers.
  *
  * Transfer caches
  * ---------------
@@ -361,6 +368,7 @@ struct fastmem_state {
 	uint32_t n_numa; /* slots [0, n_numa) are the NUMA sockets; fixed at init */
 	size_t default_limit; /* limit for sockets set up later; under lock */
 	size_t default_trim_threshold; /* trim threshold for sockets set up later; under lock */
+	size_t cache_budget; /* bytes an lcore's caches of a socket may grow by; relaxed */
 	int16_t numa_sidx[RTE_MAX_NUMA_NODES]; /* NUMA socket id -> slot, -1 if none */
 	const struct rte_memzone *mz; /* the memzone holding this struct */
 	struct fastmem_socket sockets[FASTMEM_MAX_SOCKETS];
@@ -384,6 +392,10 @@ struct fastmem_state {
 
 /* The caches of one (lcore, socket), all classes. */
 struct fastmem_cset {
+	/* Bytes of capacity the caches gained by growing: the sum over its caches of
+	 * (cap - the class's starting capacity) x class size, at most the cache budget
+	 * (fastmem_state::cache_budget) when it grows. Owner-written (relaxed), read relaxed. */
+	uint64_t grown_bytes;
 	/* Statistics baselines, per class: written under the stats lock, read relaxed. */
 	struct fastmem_counters base[FASTMEM_NUM_CLASSES];
 	/* then the caches, class c at fastmem_layout.cache_off[c] bytes from the start */
@@ -405,7 +417,8 @@ struct fastmem_lcore {
  * afterwards. */
 struct fastmem_layout {
 	size_t cache_off[FASTMEM_NUM_CLASSES]; /* cache of class c from its cset */
-	uint32_t cache_cap[FASTMEM_NUM_CLASSES];
+	uint32_t cache_cap[FASTMEM_NUM_CLASSES]; /* largest capacity: room in objs[] */
+	uint32_t cache_cap_min[FASTMEM_NUM_CLASSES]; /* starting and smallest capacity */
 	size_t cset_size; /* bytes of a cache set, caches included */
 };
 

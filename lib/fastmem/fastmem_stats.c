@@ -38,6 +38,7 @@ struct fastmem_sum {
 	int64_t in_use; /* objects: allocations minus frees, never reset */
 	int64_t bytes_in_use;
 	uint64_t cached; /* objects in caches */
+	uint64_t cap; /* the largest capacity of the caches summed */
 	uint64_t bytes_cached;
 	uint64_t xfer; /* objects in the bins' transfer caches */
 	uint64_t bytes_xfer;
@@ -116,6 +117,7 @@ sum_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_cach
 	sum->bytes_in_use += (int64_t)((ah + am - fh - fm) * fastmem_class_size(c));
 	sum->cached += len;
 	sum->bytes_cached += len * fastmem_class_size(c);
+	sum->cap = RTE_MAX(sum->cap, (uint64_t)FASTMEM_LOAD(&k->cap));
 }
 
 /* Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all. */
@@ -382,7 +384,7 @@ stats_lcore_class_query(unsigned int flags, unsigned int lcore_id, size_t class_
 	stats->class_size = class_size;
 	STATS_COUNTERS(stats, &sum);
 	stats->cached = sum.cached;
-	stats->cache_capacity = (flags & Q_CACHES) ? fastmem_layout.cache_cap[c] : 0;
+	stats->cache_capacity = (unsigned int)sum.cap;
 	return 0;
 }
 

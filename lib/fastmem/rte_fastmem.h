@@ -153,11 +153,16 @@ extern "C" {
 
 /**
  * The most bytes of objects a single lcore cache (one lcore, socket and class) holds; a
- * class's cache holds 512 objects or as many as fit this, whichever is fewer. An lcore
- * thus keeps at most about 80 MiB of free objects per socket it uses (all 120 classes
- * full), and each socket at most twice this per class in its transfer caches.
+ * class's cache holds at most 1024 objects or as many as fit this, whichever is fewer;
+ * its capacity adapts within that (rte_fastmem_set_cache_budget()). Each socket keeps at
+ * most twice this per class in its transfer caches.
  */
 #define RTE_FASTMEM_CACHE_BYTES_MAX ((size_t)1 << 20)
+
+/**
+ * The default cache budget (rte_fastmem_set_cache_budget()): 4 MiB per lcore and socket.
+ */
+#define RTE_FASTMEM_CACHE_BUDGET_DEFAULT ((size_t)4 << 20)
 
 /**
  * @internal
@@ -378,6 +383,46 @@ rte_fastmem_set_trim_threshold(int socket_id, size_t bytes);
 __rte_experimental
 size_t
 rte_fastmem_max_size(void);
+
+/**
+ * Set the cache budget: how many bytes of capacity the caches of one lcore and one socket
+ * may gain by growing, in all classes together.
+ *
+ * A cache starts at 1/16 of its largest capacity (1024 objects, or as many as fit
+ * @c RTE_FASTMEM_CACHE_BYTES_MAX; at least one object). Each miss (an allocation from an
+ * empty cache, a free into a full one) doubles its capacity, up to the largest, while the
+ * caches of its lcore and socket stay within the budget; when the budget refuses a
+ * growth, the caches of that lcore and socket that have not missed since the last such
+ * refusal are halved first (their oldest objects go back to the bins). rte_fastmem_cache_flush()
+ * returns the calling lcore's caches to their starting capacity. So the bytes an lcore
+ * keeps in its caches of a socket are at most the starting capacities (about 15 MiB in
+ * all classes, most of it one object in each class above 64 KiB) plus the budget. The
+ * default is @c RTE_FASTMEM_CACHE_BUDGET_DEFAULT (4 MiB); 0 keeps every cache at its
+ * starting capacity; @c SIZE_MAX lets every cache grow to its largest (about 88 MiB in
+ * all classes). rte_fastmem_lcore_class_stats::cache_capacity shows the capacities.
+ *
+ * Thread safety: MT-safe. Each lcore applies a new budget at its next growth.
+ *
+ * @param bytes
+ *   The budget in bytes, per lcore and socket.
+ * @return
+ *   0, or -ENODEV (not initialized), also in rte_errno.
+ */
+__rte_experimental
+int
+rte_fastmem_set_cache_budget(size_t bytes);
+
+/**
+ * Get the cache budget (rte_fastmem_set_cache_budget()).
+ *
+ * Thread safety: MT-safe.
+ *
+ * @return
+ *   The budget in bytes, or 0 with rte_errno @c ENODEV when not initialized.
+ */
+__rte_experimental
+size_t
+rte_fastmem_get_cache_budget(void);
 
 /**
  * List the size classes.
@@ -803,7 +848,9 @@ struct rte_fastmem_lcore_class_stats {
 	uint64_t free_cache_misses; /**< objects freed through the bin */
 	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
 	uint64_t cached; /**< objects in the caches, now */
-	unsigned int cache_capacity; /**< the most objects one cache of this class holds */
+	unsigned int cache_capacity; /**< the objects the lcore's cache of this class holds
+				       *   at most now (it adapts: rte_fastmem_set_cache_budget();
+				       *   the largest over the lcore's sockets; 0 before use) */
 };
 
 /**

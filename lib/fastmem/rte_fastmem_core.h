@@ -190,8 +190,8 @@ __rte_fastmem_class_for(size_t size, size_t align)
  */
 struct rte_fastmem_cache {
 	uint32_t len; /**< objects in objs[], 0..cap; owner-written */
-	uint32_t cap; /**< capacity of objs[]; fixed */
-	uint32_t batch; /**< objects moved per refill or drain; fixed, 1..cap */
+	uint32_t cap; /**< objects objs[] may hold now; owner-written, adapts (cache layer) */
+	uint32_t batch; /**< objects moved per refill or drain, cap / 2 (at least 1) */
 	uint16_t cls; /**< class index; fixed */
 	uint16_t sidx; /**< fastmem socket index; fixed */
 	uint64_t alloc_hits; /**< objects popped from objs[]; owner-written counter */
@@ -199,7 +199,7 @@ struct rte_fastmem_cache {
 	uint64_t alloc_misses; /**< objects allocated through the bin; owner-written */
 	uint64_t free_misses; /**< objects freed through the bin; owner-written */
 	uint64_t alloc_nomem; /**< allocation calls failed with ENOMEM; owner-written */
-	uint64_t reserved; /**< pads the header to one cache line */
+	uint64_t misses_seen; /**< misses at the last budget pass (cache layer); owner-only */
 	void *objs[]; /**< the stack; objs[len - 1] is the top (most recently freed) */
 } __rte_cache_aligned;
 
