@@ -136,6 +136,7 @@ def check_initialized(f, exp, replies):
     f.equal(info.get('n_classes'), len(exp['classes']), 'info.n_classes')
     f.equal(info.get('limit', {}).get(sock_key), exp['limit'], f'info.limit.{sock_key}')
     f.equal(info.get('default_limit'), exp['default_limit'], 'info.default_limit')
+    f.equal(info.get('cache_budget'), exp['cache_budget'], 'info.cache_budget')
     backing = info.get('backing_bytes', {})
     f.equal(sum(backing.values()), exp['stats']['bytes_backing'],
             'sum of info.backing_bytes')

@@ -1799,6 +1799,9 @@ test_err_before_init(void)
 		EXPECT_ERROR(rte_fastmem_reserve(SLAB_SIZE, 0), == -ENODEV, ENODEV);
 		EXPECT_ERROR(rte_fastmem_set_limit(0, SLAB_SIZE), == -ENODEV, ENODEV);
 		EXPECT_ERROR(rte_fastmem_get_limit(0), == 0, ENODEV);
+		EXPECT_ERROR(rte_fastmem_set_cache_budget(0), == -ENODEV, ENODEV);
+		EXPECT_ERROR(rte_fastmem_get_cache_budget(), == 0, ENODEV);
+		EXPECT_ERROR(rte_fastmem_test_local_socket(SOCKET_ID_ANY), == -ENODEV, ENODEV);
 		EXPECT_ERROR(rte_fastmem_stats(&st), == -ENODEV, ENODEV);
 		EXPECT_ERROR(rte_fastmem_stats_class(64, &cs), == -ENODEV, ENODEV);
 		EXPECT_ERROR(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), == -ENODEV, ENODEV);

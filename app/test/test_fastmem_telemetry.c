@@ -225,6 +225,7 @@ json_expected(FILE *f, int socket_id, unsigned int worker)
 	json_u64(f, ", ", "max_size", rte_fastmem_max_size());
 	json_u64(f, ", ", "limit", rte_fastmem_get_limit(socket_id));
 	json_u64(f, ", ", "default_limit", rte_fastmem_get_limit(SOCKET_ID_ANY));
+	json_u64(f, ", ", "cache_budget", rte_fastmem_get_cache_budget());
 	fprintf(f, ", \"classes\": [");
 	for (c = 0; c < n; c++)
 		fprintf(f, "%s%zu", c == 0 ? "" : ", ", sizes[c]);

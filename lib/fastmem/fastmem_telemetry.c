@@ -156,6 +156,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 		return 0;
 	/* SIZE_MAX means no limit */
 	tel_add_dict_u64(d, "default_limit", rte_fastmem_get_limit(SOCKET_ID_ANY));
+	tel_add_dict_u64(d, "cache_budget", rte_fastmem_get_cache_budget());
 	if (!tel_socket_dict(d, "limit", st, TEL_SOCKET_LIMIT) ||
 			!tel_socket_dict(d, "backing_bytes", st, TEL_SOCKET_BACKING) ||
 			!tel_socket_dict(d, "trimmed_bytes", st, TEL_SOCKET_TRIMMED))
