@@ -317,7 +317,7 @@ struct fastmem_bin {
 	uint64_t base_sh_nomem;
 	/* The caches of this socket and class of lcores that gave up their id: their counters
 	 * (retired) and reset baselines (base_retired), added up when the caches are
-	 * retired (fastmem_lcore_retire()), so that totals stay exact; written under the
+	 * retired (lcore_retire() of fastmem_cache.c), so that totals stay exact; written under the
 	 * state's stats lock, read under it. */
 	struct fastmem_counters retired;
 	struct fastmem_counters base_retired;

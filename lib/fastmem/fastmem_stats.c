@@ -142,12 +142,30 @@ rebase_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_c
 	FASTMEM_STORE(&cs->base[c].alloc_nomem, FASTMEM_LOAD(&k->alloc_nomem));
 }
 
+/* Add a bin's retired counters (struct fastmem_bin::retired) to a sum. */
+static void
+sum_retired(const struct fastmem_counters *r, const struct fastmem_counters *base,
+		unsigned int c, struct fastmem_sum *sum)
+{
+	uint64_t out = r->alloc_hits + r->alloc_misses - r->free_hits - r->free_misses;
+
+	sum->alloc_hits += r->alloc_hits - base->alloc_hits;
+	sum->alloc_misses += r->alloc_misses - base->alloc_misses;
+	sum->free_hits += r->free_hits - base->free_hits;
+	sum->free_misses += r->free_misses - base->free_misses;
+	sum->alloc_nomem += r->alloc_nomem - base->alloc_nomem;
+	sum->in_use += (int64_t)out;
+	sum->bytes_in_use += (int64_t)(out * fastmem_class_size(c));
+}
+
 /*
- * Sum the bins of one class or all: shared-path counters and slab counts; under the
- * stats lock, as sum_caches().
+ * Sum the bins of one class or all: shared-path counters and slab counts, and with
+ * retired, what the caches of lcores that gave up their id counted (lcore_retire() of
+ * the cache layer, under the stats lock too): part of the totals over every lcore, no
+ * lcore's own. Under the stats lock, as sum_caches().
  */
 static void
-sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
+sum_bins(struct fastmem_state *st, unsigned int cls, bool retired, struct fastmem_sum *sum)
 {
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	unsigned int sidx, c;
@@ -178,39 +196,8 @@ sum_bins(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
 					fastmem_class_size(c);
 			sum->slabs_partial += FASTMEM_LOAD(&b->slabs_partial);
 			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
-		}
-	}
-	rte_spinlock_unlock(&st->stats_lock);
-}
-
-/*
- * Sum what the caches of lcores that gave up their id counted (fastmem_lcore_retire()), of
- * one class or all: part of the totals over every lcore, no lcore's own. Under the stats
- * lock, which the retirement holds too.
- */
-static void
-sum_retired(struct fastmem_state *st, unsigned int cls, struct fastmem_sum *sum)
-{
-	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	unsigned int sidx, c;
-
-	rte_spinlock_lock(&st->stats_lock);
-	for (sidx = 0; sidx < n; sidx++) {
-		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-			const struct fastmem_bin *b = &st->sockets[sidx].bins[c];
-			const struct fastmem_counters *r = &b->retired, *base = &b->base_retired;
-			uint64_t out;
-
-			if (!class_match(c, cls))
-				continue;
-			sum->alloc_hits += r->alloc_hits - base->alloc_hits;
-			sum->alloc_misses += r->alloc_misses - base->alloc_misses;
-			sum->free_hits += r->free_hits - base->free_hits;
-			sum->free_misses += r->free_misses - base->free_misses;
-			sum->alloc_nomem += r->alloc_nomem - base->alloc_nomem;
-			out = r->alloc_hits + r->alloc_misses - r->free_hits - r->free_misses;
-			sum->in_use += (int64_t)out;
-			sum->bytes_in_use += (int64_t)(out * fastmem_class_size(c));
+			if (retired)
+				sum_retired(&b->retired, &b->base_retired, c, sum);
 		}
 	}
 	rte_spinlock_unlock(&st->stats_lock);
@@ -281,10 +268,9 @@ stats_query(const void *out, unsigned int flags, unsigned int lcore_id, size_t c
 	memset(sum, 0, sizeof(*sum));
 	if (flags & Q_CACHES)
 		sum_caches(st, lc, c, sum);
-	if ((flags & Q_CACHES) && !(flags & Q_LCORE))
-		sum_retired(st, c, sum);
+	/* the retired caches with the others, when all lcores' caches are summed */
 	if (flags & Q_BINS)
-		sum_bins(st, c, sum);
+		sum_bins(st, c, (flags & Q_CACHES) && !(flags & Q_LCORE), sum);
 	if (cls != NULL)
 		*cls = c;
 	return 0;
