@@ -208,8 +208,53 @@ counters_add(struct fastmem_counters *sum, uint64_t alloc_hits, uint64_t free_hi
 }
 
 /*
+ * The cache sets of retired lcore ids, for the next sets created (on the same heap
+ * socket), so that lcore ids coming and going do not go through EAL's heap each time,
+ * and freed at deinit. Under cset_spare_lock; a set in it is no lcore's.
+ */
+static rte_spinlock_t cset_spare_lock = RTE_SPINLOCK_INITIALIZER;
+static struct fastmem_cset *cset_spare;
+
+/* A spare set allocated on socket_id, cleared, or NULL. */
+static struct fastmem_cset *
+cset_spare_take(int socket_id)
+{
+	struct fastmem_cset **pp, *cs;
+
+	rte_spinlock_lock(&cset_spare_lock);
+	for (pp = &cset_spare; *pp != NULL && (*pp)->heap_socket != socket_id;
+			pp = &(*pp)->next_spare)
+		;
+	cs = *pp;
+	if (cs != NULL)
+		*pp = cs->next_spare;
+	rte_spinlock_unlock(&cset_spare_lock);
+	if (cs != NULL)
+		memset(cs, 0, fastmem_layout.cset_size);
+	return cs;
+}
+
+/* Free the spare sets (deinit, no lcore in fastmem). */
+static void
+cset_spare_free(void)
+{
+	struct fastmem_cset *cs;
+
+	rte_spinlock_lock(&cset_spare_lock);
+	cs = cset_spare;
+	cset_spare = NULL;
+	rte_spinlock_unlock(&cset_spare_lock);
+	while (cs != NULL) {
+		struct fastmem_cset *next = cs->next_spare;
+
+		rte_free(cs);
+		cs = next;
+	}
+}
+
+/*
  * Forget an lcore id whose caches are empty: its counters (and their reset baselines) move
- * to the totals of the lcores that gave up their id, its cache sets are freed, and its
+ * to the totals of the lcores that gave up their id, its cache sets become spares, and its
  * variable is as before its first use, so that the next thread to get the id sets the
  * lcore up afresh, on that thread's socket. Under the stats lock, under which statistics
  * readers walk the cache sets (and without which a reader could count a set twice, or
@@ -249,8 +294,12 @@ lcore_retire(struct fastmem_state *st, unsigned int lcore_id)
 	__atomic_fetch_and(&lcores_used[lcore_id / 64], ~(UINT64_C(1) << (lcore_id % 64)),
 			__ATOMIC_RELAXED);
 	rte_spinlock_unlock(&st->stats_lock);
-	for (i = 0; i < n_gone; i++)
-		rte_free(gone[i]);
+	rte_spinlock_lock(&cset_spare_lock);
+	for (i = 0; i < n_gone; i++) {
+		gone[i]->next_spare = cset_spare;
+		cset_spare = gone[i];
+	}
+	rte_spinlock_unlock(&cset_spare_lock);
 }
 
 /*
@@ -271,6 +320,7 @@ lcore_uninit_cb(unsigned int lcore_id, void *arg __rte_unused)
 }
 
 RTE_DEFINE_PER_LCORE(uint32_t, fastmem_test_slot);
+
 
 void
 fastmem_lcore_home(unsigned int sidx)
@@ -333,6 +383,7 @@ fastmem_lcore_teardown(void)
 		FASTMEM_STORE(&lc->used, 0);
 	}
 	memset(lcores_used, 0, sizeof(lcores_used));
+	cset_spare_free();
 }
 
 /* Create the cache set of (lcore_id, sidx); lc is lcore_id's variable, the caller's own. */
@@ -341,6 +392,7 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 		unsigned int sidx)
 {
 	struct fastmem_cset *cs;
+	int heap_socket;
 	unsigned int c;
 
 	if (!FASTMEM_LOAD(&lc->used)) {
@@ -351,14 +403,22 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 	}
 	/* Never in fastmem's own zones: deinit frees these before any zone. On the socket of
 	 * the calling thread, the lcore's, which is where the set is used. */
-	cs = rte_zmalloc_socket("fastmem_cset", fastmem_layout.cset_size, RTE_CACHE_LINE_SIZE,
-			(int)rte_socket_id());
+	heap_socket = (int)rte_socket_id();
+	cs = cset_spare_take(heap_socket);
+	if (cs == NULL)
+		cs = rte_zmalloc_socket("fastmem_cset", fastmem_layout.cset_size,
+				RTE_CACHE_LINE_SIZE, heap_socket);
+	if (cs == NULL) {
+		heap_socket = SOCKET_ID_ANY;
+		cs = cset_spare_take(heap_socket);
+	}
 	if (cs == NULL)
 		cs = rte_zmalloc("fastmem_cset", fastmem_layout.cset_size, RTE_CACHE_LINE_SIZE);
 	if (cs == NULL) {
 		FASTMEM_LOG(DEBUG, "no memory for a cache set");
 		return NULL;
 	}
+	cs->heap_socket = heap_socket;
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
 

@@ -392,6 +392,8 @@ struct fastmem_state {
 
 /* The caches of one (lcore, socket), all classes. */
 struct fastmem_cset {
+	int heap_socket; /* the socket it was allocated on (SOCKET_ID_ANY: any); fixed */
+	struct fastmem_cset *next_spare; /* in the spare list of the cache layer */
 	/* Bytes of capacity the caches gained by growing: the sum over its caches of
 	 * (cap - the class's starting capacity) x class size, at most the cache budget
 	 * (fastmem_state::cache_budget) when it grows. Owner-written (relaxed), read relaxed. */
