@@ -120,16 +120,6 @@ sum_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_cach
 	sum->cap = RTE_MAX(sum->cap, (uint64_t)FASTMEM_LOAD(&k->cap));
 }
 
-/* Sum the caches of one lcore (lcore_id) or all, of one class (cls) or all. */
-static void
-sum_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
-		struct fastmem_sum *sum)
-{
-	rte_spinlock_lock(&st->stats_lock);
-	walk_caches(st, lcore_id, cls, sum_cache, sum);
-	rte_spinlock_unlock(&st->stats_lock);
-}
-
 /* Reset: the cache's counters become its baselines. */
 static void
 rebase_cache(struct fastmem_cset *cs, unsigned int c, const struct rte_fastmem_cache *k,
@@ -162,15 +152,16 @@ sum_retired(const struct fastmem_counters *r, const struct fastmem_counters *bas
  * Sum the bins of one class or all: shared-path counters and slab counts, and with
  * retired, what the caches of lcores that gave up their id counted (lcore_retire() of
  * the cache layer, under the stats lock too): part of the totals over every lcore, no
- * lcore's own. Under the stats lock, as sum_caches().
+ * lcore's own. Under the stats lock, as walk_caches().
  */
 static void
 sum_bins(struct fastmem_state *st, unsigned int cls, bool retired, struct fastmem_sum *sum)
+	__rte_requires_capability(&st->stats_lock)
 {
 	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	unsigned int sidx, c;
 
-	rte_spinlock_lock(&st->stats_lock);
+	FASTMEM_LOCK_ASSERT(&st->stats_lock);
 	for (sidx = 0; sidx < n; sidx++) {
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 			const struct fastmem_bin *b = &st->sockets[sidx].bins[c];
@@ -200,7 +191,6 @@ sum_bins(struct fastmem_state *st, unsigned int cls, bool retired, struct fastme
 				sum_retired(&b->retired, &b->base_retired, c, sum);
 		}
 	}
-	rte_spinlock_unlock(&st->stats_lock);
 }
 
 static uint64_t
@@ -266,11 +256,15 @@ stats_query(const void *out, unsigned int flags, unsigned int lcore_id, size_t c
 		c = (unsigned int)ci;
 	}
 	memset(sum, 0, sizeof(*sum));
+	/* under one hold of the lock, so that an lcore retiring meanwhile (its counters
+	 * moving from its caches to the bins) is counted once */
+	rte_spinlock_lock(&st->stats_lock);
 	if (flags & Q_CACHES)
-		sum_caches(st, lc, c, sum);
+		walk_caches(st, lc, c, sum_cache, sum);
 	/* the retired caches with the others, when all lcores' caches are summed */
 	if (flags & Q_BINS)
 		sum_bins(st, c, (flags & Q_CACHES) && !(flags & Q_LCORE), sum);
+	rte_spinlock_unlock(&st->stats_lock);
 	if (cls != NULL)
 		*cls = c;
 	return 0;
