@@ -500,7 +500,8 @@ keep_round(rte_fastmem_handle_t h, size_t class_size, unsigned int n, uint64_t *
 
 /*
  * Growth: a cache starts at 1/16 of its largest capacity, doubles on misses until a burst
- * of 512 fits, then misses no more; rte_fastmem_cache_flush() takes it back to the start.
+ * of 512 fits, then misses no more; rte_fastmem_trim() and rte_fastmem_cache_flush() by
+ * its lcore take it back to the start.
  */
 static int
 test_cache_grow(void)
@@ -524,6 +525,14 @@ test_cache_grow(void)
 			"capacity %u after keep 512", cs.cache_capacity);
 	TEST_ASSERT_EQUAL(misses, 0, "keep 512 still misses %" PRIu64 " times at capacity %u",
 			misses, cs.cache_capacity);
+	/* a trim by the lcore shrinks its caches to the start, keeping what fits there */
+	TEST_ASSERT(rte_fastmem_trim(SOCKET_ID_ANY, NULL) >= 0, "trim");
+	TEST_ASSERT_SUCCESS(cache_of(64, &cs), "stats");
+	TEST_ASSERT(cs.cache_capacity == CAP_MAX_SMALL / 16 && cs.cached > 0 &&
+			cs.cached <= CAP_MAX_SMALL / 16, "after a trim: capacity %u, %" PRIu64
+			" cached", cs.cache_capacity, cs.cached);
+	for (round = 0; round < 8; round++)
+		TEST_ASSERT_SUCCESS(keep_round(h, 64, 512, &misses), "round");
 	rte_fastmem_cache_flush();
 	TEST_ASSERT_SUCCESS(cache_of(64, &cs), "stats");
 	TEST_ASSERT(cs.cache_capacity == CAP_MAX_SMALL / 16 && cs.cached == 0,

@@ -66,7 +66,8 @@ uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 
 /* --- layout of the caches, from the class table --- */
 
-/* The most objects a cache holds: a burst of 512 fits (fastmem_priv.h, "Cache sizing"). */
+/* The most objects a cache holds: a burst of 512 fits whatever it held before
+ * (fastmem_priv.h, "Cache sizing"). */
 #define FASTMEM_CACHE_OBJS_MAX 1024u
 /* A cache starts at this fraction of its largest capacity (at least one object). */
 #define FASTMEM_CACHE_START_DIV 16u
@@ -150,6 +151,10 @@ fastmem_cache_layout(void)
 		off += RTE_ALIGN_CEIL(sizeof(struct rte_fastmem_cache) +
 				(size_t)cap * sizeof(void *), RTE_CACHE_LINE_SIZE);
 	}
+	/* the cache that class slots past the last class name: capacity 0, never a hit, so
+	 * that the inline free of a stray pointer (a slab of no class) goes out of line */
+	l->none_off = off;
+	off += sizeof(struct rte_fastmem_cache);
 	l->cset_size = off;
 	return 0;
 }
@@ -350,6 +355,8 @@ fastmem_lcore_setup(void)
 		}
 		__rte_fastmem_cache_off[c] = (uint32_t)fastmem_layout.cache_off[c];
 	}
+	for (; c < RTE_FASTMEM_CLASS_SLOTS; c++)
+		__rte_fastmem_cache_off[c] = (uint32_t)fastmem_layout.none_off;
 	fastmem_lcore_cb = rte_lcore_callback_register("fastmem", lcore_init_cb,
 			lcore_uninit_cb, NULL);
 	if (fastmem_lcore_cb == NULL) {
@@ -419,6 +426,9 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 		return NULL;
 	}
 	cs->heap_socket = heap_socket;
+	/* the cache of no class stays empty, with a capacity of 0 (zeroed memory) */
+	((struct rte_fastmem_cache *)RTE_PTR_ADD(cs, fastmem_layout.none_off))->cls =
+			FASTMEM_CLASS_NONE;
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
 
@@ -478,16 +488,23 @@ cache_set_cap(struct fastmem_cset *cs, struct rte_fastmem_cache *c, uint32_t cap
 	FASTMEM_STORE(&c->batch, RTE_MAX(cap / 2, 1u));
 }
 
-/* Return the oldest objects of a cache beyond keep to the bins. Owner only. */
+/*
+ * Return the oldest objects of a cache beyond keep to the bins: to their transfer caches
+ * while there is room, or with to_slabs straight to the slabs. Owner only.
+ */
 static void
-cache_trim_to(struct fastmem_state *st, struct rte_fastmem_cache *c, uint32_t keep)
+cache_trim_to(struct fastmem_state *st, struct rte_fastmem_cache *c, uint32_t keep,
+		bool to_slabs)
 {
 	uint32_t len = c->len, out;
 
 	if (len <= keep)
 		return;
 	out = len - keep;
-	fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
+	if (to_slabs)
+		fastmem_bin_free(st, c->sidx, c->cls, c->objs, out, false);
+	else
+		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
 	memmove(c->objs, c->objs + out, (size_t)keep * sizeof(void *));
 	FASTMEM_STORE(&c->len, keep);
 }
@@ -503,6 +520,8 @@ cset_shrink_idle(struct fastmem_state *st, struct fastmem_cset *cs,
 {
 	unsigned int k;
 
+	if (FASTMEM_LOAD(&cs->grown_bytes) == 0)
+		return; /* no cache has grown: none to halve (and a budget of 0 stops here) */
 	for (k = 0; k < FASTMEM_NUM_CLASSES; k++) {
 		struct rte_fastmem_cache *c = fastmem_cset_cache(cs, k);
 		uint64_t misses = c->alloc_misses + c->free_misses;
@@ -512,7 +531,7 @@ cset_shrink_idle(struct fastmem_state *st, struct fastmem_cset *cs,
 				FASTMEM_LOAD(&cs->grown_bytes) + want > budget) {
 			uint32_t cap = RTE_MAX(c->cap / 2, min);
 
-			cache_trim_to(st, c, cap);
+			cache_trim_to(st, c, cap, false);
 			cache_set_cap(cs, c, cap);
 		}
 		c->misses_seen = misses;
@@ -557,6 +576,32 @@ cset_reset_caps(struct fastmem_cset *cs)
 
 		if (c->cap != fastmem_layout.cache_cap_min[k])
 			cache_set_cap(cs, c, fastmem_layout.cache_cap_min[k]);
+	}
+}
+
+/*
+ * The caches of lcore_id back to their starting capacity, what they hold beyond it going
+ * to the bins (rte_fastmem_trim() of the lcore). Only the thread owning lcore_id may call
+ * this.
+ */
+void
+fastmem_lcore_shrink(struct fastmem_state *st, unsigned int lcore_id)
+{
+	struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
+	unsigned int n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
+	unsigned int sidx, k;
+
+	if (!FASTMEM_LOAD(&lc->used))
+		return;
+	for (sidx = 0; sidx < n; sidx++) {
+		struct fastmem_cset *cs = lc->cset[sidx];
+
+		if (cs == NULL)
+			continue;
+		for (k = 0; k < FASTMEM_NUM_CLASSES; k++)
+			cache_trim_to(st, fastmem_cset_cache(cs, k),
+					fastmem_layout.cache_cap_min[k], true);
+		cset_reset_caps(cs);
 	}
 }
 
@@ -681,7 +726,9 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 		/* it fits now */
 		memcpy(&c->objs[len], objs, (size_t)n * sizeof(void *));
 		FASTMEM_STORE(&c->len, len + n);
-		__RTE_FASTMEM_HIT_ADD(c->free_hits, n); /* no bin involved */
+		/* a miss, which made the cache grow, with no bin involved */
+		FASTMEM_COUNT(&c->free_misses, 1);
+		__RTE_FASTMEM_HIT_ADD(c->free_hits, n - 1);
 		return;
 	}
 	out = RTE_MAX(len + n - c->cap, c->batch);

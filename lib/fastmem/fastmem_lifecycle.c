@@ -431,6 +431,10 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	sidx = socket_arg(st, socket_id);
 	if (sidx < 0)
 		return sidx;
+	/* the caller's caches shrink to their starting capacity first: what they give back
+	 * may complete free zones */
+	if (rte_lcore_id() < RTE_MAX_LCORE)
+		fastmem_lcore_shrink(st, rte_lcore_id());
 	socket_slots(st, sidx, &i, &n);
 	for (; i < n; i++) {
 		unsigned int z;
@@ -480,7 +484,8 @@ rte_fastmem_set_cache_budget(size_t bytes)
 		rte_errno = ENODEV;
 		return -ENODEV;
 	}
-	/* each lcore applies it at its next growth; caches above it shrink as they idle */
+	/* each lcore applies it at its next growth (rte_fastmem.h says when caches that
+	 * grew beyond it come down) */
 	FASTMEM_STORE(&st->cache_budget, bytes);
 	return 0;
 }

@@ -113,9 +113,9 @@
  *
  * Transfer caches
  * ---------------
- * A bin's transfer cache is an array of FASTMEM_XFER_BATCHES x (the lcore caches' batch)
- * pointers, a stack under the bin lock. A drained batch is copied there while it has
- * room, the rest goes to the slabs; a refill takes from it first. Objects in a transfer
+ * A bin's transfer cache is an array of FASTMEM_XFER_BATCHES x (the largest batch of an
+ * lcore cache of the class) pointers, a stack under the bin lock. A drained batch is
+ * copied there while it has room, the rest goes to the slabs; a refill takes from it first. Objects in a transfer
  * cache are "cached" (statistics: bytes_cached and rte_fastmem_class_stats::xfer_cached;
  * the ENOMEM bound of rte_fastmem.h), they keep their slabs, and leave only through a
  * refill or fastmem_xfer_flush() (run by rte_fastmem_cache_flush() for every socket, and
@@ -134,9 +134,11 @@
  * leaves the zone list and is freed with rte_memzone_free(). Once out of the pool, its
  * slabs are in no list and hold no object, so nobody can reach them; growth waits on the
  * grow lock and sees backing and the zone list change together. The bytes of
- * rte_fastmem_reserve() (reserved) are never trimmed. Lcore caches are not involved; an
- * explicit trim then takes each bin lock of the socket, one at a time and with no other
- * lock held, to free the transfer-cache arrays of the bins left without slabs.
+ * rte_fastmem_reserve() (reserved) are never trimmed. An explicit trim first takes the
+ * calling lcore's caches back to their starting capacity (their objects beyond it go to
+ * the slabs; other lcores' caches are theirs alone), then takes each bin lock of the
+ * socket, one at a time and with no other lock held, to free the transfer-cache arrays of
+ * the bins left without slabs.
  *
  * Locks
  * -----
@@ -242,8 +244,9 @@ enum fastmem_slab_where {
 /*
  * Slab header: the first FASTMEM_SLAB_HDR bytes of every slab.
  *
- * Placement: in the slab, found by masking. The cost is the first object slot of every
- * slab in the classes of 128 B and up (one of two 1 MiB objects); the gain is that a free
+ * Placement: in the slab, found by masking. The cost is the first 128 bytes of every slab,
+ * and up to the first aligned object in classes aligned to more (one of two 1 MiB
+ * objects); the gain is that a free
  * finds its class and socket with one load from a line that changes only when the slab
  * changes class. An out-of-slab descriptor would need a global address-to-descriptor
  * map (a radix table) and two more dependent loads on every free.
@@ -421,6 +424,7 @@ struct fastmem_layout {
 	size_t cache_off[FASTMEM_NUM_CLASSES]; /* cache of class c from its cset */
 	uint32_t cache_cap[FASTMEM_NUM_CLASSES]; /* largest capacity: room in objs[] */
 	uint32_t cache_cap_min[FASTMEM_NUM_CLASSES]; /* starting and smallest capacity */
+	size_t none_off; /* the cache of no class (capacity 0), for class slots past the last */
 	size_t cset_size; /* bytes of a cache set, caches included */
 };
 
@@ -517,6 +521,7 @@ int fastmem_cache_layout(void);
 int fastmem_lcore_setup(void);
 void fastmem_lcore_teardown(void);
 void fastmem_lcore_home(unsigned int sidx);
+void fastmem_lcore_shrink(struct fastmem_state *st, unsigned int lcore_id);
 struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);
 unsigned int fastmem_lcore_next_used(unsigned int lcore_id);
 struct rte_fastmem_cache *fastmem_cache_get(struct fastmem_state *st, unsigned int lcore_id,

@@ -33,19 +33,22 @@
  * of size @c s with alignment @c a (0: @c RTE_CACHE_LINE_SIZE) is served from the smallest
  * class at least @c s rounded up to a multiple of @c a (a size of 0 counts as 1). So the
  * class of a request wastes at most 1/8 of the request, from 128 B up for alignments up
- * to 8 or 16, and from 512 B up at the default alignment; below that, classes are the
- * multiples of the alignment (8, 16 ... at alignment 16; 64, 128, 192 ... with 0).
+ * to 8 or 16, and from 8 cache lines up (512 B with 64 B lines) at the default alignment;
+ * below that, classes are the multiples of the alignment (8, 16 ... at alignment 16; 64,
+ * 128, 192 ... with 0 and 64 B lines).
  *
  * Alignment: an object of a class of size @c c is aligned to the largest power of two that
  * divides @c c (a 192 B object to 64 B, a 4 KiB object to 4 KiB), which is at least the
  * alignment asked for: the class of a request is a multiple of its alignment. With the
  * default alignment, objects from distinct calls never share a cache line; pass a smaller
  * alignment (1 to 32) to get objects packed at 8, 16 or 32 B. The largest alignment
- * honoured is 1 MiB; a larger one fails with @c E2BIG. Objects are IOVA-contiguous: none
- * spans two hugepages of memory that is not IOVA-contiguous (in memory of pages smaller
- * than 2 MiB that is not IOVA-contiguous, an external heap's, objects up to a page are laid
- * out at a power-of-two stride, and larger ones span pages, each translated by
- * rte_fastmem_virt2iova()).
+ * honoured is 1 MiB; a larger one fails with @c E2BIG. IOVA: an object is IOVA-contiguous
+ * when its memory is, and in memory that is not, it spans no page boundary when it is at
+ * most a page: in 2 MiB (or larger) pages a slab is within a page; in smaller pages that
+ * are not IOVA-contiguous (an external heap's, or EAL's in IOVA-as-PA mode) the objects of
+ * classes that do not divide the page are laid out at a power-of-two stride instead of
+ * their class size. An object larger than such a page spans pages, each of whose
+ * addresses rte_fastmem_virt2iova() translates.
  *
  * Sockets: a socket id names a malloc heap, not only a NUMA node: the NUMA sockets EAL
  * knows, and external heaps created with rte_malloc_heap_create() and filled with
@@ -107,10 +110,10 @@
  * twice that (capacities are reported in
  * rte_fastmem_lcore_class_stats::cache_capacity); and frag(s) the free bytes in slabs of
  * socket s assigned to classes other than @c c, plus the per-slab overhead. A slab keeps
- * its 128 B header in its first bytes, so in classes of 128 B and up the first object
- * slot of every slab is lost: a slab holds 2 MiB / class size - 1 objects of those
- * classes (1 object of 1 MiB, 3 of 512 KiB), and 2 MiB / class size - 128 / class size
- * of the smaller ones. When the limit is not a multiple of 2 MiB, it is rounded down to
+ * its 128 B header in its first bytes, and its first object at the next multiple of the
+ * alignment of the class (the largest power of two dividing the class size): a slab
+ * holds (2 MiB - that offset) / class size objects (1 of 1 MiB, 3 of 512 KiB, 3 of
+ * 576 KiB, 10922 of 192 B). When the limit is not a multiple of 2 MiB, it is rounded down to
  * one.
  *
  * Lifetime: slabs are recycled between classes; backing memory goes back to EAL only
@@ -318,7 +321,10 @@ rte_fastmem_get_limit(int socket_id);
  *
  * Cost: takes the socket's grow lock (as growth does), and for each memzone the lock of
  * the free-slab pool, held for the time it takes to unlink the memzone's slabs (at most 64).
- * It touches no lcore cache, so it never blocks an allocation or free served by a cache;
+ * The calling lcore's caches first go back to their starting capacity
+ * (rte_fastmem_set_cache_budget()), what they hold beyond it returning to the slabs;
+ * it touches no other lcore's cache, so it never blocks an allocation or free served by
+ * a cache;
  * it takes each bin lock of the socket once, briefly, to free the transfer cache (EAL
  * heap memory) of the bins left without slabs; their next drain allocates it again.
  * Allocations that need a slab from the pool wait for the pool lock; allocations that
@@ -394,9 +400,14 @@ rte_fastmem_max_size(void);
  * caches of its lcore and socket stay within the budget; when the budget refuses a
  * growth, the caches of that lcore and socket that have not missed since the last such
  * refusal are halved first (their oldest objects go back to the bins). rte_fastmem_cache_flush()
- * returns the calling lcore's caches to their starting capacity. So the bytes an lcore
- * keeps in its caches of a socket are at most the starting capacities (about 15 MiB in
- * all classes, most of it one object in each class above 64 KiB) plus the budget. The
+ * and rte_fastmem_trim() return the calling lcore's caches to their starting capacity.
+ * So the bytes an lcore keeps in its caches of a socket are at most the starting
+ * capacities (about 15 MiB in all classes, most of it one object in each class above
+ * 64 KiB) plus the budget; a budget lowered below what caches have grown by already
+ * bounds their growth from then on, and they come down as they idle when the budget
+ * refuses a growth, or at their lcore's next flush or trim. The budget is per lcore and
+ * socket: an lcore that uses several sockets (external heaps included) has one per
+ * socket. The
  * default is @c RTE_FASTMEM_CACHE_BUDGET_DEFAULT (4 MiB); 0 keeps every cache at its
  * starting capacity; @c SIZE_MAX lets every cache grow to its largest (about 88 MiB in
  * all classes). rte_fastmem_lcore_class_stats::cache_capacity shows the capacities.
@@ -620,7 +631,8 @@ rte_fastmem_virt2iova(const void *ptr);
 /**
  * Return the objects in the calling lcore's caches (every socket, every class) to the
  * bins, and then the objects in the bins' transfer caches (where lcore caches drain, every
- * socket) to their slabs, so that fully free slabs go back to their socket's pool.
+ * socket) to their slabs, so that fully free slabs go back to their socket's pool. The
+ * calling lcore's caches go back to their starting capacity (rte_fastmem_set_cache_budget()).
  *
  * Thread safety: MT-safe; acts on the calling thread's caches and the shared transfer
  * caches. A thread without an lcore id has no cache: it empties the transfer caches only.

@@ -302,8 +302,9 @@ extern RTE_LCORE_VAR_HANDLE(struct rte_fastmem_lcore_caches, __rte_fastmem_lcore
 
 /**
  * @internal
- * Offset of the cache of each class within a cache set, in bytes; 0 for indexes past the
- * last class. Set by the first rte_fastmem_init(), fixed afterwards. Not API.
+ * Offset of the cache of each class within a cache set, in bytes; for indexes past the
+ * last class, that of a cache of capacity 0 (never a hit). Set by the first
+ * rte_fastmem_init(), fixed afterwards. Not API.
  */
 extern uint32_t __rte_fastmem_cache_off[RTE_FASTMEM_CLASS_SLOTS];
 
