@@ -8,7 +8,8 @@
  *
  *  - live objects: a set of intervals [ptr, ptr + class size) sorted by slab (ranked when
  *    the model gets its first object in it), then by address; a new object may overlap
- *    none, must be aligned to its class size, must lie inside one slab and after the
+ *    none, must be aligned as its class (the largest power of two dividing its size), must
+ *    lie inside one slab and after the
  *    slab's 128 B header;
  *  - contents: each object holds a pattern derived from its id over its requested size
  *    (sampled in objects above 8 KiB), verified before it is freed or reallocated, on
