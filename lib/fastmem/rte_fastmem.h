@@ -67,7 +67,8 @@
  * id's next holder starts afresh, with caches on its own socket (the counters of the
  * id's caches stay in the totals, in no lcore's figures). An lcore whose thread moved
  * to another socket takes that socket as its own at its next call naming
- * @c SOCKET_ID_ANY.
+ * @c SOCKET_ID_ANY that reaches the library (a cache miss, for allocations): until
+ * then its inline paths keep serving the old socket's cache.
  *
  * Errors: functions returning a pointer return NULL and set rte_errno; functions
  * returning int return a negative errno value and set rte_errno to its absolute value.
@@ -995,7 +996,7 @@ rte_fastmem_dump(FILE *f);
  * thread ran on it (on a one-node machine, an external heap stands for another node).
  * For this thread, @c SOCKET_ID_ANY then names that socket, and the thread's lcore, if
  * it has one, takes that socket as its own from its next call that names
- * @c SOCKET_ID_ANY: what happens when a thread moves to another socket, or a thread of
+ * @c SOCKET_ID_ANY and reaches the library: what happens when a thread moves to another socket, or a thread of
  * another socket gets a released lcore id. @c SOCKET_ID_ANY undoes it. Valid until
  * rte_fastmem_deinit() (undo it before). Not API.
  *
