@@ -318,12 +318,6 @@ struct fastmem_bin {
 	uint64_t base_sh_allocs;
 	uint64_t base_sh_frees;
 	uint64_t base_sh_nomem;
-	/* The caches of this socket and class of lcores that gave up their id: their counters
-	 * (retired) and reset baselines (base_retired), added up when the caches are
-	 * retired (lcore_retire() of fastmem_cache.c), so that totals stay exact; written under the
-	 * state's stats lock, read under it. */
-	struct fastmem_counters retired;
-	struct fastmem_counters base_retired;
 	/* Transfer cache (see "Transfer caches" above): under lock, except xfer_len, which
 	 * is written under lock (relaxed store) and read relaxed by statistics. xfer is
 	 * allocated (rte_zmalloc) by the first drain into the bin, freed at deinit. */
@@ -331,6 +325,13 @@ struct fastmem_bin {
 	uint32_t xfer_len;
 	uint32_t xfer_cap; /* FASTMEM_XFER_BATCHES cache batches; 0 until xfer is set */
 	uint32_t xfer_nomem; /* 1: allocating xfer failed, drains go to the slabs */
+	/* Cold, after what the bin lock's holders touch: */
+	/* The caches of this socket and class of lcores that gave up their id: their counters
+	 * (retired) and reset baselines (base_retired), added up when the caches are
+	 * retired (lcore_retire() of fastmem_cache.c), so that totals stay exact; written under the
+	 * state's stats lock, read under it. */
+	struct fastmem_counters retired;
+	struct fastmem_counters base_retired;
 } __rte_cache_aligned;
 
 /* A socket: a NUMA socket or an external heap. */
