@@ -713,22 +713,19 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 		unsigned int n)
 {
 	uint32_t len = c->len;
-	uint32_t out, direct;
+	uint32_t out, direct, missed = 0;
 
+	if (unlikely(n > c->cap - len)) {
+		cache_grow(st, c);
+		missed = 1;
+	}
 	if (likely(n <= c->cap - len)) {
 		memcpy(&c->objs[len], objs, (size_t)n * sizeof(void *));
 		FASTMEM_STORE(&c->len, len + n);
-		__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
-		return;
-	}
-	cache_grow(st, c);
-	if (n <= c->cap - len) {
-		/* it fits now */
-		memcpy(&c->objs[len], objs, (size_t)n * sizeof(void *));
-		FASTMEM_STORE(&c->len, len + n);
-		/* a miss, which made the cache grow, with no bin involved */
-		FASTMEM_COUNT(&c->free_misses, 1);
-		__RTE_FASTMEM_HIT_ADD(c->free_hits, n - 1);
+		/* a free that made the cache grow is a miss, with no bin involved */
+		if (unlikely(missed))
+			FASTMEM_COUNT(&c->free_misses, 1);
+		__RTE_FASTMEM_HIT_ADD(c->free_hits, n - missed);
 		return;
 	}
 	out = RTE_MAX(len + n - c->cap, c->batch);

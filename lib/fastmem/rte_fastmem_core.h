@@ -162,18 +162,24 @@ __rte_fastmem_class_size(unsigned int cls)
 
 /**
  * @internal
- * The class of a request of @p size bytes aligned to @p align (a power of two; 0 for the
- * cache line): the class of the size rounded up to a multiple of the alignment (a size
- * of 0 counts as 1). That class's size is a multiple of the alignment: where classes are
- * spaced less than the alignment, the rounded size is a class; where they are spaced
- * more, classes are multiples of their spacing, a larger power of two.
+ * The class of a request of @p m1 + 1 bytes aligned to @p align (a power of two; 0 for
+ * the cache line): the class of the size rounded up to a multiple of the alignment. That
+ * class's size is a multiple of the alignment: where classes are spaced less than the
+ * alignment, the rounded size is a class; where they are spaced more, classes are
+ * multiples of their spacing, a larger power of two.
  */
+static inline unsigned int
+__rte_fastmem_class_for_m1(size_t m1, size_t align)
+{
+	return __rte_fastmem_class_of_m1(m1 |
+			(align == 0 ? (size_t)RTE_CACHE_LINE_SIZE - 1 : align - 1));
+}
+
+/** @internal __rte_fastmem_class_for_m1() of a size (0 counts as 1). */
 static inline unsigned int
 __rte_fastmem_class_for(size_t size, size_t align)
 {
-	size_t am1 = align == 0 ? (size_t)RTE_CACHE_LINE_SIZE - 1 : align - 1;
-
-	return __rte_fastmem_class_of_m1((size == 0 ? 0 : size - 1) | am1);
+	return __rte_fastmem_class_for_m1(size == 0 ? 0 : size - 1, align);
 }
 
 /**

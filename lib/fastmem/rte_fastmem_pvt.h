@@ -274,8 +274,7 @@ __rte_fastmem_acache(size_t size, size_t align, unsigned int flags)
 			(align & (align - 1)) != 0 || align > RTE_FASTMEM_MAX_CLASS_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return NULL;
-	cls = __rte_fastmem_class_of_m1((size - 1) |
-			(align == 0 ? (size_t)RTE_CACHE_LINE_SIZE - 1 : align - 1));
+	cls = __rte_fastmem_class_for_m1(size - 1, align);
 	lc = RTE_LCORE_VAR_LCORE(lcore_id, __rte_fastmem_lcore_caches);
 	cs = lc->cset[lc->own_sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
 	if (unlikely(cs == NULL))
