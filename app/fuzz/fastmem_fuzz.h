@@ -21,7 +21,9 @@
 #define FZ_KIB ((size_t)1024)
 #define FZ_MIB (FZ_KIB * FZ_KIB)
 #define FZ_SLAB RTE_FASTMEM_SLAB_SIZE
-#define FZ_SLAB_HDR 128 /* documented: a slab keeps a 128 B header in its first bytes */
+#define FZ_SLAB_HDR RTE_FASTMEM_SLAB_HDR_SIZE /* documented: the slab header's bytes */
+#define FZ_RUN_PAGE ((size_t)32 * FZ_KIB) /* documented: the page of runs */
+#define FZ_PAGES (FZ_SLAB / FZ_RUN_PAGE)
 #define FZ_NCLS 120 /* documented number of size classes */
 #define FZ_MIN_CLASS ((size_t)8)
 #define FZ_MAX_SIZE ((size_t)1 << 20)
@@ -141,7 +143,9 @@ void fz_fail(const char *fmt, ...);
 size_t fz_class_size(unsigned int cls);
 size_t fz_class_align(unsigned int cls);
 unsigned int fz_class_of(size_t size, size_t align);
-unsigned int fz_per_slab(unsigned int cls);
+unsigned int fz_run_pages(unsigned int cls);
+unsigned int fz_run_min(unsigned int cls);
+unsigned int fz_run_max(unsigned int cls);
 size_t fz_limit_floor(size_t limit);
 
 int fz_socket_index(int socket_id);

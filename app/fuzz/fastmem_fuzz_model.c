@@ -10,15 +10,17 @@
  *    the model gets its first object in it), then by address; a new object may overlap
  *    none, must be aligned as its class (the largest power of two dividing its size), must
  *    lie inside one slab and after the
- *    slab's 128 B header;
+ *    slab's header;
  *  - contents: each object holds a pattern derived from its id over its requested size
  *    (sampled in objects above 8 KiB), verified before it is freed or reallocated, on
  *    request, and at the end of every input;
- *  - statistics: gauges (bytes and objects in use, bytes cached, slab counts) exactly as
+ *  - statistics: gauges (bytes and objects in use, bytes cached, run counts) exactly as
  *    the model computes them, counters (allocations, frees, ENOMEM) as deltas from a
  *    baseline taken at the start of the input, after a reset and after a reinit;
  *  - ENOMEM: only when the bound of rte_fastmem.h does not promise success, or EAL has
  *    no room for one more slab.
+ * Runs are the unit of the counts: a class's runs all have the same pages (its memory
+ * is EAL's), each holds at least one object out, a full one all of its objects.
  */
 
 #include <inttypes.h>
@@ -109,14 +111,37 @@ fz_class_align(unsigned int cls)
 	return cs & -cs;
 }
 
-/* Objects per slab: the slab header, then objects of the class aligned as documented. The
- * model's memory is EAL's (no external heap), whose pages are IOVA-contiguous or slabs. */
+/* Pages of a run of the class (documented: the fewest that hold at least 4 objects, 8 from
+ * 8 KiB, with at most 1/16 of the run left over; else the whole slab). The model's memory
+ * is EAL's (no external heap), whose pages are IOVA-contiguous or slabs: the stride is the
+ * class size. */
 unsigned int
-fz_per_slab(unsigned int cls)
+fz_run_pages(unsigned int cls)
+{
+	size_t cs = fz_class_size(cls);
+	unsigned int k, min = cs >= 8 * FZ_KIB ? 8 : 4;
+
+	for (k = 1; k < FZ_PAGES; k++)
+		if (k * FZ_RUN_PAGE / cs >= min &&
+				(k * FZ_RUN_PAGE) % cs <= k * FZ_RUN_PAGE / 16)
+			break;
+	return k;
+}
+
+/* The fewest objects a run of the class holds: one at page 0, after the slab header. */
+unsigned int
+fz_run_min(unsigned int cls)
 {
 	size_t first = RTE_ALIGN_CEIL((size_t)FZ_SLAB_HDR, fz_class_align(cls));
 
-	return (unsigned int)((FZ_SLAB - first) / fz_class_size(cls));
+	return (unsigned int)((fz_run_pages(cls) * FZ_RUN_PAGE - first) / fz_class_size(cls));
+}
+
+/* The most objects a run of the class holds: one past page 0. */
+unsigned int
+fz_run_max(unsigned int cls)
+{
+	return (unsigned int)(fz_run_pages(cls) * FZ_RUN_PAGE / fz_class_size(cls));
 }
 
 size_t
@@ -749,17 +774,18 @@ fz_check_stats(bool leak_check)
 		}
 		cached += k->xfer_cached; /* the bin's transfer cache */
 		cached_bytes += cached * cs;
-		slabs += n_slabs;
-		/* every slab of a class holds at least one object out, a full one all */
+		slabs += k->bytes_runs;
+		/* every run of a class holds at least one object out, a full one all */
 		FZ_CHECK(n_slabs <= fz.live_cls[c] + cached &&
-				k->slabs_full * fz_per_slab(c) <= fz.live_cls[c] + cached &&
-				n_slabs * fz_per_slab(c) >= fz.live_cls[c] + cached,
-				"class %zu B: %" PRIu64 " partial + %" PRIu64 " full slabs of %u "
-				"objects for %u objects in use and %" PRIu64 " cached", cs,
-				k->slabs_partial, k->slabs_full, fz_per_slab(c), fz.live_cls[c],
-				cached);
+				k->slabs_full * fz_run_min(c) <= fz.live_cls[c] + cached &&
+				n_slabs * fz_run_max(c) >= fz.live_cls[c] + cached &&
+				k->bytes_runs == n_slabs * fz_run_pages(c) * FZ_RUN_PAGE,
+				"class %zu B: %" PRIu64 " partial + %" PRIu64 " full runs (%" PRIu64
+				" B) of %u to %u objects for %u objects in use and %" PRIu64
+				" cached", cs, k->slabs_partial, k->slabs_full, k->bytes_runs,
+				fz_run_min(c), fz_run_max(c), fz.live_cls[c], cached);
 		if (leak_check)
-			FZ_CHECK(n_slabs == 0 && cached == 0, "class %zu B: %" PRIu64 " slabs and "
+			FZ_CHECK(n_slabs == 0 && cached == 0, "class %zu B: %" PRIu64 " runs and "
 					"%" PRIu64 " cached objects left with nothing allocated",
 					cs, n_slabs, cached);
 	}
@@ -769,7 +795,7 @@ fz_check_stats(bool leak_check)
 	}
 	CHECK_EQ("alloc_nomem", s.all.alloc_nomem - b->all.alloc_nomem, nomem);
 	CHECK_EQ("bytes_cached", s.all.bytes_cached, cached_bytes);
-	FZ_CHECK(slabs * FZ_SLAB <= s.all.bytes_backing, "%" PRIu64 " slabs in use, %" PRIu64
+	FZ_CHECK(slabs <= s.all.bytes_backing, "%" PRIu64 " B in runs, %" PRIu64
 			" B backing", slabs, s.all.bytes_backing);
 
 	for (x = 0; x < FZ_N_CTX; x++) {
@@ -827,9 +853,9 @@ fz_nomem_ok(int socket_id, unsigned int cls, unsigned int n)
 {
 	struct rte_fastmem_lcore_class_stats l;
 	struct rte_fastmem_class_stats k;
-	uint64_t other_slabs = 0, demand, need;
+	uint64_t other_runs = 0, other_bytes = 0, demand, runs, need;
 	size_t limit;
-	unsigned int c, x;
+	unsigned int c, x, per_slab;
 	int si = fz_socket_index(socket_id);
 
 	if (!fz.strict || si < 0)
@@ -841,7 +867,8 @@ fz_nomem_ok(int socket_id, unsigned int cls, unsigned int n)
 		if (c == cls)
 			continue;
 		FZ_CHECK(rte_fastmem_stats_class(fz_class_size(c), &k) == 0, "class stats");
-		other_slabs += k.slabs_partial + k.slabs_full;
+		other_runs += k.slabs_partial + k.slabs_full;
+		other_bytes += k.bytes_runs;
 	}
 	demand = (uint64_t)fz.live_cls[cls] + n;
 	for (x = FZ_CTX_MAIN; x <= FZ_CTX_WORKER; x++) {
@@ -851,12 +878,23 @@ fz_nomem_ok(int socket_id, unsigned int cls, unsigned int n)
 				"lcore class stats");
 		demand += l.cached;
 	}
-	need = other_slabs + (demand + fz_per_slab(cls) - 1) / fz_per_slab(cls);
-	if (need * FZ_SLAB <= limit) {
+	/* runs of the class the demand fills; a run of one page fits any free page, a larger
+	 * one is sure to fit only in a slab that no run of another class splits */
+	runs = (demand + fz_run_min(cls) - 1) / fz_run_min(cls);
+	if (fz_run_pages(cls) == 1) {
+		need = other_bytes + runs * FZ_RUN_PAGE;
+	} else {
+		size_t a = RTE_MAX(fz_class_align(cls) / FZ_RUN_PAGE, (size_t)1);
+
+		per_slab = (unsigned int)(FZ_PAGES / RTE_ALIGN_CEIL(fz_run_pages(cls), a));
+		need = (other_runs + (runs + per_slab - 1) / per_slab) * FZ_SLAB;
+	}
+	if (need <= limit) {
 		fprintf(stderr, "fastmem_fuzz: ENOMEM for %u object(s) of class %zu B: %" PRIu64
-				" slabs of other classes, %" PRIu64 " objects of the class wanted "
-				"(%u per slab), limit %zu B\n", n, fz_class_size(cls), other_slabs,
-				demand, fz_per_slab(cls), fz.limits[si]);
+				" runs (%" PRIu64 " B) of other classes, %" PRIu64
+				" objects of the class wanted (%u per run at least), limit %zu B\n",
+				n, fz_class_size(cls), other_runs, other_bytes, demand,
+				fz_run_min(cls), fz.limits[si]);
 		rte_fastmem_dump(stderr);
 		return false;
 	}

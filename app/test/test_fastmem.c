@@ -711,11 +711,11 @@ test_slabs_move_between_classes(void)
 	}
 	if (rte_fastmem_stats_class(a_size, &a1) != 0 || rte_fastmem_stats(&s0) != 0)
 		goto free_a;
-	if (s0.bytes_backing != n_slabs * SLAB_SIZE ||
-			a1.slab_acquires - a0.slab_acquires != n_slabs ||
-			n_a < n_slabs * (SLAB_SIZE / a_size - 1)) {
-		printf("class A: %u objects in %" PRIu64 " slabs, backing %" PRIu64 "\n", n_a,
-			a1.slab_acquires - a0.slab_acquires, s0.bytes_backing);
+	if (s0.bytes_backing != n_slabs * SLAB_SIZE || a1.bytes_runs != n_slabs * SLAB_SIZE ||
+			n_a < n_slabs * ((SLAB_SIZE - RTE_FASTMEM_SLAB_HDR_SIZE) / a_size - 1)) {
+		printf("class A: %u objects in %" PRIu64 " runs of %" PRIu64 " B, backing %"
+			PRIu64 "\n", n_a, a1.slab_acquires - a0.slab_acquires, a1.bytes_runs,
+			s0.bytes_backing);
 		goto free_a;
 	}
 	for (i = 0; i < n_a; i++)
@@ -724,10 +724,10 @@ test_slabs_move_between_classes(void)
 	rte_fastmem_cache_flush();
 	if (rte_fastmem_stats_class(a_size, &a1) != 0)
 		goto out;
-	if (a1.slab_releases - a0.slab_releases != n_slabs || a1.slabs_partial != 0 ||
-			a1.slabs_full != 0) {
-		printf("class A gave back %" PRIu64 " slabs of %u\n",
-			a1.slab_releases - a0.slab_releases, n_slabs);
+	if (a1.slab_releases - a0.slab_releases != a1.slab_acquires - a0.slab_acquires ||
+			a1.slabs_partial != 0 || a1.slabs_full != 0 || a1.bytes_runs != 0) {
+		printf("class A gave back %" PRIu64 " runs of %" PRIu64 "\n",
+			a1.slab_releases - a0.slab_releases, a1.slab_acquires - a0.slab_acquires);
 		goto out;
 	}
 
@@ -736,12 +736,11 @@ test_slabs_move_between_classes(void)
 		n_b++;
 	if (rte_fastmem_stats_class(b_size, &b1) != 0 || rte_fastmem_stats(&s1) != 0)
 		goto free_b;
-	if (s1.bytes_backing != s0.bytes_backing ||
-			b1.slab_acquires - b0.slab_acquires != n_slabs ||
+	if (s1.bytes_backing != s0.bytes_backing || b1.bytes_runs != n_slabs * SLAB_SIZE ||
 			n_b != n_slabs * (SLAB_SIZE / b_size - 1)) {
-		printf("class B: %u objects in %" PRIu64 " slabs, backing %" PRIu64 " -> %"
-			PRIu64 "\n", n_b, b1.slab_acquires - b0.slab_acquires,
-			s0.bytes_backing, s1.bytes_backing);
+		printf("class B: %u objects in %" PRIu64 " runs of %" PRIu64 " B, backing %"
+			PRIu64 " -> %" PRIu64 "\n", n_b, b1.slab_acquires - b0.slab_acquires,
+			b1.bytes_runs, s0.bytes_backing, s1.bytes_backing);
 		goto free_b;
 	}
 	ret = TEST_SUCCESS;
@@ -759,13 +758,26 @@ out:
 	return ret;
 }
 
+/* The backing of a socket after n zones that EAL gave in full: 2 MiB, then a quarter of
+ * the backing (rounded down to slabs, at least one) per zone. */
+static uint64_t
+expect_backing(unsigned int n)
+{
+	uint64_t b = 0;
+
+	while (n-- > 0)
+		b += RTE_MAX(RTE_ALIGN_FLOOR(b / 4, SLAB_SIZE), (uint64_t)SLAB_SIZE);
+	return b;
+}
+
 /*
  * Backing memory grows with use: the first allocation takes a single 2 MiB zone, and each
- * later zone is at most as large as what the socket holds already (2, 2, 4, 8, ... MiB),
- * so the socket never holds more than twice the slabs it has handed out. Where EAL gives
- * every size asked for (IOVA as VA: any memory is IOVA-contiguous), the zones are exactly
- * those, and their number grows with the logarithm of the memory; in IOVA-as-PA mode with
- * fragmented hugepages a zone may be smaller. A trim gives all of it back.
+ * later zone is a quarter of what the socket holds already (at least 2 MiB: 2, 2, 2, 2, 2,
+ * 2, 2, 2, 4, 4, 6 ... MiB), so the socket never holds more than a quarter and a slab more
+ * than its runs need. Where EAL gives every size asked for (IOVA as VA: any memory is
+ * IOVA-contiguous), the zones are exactly those, and their number grows with the
+ * logarithm of the memory; in IOVA-as-PA mode with fragmented hugepages a zone may be
+ * smaller. A trim gives all of it back.
  */
 static int
 test_backing_grows(void)
@@ -804,13 +816,13 @@ test_backing_grows(void)
 	if (rte_fastmem_stats(&st) != 0 || rte_fastmem_stats_class(64, &small_cs) != 0 ||
 			rte_fastmem_stats_class(big, &big_cs) != 0)
 		goto free_big;
-	slabs = small_cs.slabs_partial + small_cs.slabs_full + big_cs.slabs_partial +
-		big_cs.slabs_full;
+	/* the slabs that runs occupy, at least */
+	slabs = (small_cs.bytes_runs + big_cs.bytes_runs + SLAB_SIZE - 1) / SLAB_SIZE;
 	zones = memzone_count() - mz0;
-	if (zones == 0 || st.bytes_backing > 2 * slabs * SLAB_SIZE ||
+	if (zones == 0 || st.bytes_backing > slabs * SLAB_SIZE * 5 / 4 + SLAB_SIZE ||
 			st.bytes_backing < slabs * SLAB_SIZE ||
 			(rte_eal_iova_mode() == RTE_IOVA_VA &&
-			 st.bytes_backing != SLAB_SIZE << (zones - 1))) {
+			 st.bytes_backing != expect_backing(zones))) {
 		printf("%u objects of %zu B: %" PRIu64 " slabs in use, backing %" PRIu64
 			" B in %u zones\n", n, big, slabs, st.bytes_backing, zones);
 		goto free_big;
@@ -1994,10 +2006,10 @@ test_limit_below_usage(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, backing, "a lower limit released memory");
 	/* the free slab of the reservation still serves another class */
-	q = rte_fastmem_alloc(100 * KIB, 0, 0);
+	q = rte_fastmem_alloc(512 * KIB, 0, 0);
 	TEST_ASSERT_NOT_NULL(q, "alloc from the slabs the socket holds");
-	/* a class needing a slab more cannot grow the socket */
-	EXPECT_ERROR(rte_fastmem_alloc(512 * KIB, 0, 0), == NULL, ENOMEM);
+	/* a class needing a free slab more cannot grow the socket */
+	EXPECT_ERROR(rte_fastmem_alloc(MIB, 0, 0), == NULL, ENOMEM);
 	rte_fastmem_free(p);
 	rte_fastmem_free(q);
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");

@@ -45,6 +45,7 @@
 #endif
 
 #define SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
+#define FM_PAGE_SIZE ((size_t)1 << RTE_FASTMEM_PAGE_SHIFT)
 
 /* One misuse: what the child does, and what its output must name. */
 struct misuse {
@@ -215,12 +216,31 @@ test_debug_never_allocated(void)
 	void *obj = rte_fastmem_alloc(64, 0, 0);
 
 	TEST_ASSERT_NOT_NULL(obj, "alloc");
-	/* the last slot of the slab: far past what one refill took */
-	m.obj = RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(obj, SLAB_SIZE), SLAB_SIZE - 64);
+	/* the last slot of the object's run (its page): far past what one refill took */
+	m.obj = RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(obj, FM_PAGE_SIZE), FM_PAGE_SIZE - 64);
 	m.words[0] = "never-allocated";
 	m.words[1] = addr_str(m.obj);
 	m.words[2] = "class 64 B";
 	m.words[3] = "slab";
+	TEST_ASSERT_SUCCESS(expect_death(&m), "death");
+	rte_fastmem_free(obj);
+	return TEST_SUCCESS;
+}
+
+/* A free in a page of the slab that no run holds. */
+static int
+test_debug_free_page(void)
+{
+	struct misuse m = { .what = "free in a free page", .child = child_free };
+	void *obj = rte_fastmem_alloc(64, 0, 0);
+
+	TEST_ASSERT_NOT_NULL(obj, "alloc");
+	/* the last slot of the slab: its page is in no run */
+	m.obj = RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(obj, SLAB_SIZE), SLAB_SIZE - 64);
+	m.words[0] = "free page";
+	m.words[1] = addr_str(m.obj);
+	m.words[2] = "holds no object";
+	m.words[3] = addr_str(RTE_PTR_ALIGN_FLOOR(obj, SLAB_SIZE));
 	TEST_ASSERT_SUCCESS(expect_death(&m), "death");
 	rte_fastmem_free(obj);
 	return TEST_SUCCESS;
@@ -335,6 +355,7 @@ skip_debug(void)
 
 #define test_debug_double_free skip_debug
 #define test_debug_never_allocated skip_debug
+#define test_debug_free_page skip_debug
 #define test_debug_interior skip_debug
 #define test_debug_other_class skip_debug
 #define test_debug_foreign skip_debug
@@ -446,6 +467,7 @@ static struct unit_test_suite fastmem_debug_suite = {
 		TEST_CASE(test_clean_use),
 		TEST_CASE(test_debug_double_free),
 		TEST_CASE(test_debug_never_allocated),
+		TEST_CASE(test_debug_free_page),
 		TEST_CASE(test_debug_interior),
 		TEST_CASE(test_debug_other_class),
 		TEST_CASE(test_debug_foreign),

@@ -38,7 +38,7 @@
  *    memzone, and the caches and transfer caches it allocates from the heap; not the
  *    per-lcore state in lcore variables, which is no EAL memory); also the memory held by
  *    classes (slabs assigned to classes x slab size, peak and at the end), the memory in
- *    lcore and transfer caches (bytes_cached), and how many slabs emptied (slab_releases);
+ *    lcore and transfer caches (bytes_cached), and how many runs emptied (slab_releases);
  *  - per-type mempools: their memory chunks (objects with headers and padding); the pools'
  *    own memzones (struct and per-lcore caches) are printed apart, as is what pools created
  *    with RTE_MEMPOOL_F_NO_SPREAD would take;
@@ -242,7 +242,7 @@ mem_report(const struct mem_row *row)
 				MIB(fm->classes_end), mem_ratio(r1, sizeof(r1), fm->classes_end,
 					row->end_live), MIB(row->end_live));
 			printf("    in caches: peak %.1f MiB; in use at class size: peak %.1f MiB;"
-				" slabs emptied: %" PRIu64 "\n", MIB(fm->cached_peak),
+				" runs emptied: %" PRIu64 "\n", MIB(fm->cached_peak),
 				MIB(fm->in_use_peak), fm->slabs_emptied);
 		} else if (a == MEM_MEMPOOLS) {
 			printf("    + %.1f MiB of pool structs and per-lcore caches (not counted);"
@@ -257,7 +257,7 @@ mem_report(const struct mem_row *row)
 		mem_csv(row, "fastmem_classes", fm->classes_peak, "bytes");
 		mem_csv(row, "fastmem_classes_end", fm->classes_end, "bytes");
 		mem_csv(row, "fastmem_cached", fm->cached_peak, "bytes");
-		mem_csv(row, "fastmem_slabs_emptied", fm->slabs_emptied, "slabs");
+		mem_csv(row, "fastmem_runs_emptied", fm->slabs_emptied, "runs");
 	}
 	if (row->ran[MEM_MEMPOOLS]) {
 		mem_csv(row, "mempool", mp->peak, "bytes");
@@ -336,7 +336,7 @@ mem_summary(void)
 		mem_quick ? "quick" : "full", mem_seed);
 	printf("| workload | sizes (B) | live | fastmem | mempools | rte_malloc | fastmem /"
 		" mempools | fastmem / rte_malloc | fastmem / live | classes at end |"
-		" cached | slabs emptied |\n");
+		" cached | runs emptied |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < mem_n_rows; i++) {
 		const struct mem_row *r = &mem_rows[i];

@@ -21,8 +21,8 @@
  *  - a mempool's memory chunks (rte_mempool_mem_iter()) and its memzone (mp->mz).
  * Figures in bytes; "peak" is the largest value sampled during the run. The peak backing
  * of every allocator rests on EAL's statistics alone; fastmem's memory held by classes
- * and its slabs emptied count slabs of RTE_FASTMEM_SLAB_SIZE, as rte_fastmem_class_stats
- * defines slabs_partial, slabs_full and slab_releases.
+ * is the bytes of their runs (rte_fastmem_class_stats::bytes_runs), and its runs emptied
+ * count the runs whose pages became free again (slab_releases).
  */
 
 #include <errno.h>
@@ -77,7 +77,7 @@ struct mem_fig {
 	uint64_t classes_end;   /* the same at the end of the run, before the last frees */
 	uint64_t cached_peak;   /* bytes_cached: lcore and transfer caches */
 	uint64_t in_use_peak;   /* bytes_in_use: objects at their class size */
-	uint64_t slabs_emptied; /* slab_releases of every class */
+	uint64_t slabs_emptied; /* slab_releases of every class: runs emptied */
 	/* per-type mempools */
 	uint64_t pool_hdrs;     /* the pools' memzones: struct and per-lcore caches */
 	uint64_t pool_tight;    /* objects x rte_mempool_calc_obj_size(NO_SPREAD) */
@@ -212,7 +212,7 @@ mem_fm_sample(bool end)
 	for (i = 0; i < n; i++) {
 		if (rte_fastmem_stats_class(sizes[i], &cs) != 0)
 			continue;
-		slabs += cs.slabs_partial + cs.slabs_full;
+		slabs += cs.bytes_runs;
 		released += cs.slab_releases;
 	}
 	heap = mem_growth(mem_eal_heap(), mem_heap0);
@@ -221,11 +221,11 @@ mem_fm_sample(bool end)
 	mem_cur.peak = RTE_MAX(mem_cur.peak, heap);
 	mem_cur.peak = RTE_MAX(mem_cur.peak, s.bytes_backing);
 	mem_cur.zones = RTE_MAX(mem_cur.zones, s.bytes_backing);
-	mem_cur.classes_peak = RTE_MAX(mem_cur.classes_peak, slabs * RTE_FASTMEM_SLAB_SIZE);
+	mem_cur.classes_peak = RTE_MAX(mem_cur.classes_peak, slabs);
 	mem_cur.cached_peak = RTE_MAX(mem_cur.cached_peak, s.bytes_cached);
 	mem_cur.in_use_peak = RTE_MAX(mem_cur.in_use_peak, s.bytes_in_use);
 	if (end) {
-		mem_cur.classes_end = slabs * RTE_FASTMEM_SLAB_SIZE;
+		mem_cur.classes_end = slabs;
 		mem_cur.slabs_emptied = released;
 		mem_cur.meta_zones = mem_growth(zones, s.bytes_backing);
 		mem_cur.n_zones = mem_growth(n_zones, mem_nzone0);

@@ -1771,7 +1771,10 @@ test_fault_limit(void)
 {
 	int socket = (int)rte_socket_id();
 	const size_t small = 64, mid = 4 * KIB;
-	const size_t per_slab_mid = SLAB / mid - 1, per_slab_small = (SLAB - 128) / small;
+	/* the slab header takes the first slots of the run at page 0 */
+	const size_t per_slab_mid = SLAB / mid -
+		RTE_ALIGN_CEIL(RTE_FASTMEM_SLAB_HDR_SIZE, mid) / mid;
+	const size_t per_slab_small = (SLAB - RTE_FASTMEM_SLAB_HDR_SIZE) / small;
 	struct rte_fastmem_stats s0, s1;
 	void *bulk[16], *p;
 	size_t i;
@@ -2026,6 +2029,8 @@ test_fault_eal_exhausted(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, backing0, "backing grew in exhausted EAL memory");
 	ASSERT_NOMEM_NULL(rte_fastmem_alloc(MIB, 0, 0), "alloc with EAL exhausted");
+	/* the free pages of the slabs that serve small classes, then nothing */
+	TEST_ASSERT(fault_fill_until_nomem(64) >= 0, "fill failed");
 	ASSERT_NOMEM_NULL(rte_fastmem_alloc(64, 0, 0), "small alloc with EAL exhausted");
 	rte_errno = 0;
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(HOLE_SIZE + 4 * MIB + SLAB, SOCKET_ID_ANY),

@@ -3,9 +3,9 @@
  */
 
 /*
- * Bins and their transfer caches: the layer between the lcore caches and the slabs.
+ * Bins and their transfer caches: the layer between the lcore caches and the runs.
  *
- * Owns: struct fastmem_bin, one per (socket, class): its partial and full slab lists, its
+ * Owns: struct fastmem_bin, one per (socket, class): its partial and full run lists, its
  * transfer cache, its statistics.
  * Locks: everything of a bin is under its bin lock, taken here; the pool lock (slab layer)
  * nests inside it; the grow lock (zone layer) is never taken with a bin lock held.
@@ -26,38 +26,119 @@
 #include "fastmem_priv.h"
 #include "fastmem_slab.h"
 
-/* Give a pool slab to the bin: assign the class, put it on the partial list. */
+/* --- runs of the bin (bin lock) --- */
+
 static void
-bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_slab *slab)
+run_list_push(struct fastmem_run **head, struct fastmem_run *run)
+{
+	run->prev = NULL;
+	run->next = *head;
+	if (*head != NULL)
+		(*head)->prev = run;
+	*head = run;
+}
+
+static void
+run_list_remove(struct fastmem_run **head, struct fastmem_run *run)
+{
+	if (run->prev != NULL)
+		run->prev->next = run->next;
+	else
+		*head = run->next;
+	if (run->next != NULL)
+		run->next->prev = run->prev;
+	run->next = NULL;
+	run->prev = NULL;
+}
+
+/* The fullness bucket of a run with free objects. */
+static inline unsigned int
+run_bucket(const struct fastmem_run *run)
+{
+	return (unsigned int)((uint64_t)run->n_out * FASTMEM_BUCKETS / run->n_objs);
+}
+
+/* Take a run off the bin's lists. */
+static void
+bin_unlink_locked(struct fastmem_bin *bin, struct fastmem_run *run)
+	__rte_requires_capability(&bin->lock)
+{
+	if (run->where == FASTMEM_RUN_FULL) {
+		run_list_remove(&bin->full, run);
+		FASTMEM_COUNT(&bin->slabs_full, -1);
+	} else {
+		run_list_remove(&bin->partial[run->bucket], run);
+		FASTMEM_COUNT(&bin->slabs_partial, -1);
+	}
+}
+
+/* Put a run of the bin on the list its fill says: full, or a partial bucket. */
+static void
+bin_link_locked(struct fastmem_bin *bin, struct fastmem_run *run)
+	__rte_requires_capability(&bin->lock)
+{
+	if (run->n_out == run->n_objs) {
+		run->where = FASTMEM_RUN_FULL;
+		run_list_push(&bin->full, run);
+		FASTMEM_COUNT(&bin->slabs_full, 1);
+	} else {
+		run->where = FASTMEM_RUN_PARTIAL;
+		run->bucket = (uint8_t)run_bucket(run);
+		run_list_push(&bin->partial[run->bucket], run);
+		FASTMEM_COUNT(&bin->slabs_partial, 1);
+	}
+}
+
+/* A fresh run of the bin's class: on the partial list of bucket 0. */
+static void
+bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_run *run)
 	__rte_requires_capability(&bin->lock)
 {
 	FASTMEM_LOCK_ASSERT(&bin->lock);
-	fastmem_slab_adopt(slab, bin->cls);
-	slab->where = FASTMEM_SLAB_PARTIAL;
-	fastmem_slab_list_push(&bin->partial, slab);
-	FASTMEM_COUNT(&bin->slabs_partial, 1);
+	bin_link_locked(bin, run);
+	FASTMEM_COUNT(&bin->run_bytes, (uint64_t)run->n_pages << FASTMEM_PAGE_SHIFT);
 	FASTMEM_COUNT(&bin->slab_acquires, 1);
 }
 
-/* Take up to n objects from the partial slabs. */
+/* Give the pages of an empty run of the bin back to its slab. */
+static void
+bin_release_locked(struct fastmem_socket *s, struct fastmem_bin *bin, struct fastmem_run *run)
+	__rte_requires_capability(&bin->lock)
+{
+	FASTMEM_COUNT(&bin->run_bytes, -((uint64_t)run->n_pages << FASTMEM_PAGE_SHIFT));
+	FASTMEM_COUNT(&bin->slab_releases, 1);
+	fastmem_run_put(s, run);
+}
+
+/* The fullest run with free objects, NULL when there is none. */
+static struct fastmem_run *
+bin_fullest_locked(struct fastmem_bin *bin)
+	__rte_requires_capability(&bin->lock)
+{
+	unsigned int b = FASTMEM_BUCKETS;
+
+	while (b-- > 0)
+		if (bin->partial[b] != NULL)
+			return bin->partial[b];
+	return NULL;
+}
+
+/*
+ * Take up to n objects from the partial runs, the fullest first: survivors concentrate in
+ * few runs and the emptier ones drain, so that their pages can go to other classes.
+ */
 static unsigned int
 bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
 	__rte_requires_capability(&bin->lock)
 {
 	unsigned int got = 0;
+	struct fastmem_run *run;
 
 	FASTMEM_LOCK_ASSERT(&bin->lock);
-	while (got < n && bin->partial != NULL) {
-		struct fastmem_slab *slab = bin->partial;
-
-		got += fastmem_slab_take(slab, objs + got, n - got);
-		if (slab->n_out == slab->n_objs) {
-			fastmem_slab_list_remove(&bin->partial, slab);
-			fastmem_slab_list_push(&bin->full, slab);
-			slab->where = FASTMEM_SLAB_FULL;
-			FASTMEM_COUNT(&bin->slabs_partial, -1);
-			FASTMEM_COUNT(&bin->slabs_full, 1);
-		}
+	while (got < n && (run = bin_fullest_locked(bin)) != NULL) {
+		bin_unlink_locked(bin, run);
+		got += fastmem_run_take(run, objs + got, n - got);
+		bin_link_locked(bin, run);
 	}
 	return got;
 }
@@ -98,7 +179,7 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 
 	rte_spinlock_lock(&bin->lock);
 	for (;;) {
-		struct fastmem_slab *slab;
+		struct fastmem_run *run;
 
 		/* the transfer cache first: objects lcores drained, not yet in their slabs */
 		got += xfer_take_locked(bin, objs + got, max - got);
@@ -108,9 +189,9 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		if (got >= min)
 			break;
 		/* bin -> pool lock order */
-		slab = fastmem_pool_pop(s);
-		if (slab != NULL) {
-			bin_adopt_locked(bin, slab);
+		run = fastmem_run_get(s, cls);
+		if (run != NULL) {
+			bin_adopt_locked(bin, run);
 			continue;
 		}
 		if (grow_failed)
@@ -142,7 +223,7 @@ bin_auto_trim(struct fastmem_state *st, struct fastmem_socket *s)
 	fastmem_zone_trim(st, s, threshold, true, NULL);
 }
 
-/* Give n objects of (sidx, cls) back to their slabs; shared: count them as frees of a
+/* Give n objects of (sidx, cls) back to their runs; shared: count them as frees of a
  * thread without lcore id. Called with no lock held (it may trim the socket). */
 void
 fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
@@ -156,24 +237,19 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	rte_spinlock_lock(&bin->lock);
 	for (i = 0; i < n; i++) {
 		void *obj = objs[i];
-		struct fastmem_slab *slab = FASTMEM_SLAB_OF(obj);
+		struct fastmem_run *run = FASTMEM_RUN_OF(obj);
+		unsigned int where = run->where, bucket = run->bucket;
 
-		FASTMEM_ASSERT(slab->cls == cls && slab->sidx == sidx);
-		if (slab->where == FASTMEM_SLAB_FULL) {
-			fastmem_slab_list_remove(&bin->full, slab);
-			fastmem_slab_list_push(&bin->partial, slab);
-			slab->where = FASTMEM_SLAB_PARTIAL;
-			FASTMEM_COUNT(&bin->slabs_full, -1);
-			FASTMEM_COUNT(&bin->slabs_partial, 1);
-		}
-		if (fastmem_slab_give(slab, obj) == 0) {
-			/* Empty: to the pool while the bin lock is held, so no allocator can
-			 * find the slab in neither place (no spurious ENOMEM). */
-			fastmem_slab_list_remove(&bin->partial, slab);
-			FASTMEM_COUNT(&bin->slabs_partial, -1);
-			FASTMEM_COUNT(&bin->slab_releases, 1);
-			fastmem_pool_push(s, slab);
+		FASTMEM_ASSERT(run->cls == cls && FASTMEM_SLAB_OF(obj)->sidx == sidx);
+		if (fastmem_run_give(run, obj) == 0) {
+			/* Empty: back to its slab while the bin lock is held, so no allocator
+			 * can find its pages in neither place (no spurious ENOMEM). */
+			bin_unlink_locked(bin, run);
+			bin_release_locked(s, bin, run);
 			released = true;
+		} else if (where == FASTMEM_RUN_FULL || run_bucket(run) != bucket) {
+			bin_unlink_locked(bin, run);
+			bin_link_locked(bin, run);
 		}
 	}
 	if (shared)
@@ -249,9 +325,9 @@ fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 }
 
 /*
- * Return every object of the transfer caches of socket slot sidx to the slabs (which may
- * give slabs back to the pool); returns the number of objects returned. Objects drained
- * by other lcores meanwhile may stay.
+ * Return every object of the transfer caches of socket slot sidx to their runs (which may
+ * give pages back); returns the number of objects returned. Objects drained by other
+ * lcores meanwhile may stay.
  */
 unsigned int
 fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
@@ -300,7 +376,7 @@ fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx)
 				!FASTMEM_LOAD(&bin->xfer_nomem))
 			continue;
 		rte_spinlock_lock(&bin->lock);
-		if (bin->xfer_len == 0 && bin->partial == NULL && bin->full == NULL) {
+		if (bin->xfer_len == 0 && bin->run_bytes == 0) {
 			xfer = bin->xfer;
 			__atomic_store_n(&bin->xfer, NULL, __ATOMIC_RELAXED);
 			bin->xfer_cap = 0;

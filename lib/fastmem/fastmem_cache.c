@@ -50,9 +50,6 @@ static_assert(offsetof(struct fastmem_lcore, own_sidx) ==
 		offsetof(struct rte_fastmem_lcore_caches, own_sidx), "lcore variable head");
 static_assert(offsetof(struct fastmem_lcore, used) ==
 		offsetof(struct rte_fastmem_lcore_caches, used), "lcore variable head");
-static_assert(offsetof(struct fastmem_slab, cls) == offsetof(struct rte_fastmem_slab_id, cls) &&
-		offsetof(struct fastmem_slab, sidx) == offsetof(struct rte_fastmem_slab_id, sidx),
-		"slab id");
 static_assert(RTE_MAX_HEAPS <= RTE_FASTMEM_SOCKET_SLOTS, "socket field of handles");
 static_assert(RTE_ALIGN_CEIL(sizeof(struct fastmem_lcore), RTE_CACHE_LINE_SIZE) <=
 		RTE_MAX_LCORE_VAR, "RTE_MAX_LCORE_VAR (meson option max_lcore_var) is too small "
@@ -80,20 +77,22 @@ static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_MAX_CLASSES, "too many clas
 static_assert(sizeof(struct rte_fastmem_cache) == RTE_CACHE_LINE_SIZE, "cache header");
 
 /*
- * Layout version 2 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
+ * Layout version 3 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
  * applications see it. A change to any of these changes the layout: give it a new version,
  * and pin that version's values here in place of these.
  */
-#if RTE_FASTMEM_LAYOUT_VERSION == 2
+#if RTE_FASTMEM_LAYOUT_VERSION == 3
 static_assert(RTE_FASTMEM_NUM_CLASSES == 120 && RTE_FASTMEM_MIN_CLASS_SIZE == 8 &&
 	RTE_FASTMEM_MAX_CLASS_SIZE == ((size_t)1 << 20) && RTE_FASTMEM_CLASS_SLOTS == 128 &&
 	RTE_FASTMEM_SOCKET_SLOTS == 32 && RTE_FASTMEM_SLAB_SIZE == ((size_t)2 << 20),
-	"layout 2: classes, slots and slabs");
+	"layout 3: classes, slots and slabs");
+static_assert(RTE_FASTMEM_PAGE_SHIFT == 15 && RTE_FASTMEM_SLAB_PAGES == 64,
+	"layout 3: pages of a slab");
 static_assert(RTE_FASTMEM_HANDLE_CLS_SHIFT == 0 && RTE_FASTMEM_HANDLE_CLS_MASK == 0x7f &&
 	RTE_FASTMEM_HANDLE_SIDX_SHIFT == 7 && RTE_FASTMEM_HANDLE_SIDX_MASK == 0x1f &&
 	RTE_FASTMEM_HANDLE_OFF_SHIFT == 12 && RTE_FASTMEM_HANDLE_OFF_MASK == 0x1fff &&
 	RTE_FASTMEM_HANDLE_TAG_SHIFT == 25 && RTE_FASTMEM_HANDLE_TAG == 0x53,
-	"layout 2: handles");
+	"layout 3: handles");
 static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, cap) == 4 &&
 	offsetof(struct rte_fastmem_cache, batch) == 8 &&
@@ -101,13 +100,14 @@ static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, sidx) == 14 &&
 	offsetof(struct rte_fastmem_cache, alloc_hits) == 16 &&
 	offsetof(struct rte_fastmem_cache, free_hits) == 24 &&
-	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 2: lcore cache");
+	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 3: lcore cache");
 static_assert(offsetof(struct rte_fastmem_lcore_caches, own_sidx) == 0 &&
 	offsetof(struct rte_fastmem_lcore_caches, used) == 4 &&
-	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 2: lcore caches");
+	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 3: lcore caches");
 static_assert(sizeof(struct rte_fastmem_slab_id) == 4 &&
 	offsetof(struct rte_fastmem_slab_id, cls) == 0 &&
-	offsetof(struct rte_fastmem_slab_id, sidx) == 2, "layout 2: slab id");
+	offsetof(struct rte_fastmem_slab_id, sidx) == 2 &&
+	offsetof(struct fastmem_slab, ids) == 0, "layout 3: page ids");
 #else
 #error "pin the sizes and offsets of the new fastmem layout version here"
 #endif
@@ -749,8 +749,8 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n - RTE_MAX(direct, 1u));
 }
 
-/* Free n objects (NULL entries skipped) of any classes and sockets: run by run, a run
- * being objects of one class and socket (one slab header load per slab met). */
+/* Free n objects (NULL entries skipped) of any classes and sockets: group by group, a
+ * group being objects of one class and socket (one page id load per page met). */
 void
 fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 {
@@ -758,7 +758,7 @@ fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 	unsigned int i = 0;
 
 	while (i < n) {
-		const struct fastmem_slab *slab, *prev;
+		const struct rte_fastmem_slab_id *id, *prev;
 		struct rte_fastmem_cache *c = NULL;
 		unsigned int j, sidx, cls;
 
@@ -766,12 +766,12 @@ fastmem_free_n(struct fastmem_state *st, void * const *objs, unsigned int n)
 			i++;
 			continue;
 		}
-		slab = FASTMEM_SLAB_OF(objs[i]);
-		sidx = slab->sidx;
-		cls = slab->cls;
-		prev = slab;
+		id = __rte_fastmem_id_of(objs[i]);
+		sidx = id->sidx;
+		cls = id->cls;
+		prev = id;
 		for (j = i + 1; j < n && objs[j] != NULL; j++) {
-			const struct fastmem_slab *s2 = FASTMEM_SLAB_OF(objs[j]);
+			const struct rte_fastmem_slab_id *s2 = __rte_fastmem_id_of(objs[j]);
 
 			if (s2 == prev)
 				continue;

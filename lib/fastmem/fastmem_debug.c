@@ -52,17 +52,12 @@ slab_socket_id(const struct fastmem_slab *slab)
 	return st->sockets[slab->sidx].socket_id;
 }
 
-static uint64_t *
-slab_map(struct fastmem_slab *slab)
-{
-	return slab->dbg_map;
-}
-
-/* Slot index of a slot-aligned object of a slab in a class. */
+/* Slot index of a slot-aligned object of a run. */
 static uint32_t
-slot_of(const struct fastmem_slab *slab, const void *obj)
+slot_of(const struct fastmem_run *run, const void *obj)
 {
-	return (uint32_t)((RTE_PTR_DIFF(obj, slab) - slab->first) / slab->obj_size);
+	return (uint32_t)((RTE_PTR_DIFF(obj, fastmem_run_base(run)) - run->first) /
+			run->obj_size);
 }
 
 /* Fill a free object with the pattern. */
@@ -79,6 +74,7 @@ dbg_check_free(struct fastmem_state *st, void *ptr)
 {
 	/* nothing is read at ptr before the zone map says it is fastmem's */
 	struct fastmem_slab *slab = fastmem_zone_owner(st, ptr) != 0 ? FASTMEM_SLAB_OF(ptr) : NULL;
+	struct fastmem_run *run;
 	struct fastmem_bin *bin;
 	size_t off, size;
 	uint32_t idx, bump;
@@ -86,28 +82,29 @@ dbg_check_free(struct fastmem_state *st, void *ptr)
 
 	if (slab == NULL)
 		dbg_fail("free of a foreign pointer", "%p is in no memory zone of fastmem", ptr);
-	if (slab->cls >= FASTMEM_NUM_CLASSES)
-		dbg_fail("free in a free slab", "%p: its slab %p (socket %d) holds no object",
-			ptr, (void *)slab, slab_socket_id(slab));
-	size = slab->obj_size;
-	off = RTE_PTR_DIFF(ptr, slab);
-	if (off < slab->first || (off - slab->first) % size != 0 ||
-			(off - slab->first) / size >= slab->n_objs)
+	if (slab->ids[FASTMEM_PAGE_OF(ptr)].cls >= FASTMEM_NUM_CLASSES)
+		dbg_fail("free in a free page", "%p: its page of slab %p (socket %d) holds no "
+			"object", ptr, (void *)slab, slab_socket_id(slab));
+	run = FASTMEM_RUN_OF(ptr);
+	size = run->obj_size;
+	off = RTE_PTR_DIFF(ptr, fastmem_run_base(run));
+	if (off < run->first || (off - run->first) % size != 0 ||
+			(off - run->first) / size >= run->n_objs)
 		dbg_fail("free of an interior pointer", "%p is not the start of an object: "
 			"%zu B into a %zu B slot (class %zu B, slab %p, socket %d)", ptr,
-			off < slab->first ? off : (off - slab->first) % size, size, size,
+			off < run->first ? off : (off - run->first) % size, size, size,
 			(void *)slab, slab_socket_id(slab));
-	idx = slot_of(slab, ptr);
-	bin = &st->sockets[slab->sidx].bins[slab->cls];
+	idx = slot_of(run, ptr);
+	bin = &st->sockets[slab->sidx].bins[run->cls];
 	rte_spinlock_lock(&bin->lock);
-	bump = slab->bump;
+	bump = run->bump;
 	rte_spinlock_unlock(&bin->lock);
 	if (off >= bump)
 		dbg_fail("free of a never-allocated object", "%p (class %zu B, slab %p, "
-			"socket %d) lies past the used part of its slab", ptr, size,
+			"socket %d) lies past the used part of its run", ptr, size,
 			(void *)slab, slab_socket_id(slab));
 	bit = UINT64_C(1) << (idx % 64);
-	old = __atomic_fetch_and(&slab_map(slab)[idx / 64], ~bit, __ATOMIC_RELAXED);
+	old = __atomic_fetch_and(&run->dbg_map[idx / 64], ~bit, __ATOMIC_RELAXED);
 	if ((old & bit) == 0)
 		dbg_fail("double free", "%p (class %zu B, slab %p, socket %d) is not allocated",
 			ptr, size, (void *)slab, slab_socket_id(slab));
@@ -117,9 +114,10 @@ static void
 dbg_check_alloc(void *obj)
 {
 	struct fastmem_slab *slab = FASTMEM_SLAB_OF(obj);
-	size_t size = slab->obj_size, i;
+	struct fastmem_run *run = FASTMEM_RUN_OF(obj);
+	size_t size = run->obj_size, i;
 	const uint64_t *w = obj;
-	uint32_t idx = slot_of(slab, obj);
+	uint32_t idx = slot_of(run, obj);
 	uint64_t bit, old;
 
 	FASTMEM_UNPOISON(obj, size);
@@ -137,7 +135,7 @@ dbg_check_alloc(void *obj)
 		}
 	}
 	bit = UINT64_C(1) << (idx % 64);
-	old = __atomic_fetch_or(&slab_map(slab)[idx / 64], bit, __ATOMIC_RELAXED);
+	old = __atomic_fetch_or(&run->dbg_map[idx / 64], bit, __ATOMIC_RELAXED);
 	if ((old & bit) != 0)
 		dbg_fail("object allocated twice", "%p (class %zu B, slab %p, socket %d) is "
 			"already allocated: a free list is corrupt", obj, size, (void *)slab,
@@ -159,7 +157,7 @@ usable(size_t size, size_t csize)
 void
 fastmem_dbg_alloc(void *obj, size_t size)
 {
-	size_t csize = FASTMEM_SLAB_OF(obj)->obj_size;
+	size_t csize = FASTMEM_RUN_OF(obj)->obj_size;
 
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 	dbg_check_alloc(obj);
@@ -192,7 +190,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *ptr)
 #ifdef FASTMEM_ASAN
 	asan_touch(ptr);
 #endif
-	csize = FASTMEM_SLAB_OF(ptr)->obj_size;
+	csize = FASTMEM_RUN_OF(ptr)->obj_size;
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 	poison_fill(ptr, csize);
 #endif
@@ -202,7 +200,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *ptr)
 void
 fastmem_dbg_resize(void *obj, size_t size)
 {
-	size_t csize = FASTMEM_SLAB_OF(obj)->obj_size;
+	size_t csize = FASTMEM_RUN_OF(obj)->obj_size;
 
 	FASTMEM_POISON(obj, csize);
 	FASTMEM_UNPOISON(obj, usable(size, csize));
@@ -237,12 +235,15 @@ fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs)
 }
 
 void
-fastmem_dbg_slab_adopt(struct fastmem_slab *slab)
+fastmem_dbg_run_adopt(struct fastmem_slab *slab, struct fastmem_run *run)
 {
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
-	memset(slab_map(slab), 0, RTE_ALIGN_CEIL(slab->n_objs, 64) / 8);
+	run->dbg_map = RTE_PTR_ADD(slab->dbg_map,
+			(size_t)run->start * (FASTMEM_DBG_MAP_BYTES / FASTMEM_PAGES));
+	memset(run->dbg_map, 0, RTE_ALIGN_CEIL(run->n_objs, 64) / 8);
 #else
 	RTE_SET_USED(slab);
+	RTE_SET_USED(run);
 #endif
 }
 
@@ -258,19 +259,21 @@ fastmem_dbg_fresh(void *obj, size_t size)
 }
 
 void
-fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next)
+fastmem_dbg_link_pop(struct fastmem_run *run, void *obj, void *next)
 {
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
-	size_t off = RTE_PTR_DIFF(next, slab);
+	size_t off = RTE_PTR_DIFF(next, fastmem_run_base(run));
 
-	if (next != NULL && (FASTMEM_SLAB_OF(next) != slab || off < slab->first ||
-			(off - slab->first) % slab->obj_size != 0 || off >= slab->bump))
+	if (next != NULL && (FASTMEM_SLAB_OF(next) != FASTMEM_SLAB_OF(run) ||
+			FASTMEM_SLAB_OF(next)->page_run[FASTMEM_PAGE_OF(next)] != run->start ||
+			off < run->first || (off - run->first) % run->obj_size != 0 ||
+			off >= run->bump))
 		dbg_fail("write after free", "%p (class %zu B, slab %p, socket %d): its free-list "
-			"link was overwritten with %p", obj, (size_t)slab->obj_size,
-			(void *)slab, slab_socket_id(slab), next);
+			"link was overwritten with %p", obj, (size_t)run->obj_size,
+			(void *)FASTMEM_SLAB_OF(run), slab_socket_id(FASTMEM_SLAB_OF(run)), next);
 	fastmem_link_set(obj, (void *)(uintptr_t)POISON_WORD);
 #else
-	RTE_SET_USED(slab);
+	RTE_SET_USED(run);
 	RTE_SET_USED(obj);
 	RTE_SET_USED(next);
 #endif

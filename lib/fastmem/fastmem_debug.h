@@ -90,7 +90,8 @@
 #endif
 
 /* Debug builds: bytes of a slab's allocation bitmap, one bit per slot of the smallest
- * class (a side table, so that slabs have the same layout as in production builds). */
+ * class (a side table, so that slabs have the same layout as in production builds); a
+ * run's bitmap is the part from its first page on. */
 #define FASTMEM_DBG_MAP_BYTES (FASTMEM_SLAB_SIZE / RTE_FASTMEM_MIN_CLASS_SIZE / 8)
 
 /* The byte free objects are filled with in debug builds. */
@@ -122,9 +123,9 @@ void fastmem_dbg_alloc(void *obj, size_t size);
 void fastmem_dbg_free(struct fastmem_state *st, void *ptr);
 void fastmem_dbg_resize(void *obj, size_t size);
 void fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs);
-void fastmem_dbg_slab_adopt(struct fastmem_slab *slab);
+void fastmem_dbg_run_adopt(struct fastmem_slab *slab, struct fastmem_run *run);
 void fastmem_dbg_fresh(void *obj, size_t size);
-void fastmem_dbg_link_pop(struct fastmem_slab *slab, void *obj, void *next);
+void fastmem_dbg_link_pop(struct fastmem_run *run, void *obj, void *next);
 void fastmem_dbg_zone_release(struct fastmem_slab *zone, bool kept);
 #else
 /* Production: nothing. */
@@ -138,11 +139,12 @@ static inline void
 fastmem_dbg_zone_cut(struct fastmem_slab *zone __rte_unused, unsigned int n_slabs __rte_unused)
 { }
 static inline void
-fastmem_dbg_slab_adopt(struct fastmem_slab *slab __rte_unused) { }
+fastmem_dbg_run_adopt(struct fastmem_slab *slab __rte_unused,
+		struct fastmem_run *run __rte_unused) { }
 static inline void
 fastmem_dbg_fresh(void *obj __rte_unused, size_t size __rte_unused) { }
 static inline void
-fastmem_dbg_link_pop(struct fastmem_slab *slab __rte_unused, void *obj __rte_unused,
+fastmem_dbg_link_pop(struct fastmem_run *run __rte_unused, void *obj __rte_unused,
 		void *next __rte_unused) { }
 static inline void
 fastmem_dbg_zone_release(struct fastmem_slab *zone __rte_unused, bool kept __rte_unused) { }

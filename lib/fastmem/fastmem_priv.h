@@ -11,21 +11,28 @@
  * The pieces
  * ----------
  * zone:   a memzone of backing memory, 2 MiB-aligned, a multiple of 2 MiB. Growth makes
- *         each new zone as large as what the socket holds already (2 MiB first, then 2, 4,
- *         8 ... up to 128 MiB), IOVA-contiguous when EAL can give that, smaller and then
- *         not contiguous when it cannot. Cut into slabs when reserved.
+ *         each new zone a quarter of what the socket holds already (2 MiB first, at least
+ *         2 MiB, at most 128 MiB), IOVA-contiguous when EAL can give that, smaller and
+ *         then not contiguous when it cannot. Cut into slabs when reserved.
  * slab:   2 MiB of a zone, 2 MiB-aligned, so the slab of an object is its address with
- *         the low 21 bits cleared. Its first 128 bytes are the slab header (struct
- *         fastmem_slab); objects of its class follow, aligned to the largest power of
- *         two dividing the class size (fastmem_slab_adopt()). A slab
- *         is in exactly one place: the free-slab pool of its socket, or the bin of the
- *         class it serves (partial list: has free objects; full list: has none).
- * pool:   per socket: slabs with no object out, any class may take one. A zone counts
- *         its slabs in the pool (zone_pooled): all of them means it is free.
- * bin:    per (socket, class): the slabs serving that class.
+ *         the low 21 bits cleared. Its first FASTMEM_SLAB_HDR bytes are the slab header
+ *         (struct fastmem_slab): the page table. A slab is cut into FASTMEM_PAGES pages of
+ *         32 KiB, each free or in one run. A slab is in exactly one place: the free-slab
+ *         pool of its socket (every page free), the split list of its socket (some
+ *         free), or no list (no page free).
+ * run:    whole pages of one slab serving one class (struct fastmem_run, in the header at
+ *         its first page's index): objects of the class from its first page on (after
+ *         the header at page 0), aligned to the largest power of two dividing the class
+ *         size (fastmem_run_get()). A run is in the bin of its class: on a partial list,
+ *         by fullness, while it has free objects, else on the full list. When its last
+ *         object comes back, its pages become free: memory moves between classes a page
+ *         at a time, so that runs empty under random frees where whole slabs would not.
+ * pool:   per socket: slabs with every page free; a run of any class may take one. A zone
+ *         counts its slabs in the pool (zone_pooled): all of them means it is free.
+ * bin:    per (socket, class): the runs serving that class.
  * xfer:   per bin, its transfer cache: a stack of up to FASTMEM_XFER_BATCHES lcore-cache
  *         batches of free objects of the bin's class, between the lcore caches and the
- *         slabs: an object freed on one lcore and allocated on another moves as a pointer,
+ *         runs: an object freed on one lcore and allocated on another moves as a pointer,
  *         with no free-list link written into it and no slab header touched.
  * cache:  per (lcore, socket, class): struct rte_fastmem_cache, a bounded LIFO stack of
  *         free objects (rte_fastmem_core.h). A cache set (struct fastmem_cset) holds the
@@ -47,8 +54,9 @@
  *   fastmem_cache.c      lcore caches and their layout
  *   fastmem_bin.c        bins and transfer caches
  *   fastmem_zone.c       backing zones: growth, limits, reservation, trim, IOVA
- *   fastmem_slab.c       slabs and the free-slab pool (fastmem_slab.h: the per-object
- *                        operations the bin layer calls, inline)
+ *   fastmem_slab.c       slabs, their pages and runs, and the free-slab pool
+ *                        (fastmem_slab.h: the per-object operations the bin layer
+ *                        calls, inline)
  * Beside them: fastmem_stats.c and fastmem_telemetry.c read everything and call the
  * public functions; fastmem_debug.c holds the hooks of checked builds (fastmem_debug.h),
  * which every layer calls and which call nothing.
@@ -57,23 +65,26 @@
  *  1. the calling lcore's cache of (socket, class): pop; no lock, no atomic RMW;
  *  2. the bin of (socket, class): on a cache miss, the cache is refilled with a batch of
  *     objects taken, under the bin lock, from the bin's transfer cache first, then from
- *     its partial slabs (free list first, then never-used space at the bump offset);
- *  3. the socket's free-slab pool: when the bin has no partial slab, a free slab is moved
- *     from the pool to the bin (pool lock nested in the bin lock) and assigned the class;
- *  4. a new zone: when the pool is empty, the bin lock is dropped and the socket grows
+ *     its partial runs, the fullest first (free list first, then never-used space at the
+ *     bump offset), so that survivors concentrate and the emptier runs drain;
+ *  3. the socket's free pages: when the bin has no partial run, a run is cut (pool lock
+ *     nested in the bin lock) from the first split slab with room for it, else from a
+ *     slab of the pool;
+ *  4. a new zone: when no slab has room, the bin lock is dropped and the socket grows
  *     by one zone under the grow lock, within the socket's limit; then back to 2.
- *     When growth fails, bin and pool are looked at once more (frees may have come in
+ *     When growth fails, bin and pages are looked at once more (frees may have come in
  *     meanwhile); then the lcore returns all its own cached objects of the socket to
- *     the bins (which may free whole slabs), empties the transfer caches of the socket
- *     into their slabs, and tries 1-4 once more before ENOMEM.
+ *     the bins (which may free whole runs), empties the transfer caches of the socket
+ *     into their runs, and tries 1-4 once more before ENOMEM.
  * Threads without an lcore id skip 1 and take objects one call at a time from 2.
  *
  * A free goes the other way: push on the cache of the object's socket and class; when
  * the cache is full, a batch (the oldest half) goes to the bin's transfer cache, or when
- * that is full back to the slabs, under the bin lock. A slab that gets back its last
- * object leaves the bin for the pool *before the bin lock is released*: there is no moment
- * in which a slab is in neither the pool nor a bin, which is what makes the ENOMEM bound
- * of rte_fastmem.h exact (no allocator ever fails because a slab is "in transit").
+ * that is full back to the runs, under the bin lock. A run that gets back its last
+ * object gives its pages back (and a slab with every page free goes to the pool) *before
+ * the bin lock is released*: there is no moment in which a page is in neither a run nor
+ * free, which is what makes the ENOMEM bound of rte_fastmem.h exact (no allocator ever
+ * fails because a page is "in transit").
  *
  * The inline fast path
  * --------------------
@@ -87,7 +98,7 @@
  * __rte_fastmem_cache_off[].
  * A handle (rte_fastmem_hlookup()) carries class, socket slot and cache offset, so a hit
  * is: lcore id (TLS), tag check, cache-set pointer, length check, pop or push, and the
- * hit counter, with no call; a free with a handle does not read the slab header. Anything
+ * hit counter, with no call; a free with a handle does not read the page table. Anything
  * else calls the exported out-of-line functions __rte_fastmem_*() (rte_fastmem.c), which
  * redo every check. Hit counters are a relaxed load + store, compiled out with
  * -Dfastmem_stats=false.
@@ -115,15 +126,15 @@
  * ---------------
  * A bin's transfer cache is an array of FASTMEM_XFER_BATCHES x (the largest batch of an
  * lcore cache of the class) pointers, a stack under the bin lock. A drained batch is
- * copied there while it has room, the rest goes to the slabs; a refill takes from it first. Objects in a transfer
+ * copied there while it has room, the rest goes to the runs; a refill takes from it first. Objects in a transfer
  * cache are "cached" (statistics: bytes_cached and rte_fastmem_class_stats::xfer_cached;
- * the ENOMEM bound of rte_fastmem.h), they keep their slabs, and leave only through a
+ * the ENOMEM bound of rte_fastmem.h), they keep their runs, and leave only through a
  * refill or fastmem_xfer_flush() (run by rte_fastmem_cache_flush() for every socket, and
- * by the ENOMEM retry for its socket), which returns them to their slabs in chunks, each
+ * by the ENOMEM retry for its socket), which returns them to their runs in chunks, each
  * taken under the bin lock and freed with fastmem_bin_free() after it. The array is
  * allocated with rte_zmalloc() by the first drain into the bin, with no lock held
  * (installed under the bin lock; a loser frees its copy; when the allocation fails,
- * xfer_nomem makes drains go to the slabs), and freed at deinit (phase 1), or by
+ * xfer_nomem makes drains go to the runs), and freed at deinit (phase 1), or by
  * rte_fastmem_trim() once its bin holds no slab.
  *
  * Giving memory back
@@ -136,9 +147,9 @@
  * grow lock and sees backing and the zone list change together. The bytes of
  * rte_fastmem_reserve() (reserved) are never trimmed. An explicit trim first takes the
  * calling lcore's caches back to their starting capacity (their objects beyond it go to
- * the slabs; other lcores' caches are theirs alone), then takes each bin lock of the
+ * the runs; other lcores' caches are theirs alone), then takes each bin lock of the
  * socket, one at a time and with no other lock held, to free the transfer-cache arrays of
- * the bins left without slabs.
+ * the bins left without runs.
  *
  * Locks
  * -----
@@ -212,7 +223,15 @@ extern int fastmem_logtype;
 
 #define FASTMEM_SLAB_SHIFT 21
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
-#define FASTMEM_SLAB_HDR 128 /* bytes of slab header at the start of every slab */
+#define FASTMEM_PAGE_SHIFT RTE_FASTMEM_PAGE_SHIFT
+#define FASTMEM_PAGE_SIZE ((size_t)1 << FASTMEM_PAGE_SHIFT)
+#define FASTMEM_PAGES RTE_FASTMEM_SLAB_PAGES /* pages of a slab, at most 64 (a bitmap) */
+#define FASTMEM_PAGES_ALL UINT64_MAX /* free_pages of a slab with every page free */
+/* bytes of slab header at the start of every slab */
+#define FASTMEM_SLAB_HDR RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
+/* Fullness buckets of a bin's partial runs: bucket b holds the runs with between b/4 and
+ * (b + 1)/4 of their objects out; allocation takes from the fullest first. */
+#define FASTMEM_BUCKETS 4
 #define FASTMEM_ZONE_SIZE ((size_t)128 << 20) /* largest zone growth makes */
 #define FASTMEM_MAX_SOCKETS RTE_MAX_HEAPS /* NUMA sockets + external heaps */
 #define FASTMEM_NUM_CLASSES RTE_FASTMEM_NUM_CLASSES
@@ -233,57 +252,107 @@ extern int fastmem_logtype;
 /* The slab of an object. */
 #define FASTMEM_SLAB_OF(p) \
 	((struct fastmem_slab *)RTE_PTR_ALIGN_FLOOR((uintptr_t)(p), FASTMEM_SLAB_SIZE))
+/* The page index of an address in its slab. */
+#define FASTMEM_PAGE_OF(p) \
+	((unsigned int)(((uintptr_t)(p) >> FASTMEM_PAGE_SHIFT) & (FASTMEM_PAGES - 1)))
+/* The run holding an object (of a page that belongs to a run). */
+#define FASTMEM_RUN_OF(p) \
+	(&FASTMEM_SLAB_OF(p)->runs[FASTMEM_SLAB_OF(p)->page_run[FASTMEM_PAGE_OF(p)]])
 
-/* Where a slab is. */
+/* Where a slab is (pool lock). */
 enum fastmem_slab_where {
-	FASTMEM_SLAB_POOL = 0,
-	FASTMEM_SLAB_PARTIAL,
-	FASTMEM_SLAB_FULL,
+	FASTMEM_SLAB_POOL = 0, /* every page free: in the socket's pool */
+	FASTMEM_SLAB_SPLIT, /* some pages in runs, some free: on the socket's split list */
+	FASTMEM_SLAB_USED, /* every page in a run: in no list */
+};
+
+/* Where a run is (bin lock). */
+enum fastmem_run_where {
+	FASTMEM_RUN_FREE = 0, /* its pages are free; not a run of any bin */
+	FASTMEM_RUN_PARTIAL, /* has free objects: on its bin's partial list of its bucket */
+	FASTMEM_RUN_FULL, /* no free object: on its bin's full list */
+};
+
+/*
+ * A run: whole pages of one slab serving one class, the unit in which memory moves between
+ * classes. Its descriptor is in its slab's header, at the index of its first page
+ * (fastmem_slab::runs); every page of the run has the run's class in fastmem_slab::ids
+ * and the run's first page in fastmem_slab::page_run, so that an object's class (inline
+ * free path: one load) and run (bin layer: two) follow from its address alone.
+ */
+struct fastmem_run {
+	/* Set when the run is cut from its slab (pool lock, with the bin lock held), fixed
+	 * while it holds an object. */
+	uint16_t cls; /* class index, FASTMEM_CLASS_NONE when the pages are free */
+	uint8_t start; /* first page; the run's memory starts there (fastmem_run_base()) */
+	uint8_t n_pages; /* pages of the run */
+	uint32_t obj_size; /* stride: the class size, or more (fastmem_run_get()) */
+	uint32_t n_objs; /* objects the run holds */
+	uint32_t first; /* offset of the first object from the run's first page */
+	/* Under the lock of the bin holding the run. */
+	uint32_t n_out; /* objects out of the run (in use or cached) */
+	uint32_t bump; /* offset of the never-used space; objects past it are free */
+	uint8_t where; /* enum fastmem_run_where */
+	uint8_t bucket; /* partial: the fullness bucket whose list holds it */
+	uint16_t pad0;
+	uint32_t pad1;
+	void *free_head; /* free list, threaded through the first 8 bytes of free objects */
+	struct fastmem_run *next; /* list links: a partial list, or the full list, of the bin */
+	struct fastmem_run *prev;
+	uint64_t *dbg_map; /* debug builds: allocation bitmap (fastmem_debug.h); else NULL */
 };
 
 /*
  * Slab header: the first FASTMEM_SLAB_HDR bytes of every slab.
  *
- * Placement: in the slab, found by masking. The cost is the first 128 bytes of every slab,
- * and up to the first aligned object in classes aligned to more (one of two 1 MiB
- * objects); the gain is that a free
- * finds its class and socket with one load from a line that changes only when the slab
- * changes class. An out-of-slab descriptor would need a global address-to-descriptor
- * map (a radix table) and two more dependent loads on every free.
+ * Placement: in the slab, found by masking. The cost is the first 4.4 KiB of every slab
+ * (0.2%), and up to the first aligned object in runs of classes aligned to more that start
+ * at page 0; the gain is that a free finds its class and socket with one load at an
+ * address computed from the object's, from a line that changes only when a page changes
+ * class. An out-of-slab descriptor would need a global address-to-descriptor map (a
+ * radix table) and two more dependent loads on every free.
  */
 struct fastmem_slab {
-	/* Line 0. Set when the zone is cut (sidx, iova, iova_slow, zone fields) or when the
-	 * slab is assigned a class (cls, obj_size, n_objs, first); read without a lock by
-	 * the free path, which may only look at a slab holding one of its objects, i.e. a
-	 * slab that cannot change class under it. */
-	uint16_t cls; /* class index, FASTMEM_CLASS_NONE in the pool */
-	uint16_t sidx; /* fastmem socket index */
-	uint32_t obj_size; /* stride: the class size, or more (fastmem_slab_adopt()) */
-	uint32_t n_objs; /* objects the slab holds in its class */
-	uint32_t first; /* offset of the first object: HDR aligned to obj_size's low bit */
-	rte_iova_t iova; /* IOVA of the slab start, RTE_BAD_IOVA if none */
+	/* Lines 0-3: the class of each page (rte_fastmem_slab_id, which the inline free path
+	 * reads without a lock, and only for a page holding one of its objects, i.e. a page
+	 * that cannot change class under it); written under the pool lock when a run is cut
+	 * or released. */
+	struct rte_fastmem_slab_id ids[FASTMEM_PAGES];
+	/* Set when the zone is cut, fixed afterwards. */
+	uint32_t sidx; /* fastmem socket index */
 	/* Not 0: the zone is not IOVA-contiguous, translate page by page; then the size
 	 * of the zone's pages that are IOVA-contiguous each (at most FASTMEM_SLAB_SIZE). */
 	uint32_t iova_slow;
+	rte_iova_t iova; /* IOVA of the slab start, RTE_BAD_IOVA if none */
 	uint32_t zone_slabs; /* first slab of a zone: slabs in the zone; else 0 */
+	uint32_t pad0;
 	const struct rte_memzone *mz; /* first slab of a zone: the memzone; else NULL */
 	struct fastmem_slab *zone_next; /* first slab of a zone: next zone of the socket */
 	struct fastmem_slab *zone; /* first slab of the zone holding this slab */
-	uint64_t *dbg_map; /* debug builds: allocation bitmap (fastmem_debug.h); else NULL */
-
-	/* Line 1. Under the lock of the bin holding the slab (or of the pool). */
-	void *free_head; /* free list, threaded through the first 8 bytes of free objects */
-	uint32_t n_out; /* objects out of the slab (in use or cached); 0 in the pool */
-	uint32_t bump; /* offset of the never-used space; objects past it are free too */
-	struct fastmem_slab *next; /* list links: bin partial/full list, or pool */
+	uint64_t *dbg_map; /* debug builds: allocation bitmaps of its runs; else NULL */
+	uint64_t pad1;
+	/* Under the pool lock of the socket. */
+	uint64_t free_pages; /* bit i set: page i is in no run */
+	struct fastmem_slab *next; /* list links: the pool, or the split list */
 	struct fastmem_slab *prev;
 	uint32_t where; /* enum fastmem_slab_where */
-	/* First slab of a zone: how many of the zone's slabs are in the pool. Under the
-	 * pool lock (not the bin lock, unlike its neighbours): equal to zone_slabs means
-	 * the zone can be released (rte_fastmem_trim()). */
+	/* First slab of a zone: how many of the zone's slabs are in the pool. Equal to
+	 * zone_slabs means the zone can be released (rte_fastmem_trim()). */
 	uint32_t zone_pooled;
-	uint64_t pad2[3];
+	uint64_t pad2[4];
+	/* The first page of the run holding page i; runs[page_run[i]] is that run. Written
+	 * under the pool lock with the run's descriptor. */
+	uint8_t page_run[FASTMEM_PAGES];
+	/* The runs, at the index of their first page; the other entries are unused. */
+	struct fastmem_run runs[FASTMEM_PAGES];
 };
+
+/* The memory of a run: its first page. */
+static inline void *
+fastmem_run_base(const struct fastmem_run *run)
+{
+	return RTE_PTR_ADD(FASTMEM_SLAB_OF(run), (size_t)run->start << FASTMEM_PAGE_SHIFT);
+}
 
 /* The counters of one lcore cache (struct rte_fastmem_cache), as baselines and totals
  * keep them. */
@@ -299,16 +368,18 @@ struct fastmem_counters {
 struct fastmem_bin {
 	rte_spinlock_t lock;
 	uint16_t cls;
-	/* Under lock. Invariant: every slab on partial has n_out < n_objs and n_out > 0
-	 * except transiently inside a locked section; every slab on full has n_out ==
-	 * n_objs. Slabs with n_out == 0 are in the pool, never here. */
-	struct fastmem_slab *partial;
-	struct fastmem_slab *full;
+	/* Under lock. Invariant: every run on partial[b] has n_out < n_objs, n_out > 0
+	 * (except transiently inside a locked section) and b == n_out * FASTMEM_BUCKETS /
+	 * n_objs; every run on full has n_out == n_objs. Runs with n_out == 0 go back to
+	 * their slab, never stay here. */
+	struct fastmem_run *partial[FASTMEM_BUCKETS];
+	struct fastmem_run *full;
 	/* Statistics: written under lock (relaxed load + store), read relaxed by anyone. */
-	uint64_t slabs_partial; /* gauge: length of partial */
+	uint64_t slabs_partial; /* gauge: runs on the partial lists */
 	uint64_t slabs_full; /* gauge: length of full */
-	uint64_t slab_acquires; /* counter: slabs taken from the pool */
-	uint64_t slab_releases; /* counter: slabs given back to the pool */
+	uint64_t run_bytes; /* gauge: bytes of the runs of the bin */
+	uint64_t slab_acquires; /* counter: runs cut from slabs */
+	uint64_t slab_releases; /* counter: runs given back to their slabs */
 	uint64_t sh_allocs; /* counter: objects allocated by threads without lcore id */
 	uint64_t sh_frees; /* counter: objects freed by threads without lcore id */
 	uint64_t sh_nomem; /* counter: ENOMEM calls of threads without lcore id */
@@ -324,7 +395,7 @@ struct fastmem_bin {
 	void **xfer; /* xfer_cap free objects of the bin's class and socket, a stack */
 	uint32_t xfer_len;
 	uint32_t xfer_cap; /* FASTMEM_XFER_BATCHES cache batches; 0 until xfer is set */
-	uint32_t xfer_nomem; /* 1: allocating xfer failed, drains go to the slabs */
+	uint32_t xfer_nomem; /* 1: allocating xfer failed, drains go to the runs */
 	/* Cold, after what the bin lock's holders touch: */
 	/* The caches of this socket and class of lcores that gave up their id: their counters
 	 * (retired) and reset baselines (base_retired), added up when the caches are
@@ -357,7 +428,10 @@ struct fastmem_socket {
 
 	rte_spinlock_t pool_lock __rte_cache_aligned;
 	struct fastmem_slab *pool; /* under pool_lock: free slabs, linked by next/prev */
+	struct fastmem_slab *split; /* under pool_lock: slabs with free and used pages */
 	uint32_t pool_count; /* written under pool_lock, read relaxed */
+	uint32_t split_count; /* written under pool_lock, read relaxed */
+	uint64_t free_pages; /* pages free in split slabs; written under pool_lock, relaxed */
 
 	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
 };
@@ -560,11 +634,8 @@ rte_iova_t fastmem_zone_iova(const void *ptr);
 
 /* fastmem_slab.c: slabs and the free-slab pool (the per-object operations are inline, in
  * fastmem_slab.h) */
-void fastmem_slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab);
-void fastmem_slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab);
-void fastmem_slab_adopt(struct fastmem_slab *slab, unsigned int cls);
-struct fastmem_slab *fastmem_pool_pop(struct fastmem_socket *s);
-void fastmem_pool_push(struct fastmem_socket *s, struct fastmem_slab *slab);
+struct fastmem_run *fastmem_run_get(struct fastmem_socket *s, unsigned int cls);
+void fastmem_run_put(struct fastmem_socket *s, struct fastmem_run *run);
 bool fastmem_pool_take_zone(struct fastmem_socket *s, struct fastmem_slab *zone,
 		size_t keep_free)
 	__rte_requires_capability(&s->grow_lock);

@@ -3,14 +3,15 @@
  */
 
 /*
- * Slabs and the free-slab pool: the lowest layer.
+ * Slabs, their pages and runs, and the free-slab pool: the lowest layer.
  *
- * Owns: the slab header (struct fastmem_slab) of every slab, and each socket's pool of
- * free slabs (fastmem_socket::pool, pool_count and each zone's zone_pooled).
- * Locks: the pool is under the socket's pool lock, taken here; a slab's objects (free list,
- * bump offset, n_out) are under the lock of the bin that holds the slab, which the bin
- * layer holds when it calls in here; cutting a zone into slabs happens under the socket's
- * grow lock, which the zone layer holds.
+ * Owns: the slab header (struct fastmem_slab) of every slab, with its page table and run
+ * descriptors; each socket's pool of free slabs and its list of split slabs
+ * (fastmem_socket::pool, split, their counts and each zone's zone_pooled).
+ * Locks: pool, split list and the page tables of slabs are under the socket's pool lock,
+ * taken here; a run's objects (free list, bump offset, n_out) are under the lock of the
+ * bin that holds the run, which the bin layer holds when it calls in here; cutting a zone
+ * into slabs happens under the socket's grow lock, which the zone layer holds.
  * Calls: nothing of fastmem's (the debug hooks only).
  */
 
@@ -25,12 +26,16 @@
 #include "fastmem_priv.h"
 #include "fastmem_slab.h"
 
-static_assert(sizeof(struct fastmem_slab) == FASTMEM_SLAB_HDR, "slab header size");
+static_assert(sizeof(struct fastmem_run) == RTE_CACHE_LINE_SIZE, "run descriptor size");
+static_assert(offsetof(struct fastmem_slab, ids) == 0, "page ids at the slab start");
+static_assert(FASTMEM_PAGES <= 64 && FASTMEM_PAGES >= 2, "pages of a slab: a 64-bit bitmap");
+static_assert(FASTMEM_SLAB_HDR < FASTMEM_PAGE_SIZE, "slab header within the first page");
+static_assert(FASTMEM_SLAB_HDR == RTE_FASTMEM_SLAB_HDR_SIZE, "slab header size");
 
-/* --- lists (the caller holds the lock of the list's owner: a bin, or the pool) --- */
+/* --- slab lists (the pool lock) --- */
 
-void
-fastmem_slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab)
+static void
+slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab)
 {
 	slab->prev = NULL;
 	slab->next = *head;
@@ -39,8 +44,8 @@ fastmem_slab_list_push(struct fastmem_slab **head, struct fastmem_slab *slab)
 	*head = slab;
 }
 
-void
-fastmem_slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
+static void
+slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
 {
 	if (slab->prev != NULL)
 		slab->prev->next = slab->next;
@@ -50,36 +55,6 @@ fastmem_slab_list_remove(struct fastmem_slab **head, struct fastmem_slab *slab)
 		slab->next->prev = slab->prev;
 	slab->next = NULL;
 	slab->prev = NULL;
-}
-
-/* --- objects (the lock of the bin holding the slab) --- */
-
-/*
- * Give a pool slab class cls: its objects start as never-used space after the header.
- *
- * Objects sit stride bytes apart from the first, which is aligned to the largest power of
- * two dividing the stride, so each object has that alignment (the alignment rte_fastmem.h
- * promises for its class). The stride is the class size; in a slab of pages smaller than
- * the slab that are not IOVA-contiguous (slab->iova_slow: the page size), a class size
- * that does not divide the page is rounded up to a power of two for the stride, so that no
- * object of at most a page spans two pages.
- */
-void
-fastmem_slab_adopt(struct fastmem_slab *slab, unsigned int cls)
-{
-	size_t size = fastmem_class_size(cls);
-	size_t page = slab->iova_slow;
-
-	if (page != 0 && page < FASTMEM_SLAB_SIZE && size < page && page % size != 0)
-		size = rte_align64pow2(size);
-	slab->cls = (uint16_t)cls;
-	slab->obj_size = (uint32_t)size;
-	slab->first = (uint32_t)RTE_ALIGN_CEIL((size_t)FASTMEM_SLAB_HDR, size & -size);
-	slab->n_objs = (uint32_t)((FASTMEM_SLAB_SIZE - slab->first) / size);
-	slab->free_head = NULL;
-	slab->n_out = 0;
-	slab->bump = slab->first;
-	fastmem_dbg_slab_adopt(slab);
 }
 
 /* --- pool (pool lock) --- */
@@ -95,11 +70,9 @@ pool_push_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 	__rte_requires_capability(&s->pool_lock)
 {
 	FASTMEM_LOCK_ASSERT(&s->pool_lock);
-	slab->cls = FASTMEM_CLASS_NONE;
+	FASTMEM_ASSERT(slab->free_pages == FASTMEM_PAGES_ALL);
 	slab->where = FASTMEM_SLAB_POOL;
-	slab->free_head = NULL;
-	slab->n_out = 0;
-	fastmem_slab_list_push(&s->pool, slab);
+	slab_list_push(&s->pool, slab);
 	slab->zone->zone_pooled++;
 	FASTMEM_STORE(&s->pool_count, s->pool_count + 1);
 }
@@ -110,31 +83,203 @@ pool_remove_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
 	FASTMEM_LOCK_ASSERT(&s->pool_lock);
 	FASTMEM_ASSERT(slab->where == FASTMEM_SLAB_POOL && slab->zone->zone_pooled > 0);
-	fastmem_slab_list_remove(&s->pool, slab);
+	slab_list_remove(&s->pool, slab);
 	slab->zone->zone_pooled--;
 	FASTMEM_STORE(&s->pool_count, s->pool_count - 1);
 }
 
-/* A free slab of the socket, out of the pool, or NULL when the pool is empty. */
-struct fastmem_slab *
-fastmem_pool_pop(struct fastmem_socket *s)
-{
-	struct fastmem_slab *slab;
+/* --- runs (pool lock; the caller holds the lock of the bin the run is for) --- */
 
-	rte_spinlock_lock(&s->pool_lock);
-	slab = s->pool;
-	if (slab != NULL)
-		pool_remove_locked(s, slab);
-	rte_spinlock_unlock(&s->pool_lock);
-	return slab;
+/* A run holds at least this many objects (but for runs of a whole slab), twice as many
+ * for strides of FASTMEM_RUN_LARGE and more, whose runs otherwise fill and empty every few
+ * objects in bursts, ... */
+#define FASTMEM_RUN_MIN_OBJS 4
+#define FASTMEM_RUN_LARGE ((size_t)8 << 10)
+/* ... and leaves at most 1/FASTMEM_RUN_WASTE_DIV of its bytes unused at its end. */
+#define FASTMEM_RUN_WASTE_DIV 16
+
+/*
+ * The pages of a run of objects stride bytes apart: the fewest that hold at least
+ * FASTMEM_RUN_MIN_OBJS objects (twice that from FASTMEM_RUN_LARGE) with at most
+ * 1/FASTMEM_RUN_WASTE_DIV of them left over (one page for every class up to 3 KiB; 16
+ * pages of 8 objects for 64 KiB), the whole slab when no fewer pages do.
+ */
+static unsigned int
+run_pages(size_t stride)
+{
+	unsigned int min = stride >= FASTMEM_RUN_LARGE ? 2 * FASTMEM_RUN_MIN_OBJS :
+			FASTMEM_RUN_MIN_OBJS;
+	unsigned int k;
+
+	for (k = 1; k < FASTMEM_PAGES; k++) {
+		size_t bytes = (size_t)k << FASTMEM_PAGE_SHIFT;
+
+		if (bytes / stride >= min &&
+				bytes % stride <= bytes / FASTMEM_RUN_WASTE_DIV)
+			break;
+	}
+	return k;
 }
 
-/* A slab whose objects are all back: into the pool, any class may take it now. */
-void
-fastmem_pool_push(struct fastmem_socket *s, struct fastmem_slab *slab)
+/*
+ * The stride of class size size in a slab: the class size, but in a slab of pages smaller
+ * than the slab that are not IOVA-contiguous (iova_slow: the page size), a class size that
+ * does not divide the page is rounded up to a power of two, so that no object of at most a
+ * page spans two pages.
+ */
+static size_t
+run_stride(const struct fastmem_slab *slab, size_t size)
 {
+	size_t page = slab->iova_slow;
+
+	if (page != 0 && page < FASTMEM_SLAB_SIZE && size < page && page % size != 0)
+		return rte_align64pow2(size);
+	return size;
+}
+
+/* The alignment of the first page of a run of objects stride bytes apart, in pages: that
+ * of the objects (the largest power of two dividing the stride), at least a page. */
+static unsigned int
+run_align(size_t stride)
+{
+	size_t a = stride & -stride;
+
+	if (a > FASTMEM_SLAB_SIZE)
+		a = FASTMEM_SLAB_SIZE;
+	return a > FASTMEM_PAGE_SIZE ? (unsigned int)(a >> FASTMEM_PAGE_SHIFT) : 1;
+}
+
+/* The first page of n free pages of a free-page bitmap starting at a multiple of align
+ * pages (a power of two), or -1 when there are none. */
+static int
+pages_find(uint64_t free, unsigned int n, unsigned int align)
+{
+	uint64_t starts = free, aligned = 0;
+	unsigned int i;
+
+	/* bit i of starts: pages i .. i + n - 1 are free (shifts fill with 0: no run past
+	 * the last page) */
+	for (i = 1; i < n && starts != 0; i++)
+		starts &= free >> i;
+	if (align == 1)
+		aligned = starts;
+	else
+		for (i = 0; i < FASTMEM_PAGES; i += align)
+			aligned |= starts & (UINT64_C(1) << i);
+	return aligned == 0 ? -1 : __builtin_ctzll(aligned);
+}
+
+/*
+ * Cut a run for class cls from pages of a slab of the socket: a split slab's first, the
+ * first one that has room (first fit, the split list in the order slabs split), else a
+ * slab of the pool. Returns the run, its objects all free (never-used space), or NULL
+ * when no slab of the socket has the room.
+ *
+ * Objects sit stride bytes apart (run_stride()) from the first, which is aligned to the
+ * largest power of two dividing the stride, as the run's first page is (runs of strides
+ * of 64 KiB and more start at multiples of that alignment), so each object has that
+ * alignment (the alignment rte_fastmem.h promises for its class). A run at page 0 starts
+ * its objects after the slab header.
+ */
+struct fastmem_run *
+fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
+{
+	size_t size = fastmem_class_size(cls), stride = size;
+	unsigned int n = 0, align = 1, i;
+	struct fastmem_slab *slab;
+	struct fastmem_run *run;
+	int start = -1;
+
 	rte_spinlock_lock(&s->pool_lock);
-	pool_push_locked(s, slab);
+	for (slab = s->split; slab != NULL; slab = slab->next) {
+		stride = run_stride(slab, size);
+		n = run_pages(stride);
+		align = run_align(stride);
+		start = pages_find(slab->free_pages, n, align);
+		if (start >= 0)
+			break;
+	}
+	if (slab == NULL) {
+		slab = s->pool;
+		if (slab == NULL) {
+			rte_spinlock_unlock(&s->pool_lock);
+			return NULL;
+		}
+		pool_remove_locked(s, slab);
+		stride = run_stride(slab, size);
+		n = run_pages(stride);
+		start = 0;
+	} else {
+		slab_list_remove(&s->split, slab);
+		FASTMEM_STORE(&s->split_count, s->split_count - 1);
+		FASTMEM_STORE(&s->free_pages, s->free_pages -
+				(uint64_t)__builtin_popcountll(slab->free_pages));
+	}
+	slab->free_pages &= ~((n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1) << start);
+	if (slab->free_pages != 0) {
+		slab->where = FASTMEM_SLAB_SPLIT;
+		slab_list_push(&s->split, slab);
+		FASTMEM_STORE(&s->split_count, s->split_count + 1);
+		FASTMEM_STORE(&s->free_pages, s->free_pages +
+				(uint64_t)__builtin_popcountll(slab->free_pages));
+	} else {
+		slab->where = FASTMEM_SLAB_USED;
+	}
+	run = &slab->runs[start];
+	run->cls = (uint16_t)cls;
+	run->start = (uint8_t)start;
+	run->n_pages = (uint8_t)n;
+	run->obj_size = (uint32_t)stride;
+	run->first = start == 0 ?
+		(uint32_t)RTE_ALIGN_CEIL((size_t)FASTMEM_SLAB_HDR, stride & -stride) : 0;
+	run->n_objs = (uint32_t)((((size_t)n << FASTMEM_PAGE_SHIFT) - run->first) / stride);
+	run->free_head = NULL;
+	run->n_out = 0;
+	run->bump = run->first;
+	run->where = FASTMEM_RUN_FREE;
+	run->next = NULL;
+	run->prev = NULL;
+	for (i = (unsigned int)start; i < (unsigned int)start + n; i++) {
+		slab->page_run[i] = (uint8_t)start;
+		slab->ids[i].cls = (uint16_t)cls;
+	}
+	fastmem_dbg_run_adopt(slab, run);
+	rte_spinlock_unlock(&s->pool_lock);
+	return run;
+}
+
+/*
+ * A run whose objects are all back: its pages are free again, and a slab with every page
+ * free goes to the pool, where any class may take it.
+ */
+void
+fastmem_run_put(struct fastmem_socket *s, struct fastmem_run *run)
+{
+	struct fastmem_slab *slab = FASTMEM_SLAB_OF(run);
+	unsigned int n = run->n_pages, start = run->start, i;
+
+	FASTMEM_ASSERT(run->n_out == 0);
+	rte_spinlock_lock(&s->pool_lock);
+	for (i = start; i < start + n; i++)
+		slab->ids[i].cls = FASTMEM_CLASS_NONE;
+	run->cls = FASTMEM_CLASS_NONE;
+	run->where = FASTMEM_RUN_FREE;
+	if (slab->where == FASTMEM_SLAB_SPLIT) {
+		slab_list_remove(&s->split, slab);
+		FASTMEM_STORE(&s->split_count, s->split_count - 1);
+		FASTMEM_STORE(&s->free_pages, s->free_pages -
+				(uint64_t)__builtin_popcountll(slab->free_pages));
+	}
+	slab->free_pages |= (n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1) << start;
+	if (slab->free_pages == FASTMEM_PAGES_ALL) {
+		pool_push_locked(s, slab);
+	} else {
+		slab->where = FASTMEM_SLAB_SPLIT;
+		slab_list_push(&s->split, slab);
+		FASTMEM_STORE(&s->split_count, s->split_count + 1);
+		FASTMEM_STORE(&s->free_pages, s->free_pages +
+				(uint64_t)__builtin_popcountll(slab->free_pages));
+	}
 	rte_spinlock_unlock(&s->pool_lock);
 }
 
@@ -184,10 +329,17 @@ fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigne
 	for (i = 0; i < n_slabs; i++) {
 		struct fastmem_slab *slab = RTE_PTR_ADD(base, (size_t)i * FASTMEM_SLAB_SIZE);
 
+		unsigned int p;
+
 		memset(slab, 0, sizeof(*slab));
 		slab->zone = base;
-		slab->cls = FASTMEM_CLASS_NONE;
-		slab->sidx = (uint16_t)s->sidx;
+		for (p = 0; p < FASTMEM_PAGES; p++) {
+			slab->ids[p].cls = FASTMEM_CLASS_NONE;
+			slab->ids[p].sidx = (uint16_t)s->sidx;
+			slab->runs[p].cls = FASTMEM_CLASS_NONE;
+		}
+		slab->free_pages = FASTMEM_PAGES_ALL;
+		slab->sidx = s->sidx;
 		slab->iova_slow = page;
 		if (iova_slow || mz->iova == RTE_BAD_IOVA)
 			slab->iova = RTE_BAD_IOVA;

@@ -8,8 +8,8 @@
 /*
  * The slab layer's per-object operations (fastmem_slab.c has the rest of the layer). They
  * are inline because the bin layer calls them once per object it moves between a slab and
- * a cache, where a call each would cost as much as the work. They touch only the slab's
- * objects (free list, bump offset, n_out), under the lock of the bin that holds the slab,
+ * a cache, where a call each would cost as much as the work. They touch only a run's
+ * objects (free list, bump offset, n_out), under the lock of the bin that holds the run,
  * which the caller holds.
  */
 
@@ -20,37 +20,38 @@
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
-/* Take up to n free objects of a slab: its free list first, then never-used space. */
+/* Take up to n free objects of a run: its free list first, then never-used space. */
 static inline unsigned int
-fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n)
+fastmem_run_take(struct fastmem_run *run, void **objs, unsigned int n)
 {
+	void *base = fastmem_run_base(run);
 	unsigned int got = 0;
 
-	while (got < n && slab->n_out < slab->n_objs) {
-		void *obj = slab->free_head;
+	while (got < n && run->n_out < run->n_objs) {
+		void *obj = run->free_head;
 
 		if (obj != NULL) {
-			slab->free_head = fastmem_link_get(obj);
-			fastmem_dbg_link_pop(slab, obj, slab->free_head);
+			run->free_head = fastmem_link_get(obj);
+			fastmem_dbg_link_pop(run, obj, run->free_head);
 		} else {
-			obj = RTE_PTR_ADD(slab, slab->bump);
-			slab->bump += slab->obj_size;
-			fastmem_dbg_fresh(obj, slab->obj_size);
+			obj = RTE_PTR_ADD(base, run->bump);
+			run->bump += run->obj_size;
+			fastmem_dbg_fresh(obj, run->obj_size);
 		}
-		slab->n_out++;
+		run->n_out++;
 		objs[got++] = obj;
 	}
 	return got;
 }
 
-/* Give an object back to its slab's free list; returns the objects still out. */
+/* Give an object back to its run's free list; returns the objects still out. */
 static inline uint32_t
-fastmem_slab_give(struct fastmem_slab *slab, void *obj)
+fastmem_run_give(struct fastmem_run *run, void *obj)
 {
-	FASTMEM_ASSERT(slab->n_out > 0);
-	fastmem_link_set(obj, slab->free_head);
-	slab->free_head = obj;
-	return --slab->n_out;
+	FASTMEM_ASSERT(run->n_out > 0);
+	fastmem_link_set(obj, run->free_head);
+	run->free_head = obj;
+	return --run->n_out;
 }
 
 #endif /* FASTMEM_SLAB_H */

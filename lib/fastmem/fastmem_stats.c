@@ -46,6 +46,7 @@ struct fastmem_sum {
 	uint64_t slab_releases;
 	uint64_t slabs_partial;
 	uint64_t slabs_full;
+	uint64_t bytes_runs;
 };
 
 static bool
@@ -187,6 +188,7 @@ sum_bins(struct fastmem_state *st, unsigned int cls, bool retired, struct fastme
 					fastmem_class_size(c);
 			sum->slabs_partial += FASTMEM_LOAD(&b->slabs_partial);
 			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
+			sum->bytes_runs += FASTMEM_LOAD(&b->run_bytes);
 			if (retired)
 				sum_retired(&b->retired, &b->base_retired, c, sum);
 		}
@@ -325,6 +327,7 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	stats->slab_releases = sum.slab_releases;
 	stats->slabs_partial = sum.slabs_partial;
 	stats->slabs_full = sum.slabs_full;
+	stats->bytes_runs = sum.bytes_runs;
 	stats->xfer_cached = sum.xfer;
 	return 0;
 }
@@ -454,9 +457,11 @@ rte_fastmem_dump(FILE *f)
 		size_t limit = FASTMEM_LOAD(&s->limit);
 
 		fprintf(f, "  socket %d%s: backing %zu B, trimmed %" PRIu64 " B, free slabs %u, "
-				"limit ", s->socket_id, s->external ? " (external heap)" : "",
+				"split slabs %u with %" PRIu64 " free pages, limit ", s->socket_id,
+				s->external ? " (external heap)" : "",
 				FASTMEM_LOAD(&s->backing), FASTMEM_LOAD(&s->trimmed),
-				FASTMEM_LOAD(&s->pool_count));
+				FASTMEM_LOAD(&s->pool_count), FASTMEM_LOAD(&s->split_count),
+				FASTMEM_LOAD(&s->free_pages));
 		if (limit == SIZE_MAX)
 			fprintf(f, "none\n");
 		else
@@ -471,11 +476,12 @@ rte_fastmem_dump(FILE *f)
 			continue;
 		fprintf(f, "  class %7zu B: in use %" PRIu64 ", alloc hit/miss %" PRIu64 "/%"
 				PRIu64 ", free hit/miss %" PRIu64 "/%" PRIu64 ", ENOMEM %" PRIu64
-				", slabs partial/full %" PRIu64 "/%" PRIu64 ", acquired/released %"
-				PRIu64 "/%" PRIu64 "\n", cs.class_size, cs.in_use,
-				cs.alloc_cache_hits, cs.alloc_cache_misses, cs.free_cache_hits,
-				cs.free_cache_misses, cs.alloc_nomem, cs.slabs_partial,
-				cs.slabs_full, cs.slab_acquires, cs.slab_releases);
+				", runs partial/full %" PRIu64 "/%" PRIu64 " (%" PRIu64 " B), "
+				"acquired/released %" PRIu64 "/%" PRIu64 "\n", cs.class_size,
+				cs.in_use, cs.alloc_cache_hits, cs.alloc_cache_misses,
+				cs.free_cache_hits, cs.free_cache_misses, cs.alloc_nomem,
+				cs.slabs_partial, cs.slabs_full, cs.bytes_runs, cs.slab_acquires,
+				cs.slab_releases);
 	}
 	FASTMEM_FOREACH_USED_LCORE(l) {
 		struct rte_fastmem_lcore_stats ls;

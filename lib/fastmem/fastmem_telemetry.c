@@ -136,6 +136,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	n = rte_fastmem_classes(sizes);
 	tel_add_dict_u64(d, "max_size", rte_fastmem_max_size());
 	tel_add_dict_u64(d, "slab_size", RTE_FASTMEM_SLAB_SIZE);
+	tel_add_dict_u64(d, "page_size", (uint64_t)1 << RTE_FASTMEM_PAGE_SHIFT);
 	tel_add_dict_u64(d, "cache_bytes_max", RTE_FASTMEM_CACHE_BYTES_MAX);
 	tel_add_dict_u64(d, "n_classes", n);
 	cl = rte_tel_data_alloc();
@@ -250,6 +251,7 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	tel_add_dict_u64(d, "slab_releases", cs.slab_releases);
 	tel_add_dict_u64(d, "slabs_partial", cs.slabs_partial);
 	tel_add_dict_u64(d, "slabs_full", cs.slabs_full);
+	tel_add_dict_u64(d, "bytes_runs", cs.bytes_runs);
 	return 0;
 }
 

@@ -286,8 +286,9 @@ void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
 	struct fastmem_state *st;
-	const struct fastmem_slab *slab;
+	const struct fastmem_run *run;
 	const char *what = NULL;
+	unsigned int sidx;
 	void *obj;
 	int cls;
 
@@ -307,19 +308,20 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		fastmem_free_n(st, &ptr, 1);
 		return NULL;
 	}
-	slab = FASTMEM_SLAB_OF(ptr);
-	if ((unsigned int)cls == slab->cls) {
+	run = FASTMEM_RUN_OF(ptr);
+	sidx = FASTMEM_SLAB_OF(ptr)->sidx;
+	if ((unsigned int)cls == run->cls) {
 		fastmem_dbg_resize(ptr, size);
 		return ptr;
 	}
-	obj = alloc_one_retry(st, slab->sidx, (unsigned int)cls);
+	obj = alloc_one_retry(st, sidx, (unsigned int)cls);
 	if (unlikely(obj == NULL)) {
-		count_nomem(st, slab->sidx, (unsigned int)cls);
+		count_nomem(st, sidx, (unsigned int)cls);
 		return fail_null(ENOMEM, "no memory");
 	}
 	fastmem_dbg_alloc(obj, size);
-	fastmem_dbg_resize(ptr, slab->obj_size); /* the copy reads the whole old object */
-	memcpy(obj, ptr, RTE_MIN(size, (size_t)slab->obj_size));
+	fastmem_dbg_resize(ptr, run->obj_size); /* the copy reads the whole old object */
+	memcpy(obj, ptr, RTE_MIN(size, (size_t)run->obj_size));
 	fastmem_dbg_free(st, ptr);
 	fastmem_free_n(st, &ptr, 1);
 	return obj;
@@ -542,17 +544,17 @@ __rte_fastmem_hcheck(rte_fastmem_handle_t h, void * const *ptrs, unsigned int n)
 	if (n > 0 && ptrs == NULL)
 		rte_panic("fastmem: hfree_bulk of %u objects from a NULL array\n", n);
 	for (i = 0; i < n; i++) {
-		const struct fastmem_slab *slab;
+		const struct rte_fastmem_slab_id *id;
 
 		if (ptrs[i] == NULL)
 			continue; /* freeing NULL does nothing */
-		slab = FASTMEM_SLAB_OF(ptrs[i]);
-		if (slab->cls != cls || slab->sidx != sidx)
+		id = __rte_fastmem_id_of(ptrs[i]);
+		if (id->cls != cls || id->sidx != sidx)
 			rte_panic("fastmem: hfree of %p, an object of class %zu B, socket slot %u,"
 				" with a handle of class %zu B, socket slot %u\n", ptrs[i],
-				slab->cls < FASTMEM_NUM_CLASSES ?
-				fastmem_class_size(slab->cls) : (size_t)0,
-				slab->sidx, fastmem_class_size(cls), sidx);
+				id->cls < FASTMEM_NUM_CLASSES ?
+				fastmem_class_size(id->cls) : (size_t)0,
+				id->sidx, fastmem_class_size(cls), sidx);
 	}
 }
 

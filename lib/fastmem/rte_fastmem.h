@@ -20,12 +20,26 @@
  * Layers, in the order an allocation is satisfied:
  *  -# a per-lcore cache: a bounded stack of free objects per (lcore, socket, size class),
  *     no lock and no atomic read-modify-write;
- *  -# a bin per (socket, size class), under a spinlock, holding the slabs that serve the
- *     class: 2 MiB, 2 MiB-aligned pieces of backing memory;
- *  -# a per-socket pool of free slabs, each of which can serve any class;
+ *  -# a bin per (socket, size class), under a spinlock, holding the runs that serve the
+ *     class: whole 32 KiB pages of a slab (a 2 MiB, 2 MiB-aligned piece of backing
+ *     memory), objects taken from the fullest run first;
+ *  -# per socket, the free pages of its slabs: a run is cut from them when its class
+ *     needs one, and its pages become free again, for any class, as soon as all its
+ *     objects are free, so that memory moves between classes page by page; a slab with
+ *     every page free is in the socket's pool of free slabs;
  *  -# backing memory: IOVA-contiguous memzones within the socket's limit, the first of
- *     one slab and each next one as large as what the socket holds already, up to
- *     128 MiB; smaller ones, down to a single slab, when EAL cannot provide that.
+ *     one slab and each next one a quarter of what the socket holds already (at least one
+ *     slab, at most 128 MiB); smaller ones, down to a single slab, when EAL cannot provide
+ *     that.
+ *
+ * Runs: a run of objects @c t bytes apart (the class size, see IOVA below) takes the
+ * fewest pages that hold at least 4 objects (8 from 8 KiB) with at most 1/16 of the run
+ * left over at its end (one page for every class up to 3 KiB and most below 8 KiB, 16
+ * pages of 8 objects for 64 KiB), and the whole slab from 256 KiB. Its first page is at a multiple of the
+ * objects' alignment when that is above a page. A slab starts with a header of
+ * RTE_FASTMEM_SLAB_HDR_SIZE (4544) bytes, the page table: the run at page 0 has its first
+ * object at the first multiple of the class alignment after it, the others at the start
+ * of their first page.
  *
  * Size classes (120, from 8 B to 1 MiB, listed by rte_fastmem_classes()): the multiples of
  * 8 B up to 128 B, then eight per doubling, 1/8 of the power of two below them apart:
@@ -91,10 +105,10 @@
  *
  * Memory limit: each socket has a limit on its backing memory (unlimited by default),
  * see rte_fastmem_set_limit(). With the limit reached, an allocation fails with
- * @c ENOMEM only when no slab of the socket can serve it: every slab is assigned to a
- * class and holds at least one object that is in use or sitting in some lcore cache. A
- * slab whose objects all became free is moved to the free-slab pool while its bin lock is
- * still held, so no slab is ever invisible to allocators ("in transit"). As a
+ * @c ENOMEM only when no run and no free pages of the socket can serve it: every run is
+ * assigned to a class and holds at least one object that is in use or sitting in some
+ * lcore cache. A run whose objects all became free gives its pages back while its bin
+ * lock is still held, so no page is ever invisible to allocators ("in transit"). As a
  * consequence, an allocation of class size @c c on socket @c s cannot fail for lack of
  * memory (provided EAL can supply backing memory up to the limit) as long as
  * @code{.unparsed}
@@ -105,19 +119,19 @@
  * caller, and in the transfer caches of socket s that those lcores drained into after
  * the caller emptied them (before failing, an allocation on an lcore returns everything
  * its own caches of socket s hold to the bins, empties the socket's transfer caches into
- * their slabs, and tries once more): at most the sum over the classes of capacity x class
+ * their runs, and tries once more): at most the sum over the classes of capacity x class
  * size x (number of other lcores + 2), as each lcore cache holds at most
  * RTE_FASTMEM_CACHE_BYTES_MAX bytes, and each transfer cache (one per socket and class)
  * twice that (capacities are reported in
- * rte_fastmem_lcore_class_stats::cache_capacity); and frag(s) the free bytes in slabs of
- * socket s assigned to classes other than @c c, plus the per-slab overhead. A slab keeps
- * its 128 B header in its first bytes, and its first object at the next multiple of the
- * alignment of the class (the largest power of two dividing the class size): a slab
- * holds (2 MiB - that offset) / class size objects (1 of 1 MiB, 3 of 512 KiB, 3 of
- * 576 KiB, 10922 of 192 B). When the limit is not a multiple of 2 MiB, it is rounded down to
- * one.
+ * rte_fastmem_lcore_class_stats::cache_capacity); and frag(s) the free bytes in runs of
+ * socket s of classes other than @c c, plus the per-run overhead (the bytes a run leaves
+ * at its end, and the slab header), and, for a class whose runs take more than one page,
+ * the free pages of the slabs that hold runs of other classes (which may be too few in a
+ * row for its run). A run holds (its bytes - the offset of its first object) / class
+ * size objects (1 of 1 MiB, 3 of 512 KiB at page 0, 8 of 64 KiB, 157 of 208 B). When the
+ * limit is not a multiple of 2 MiB, it is rounded down to one.
  *
- * Lifetime: slabs are recycled between classes; backing memory goes back to EAL only
+ * Lifetime: pages are recycled between classes; backing memory goes back to EAL only
  * when asked for, a whole memzone at a time, with rte_fastmem_trim() (or automatically,
  * see rte_fastmem_set_trim_threshold()), and all of it at rte_fastmem_deinit().
  *
@@ -301,17 +315,17 @@ rte_fastmem_get_limit(int socket_id);
  * Give free backing memory back to EAL.
  *
  * Releases, with rte_memzone_free(), every memzone of backing memory of the socket whose
- * slabs are all in the free-slab pool, i.e. hold no object, neither in use nor in any
- * lcore cache. In EAL's dynamic memory mode (no @c --legacy-mem, and memory not
+ * slabs have every page free (all in the free-slab pool), i.e. hold no object, neither in
+ * use nor in any lcore cache. In EAL's dynamic memory mode (no @c --legacy-mem, and memory not
  * preallocated with @c -m or @c --socket-mem), the hugepages of those memzones return to
  * the system. The socket's backing memory (rte_fastmem_stats::bytes_backing) drops by the
  * bytes released, which become available again under the socket's limit; later
  * allocations grow the socket again as needed.
  *
  * What stays:
- *  - a memzone with at least one slab assigned to a size class, even if only one object
+ *  - a memzone with at least one page in a run of a size class, even if only one object
  *    of it is in use or sitting in an lcore cache or a transfer cache. Objects in caches
- *    keep their slabs: to get everything back, make every lcore that used fastmem call
+ *    keep their runs: to get everything back, make every lcore that used fastmem call
  *    rte_fastmem_cache_flush() first (e.g. with rte_eal_mp_remote_launch());
  *  - the bytes asked for with rte_fastmem_reserve(): the socket keeps at least that much
  *    backing memory, so that a trim never undoes a reservation made to keep memzone
@@ -323,11 +337,11 @@ rte_fastmem_get_limit(int socket_id);
  * Cost: takes the socket's grow lock (as growth does), and for each memzone the lock of
  * the free-slab pool, held for the time it takes to unlink the memzone's slabs (at most 64).
  * The calling lcore's caches first go back to their starting capacity
- * (rte_fastmem_set_cache_budget()), what they hold beyond it returning to the slabs;
+ * (rte_fastmem_set_cache_budget()), what they hold beyond it returning to the runs;
  * it touches no other lcore's cache, so it never blocks an allocation or free served by
  * a cache;
  * it takes each bin lock of the socket once, briefly, to free the transfer cache (EAL
- * heap memory) of the bins left without slabs; their next drain allocates it again.
+ * heap memory) of the bins left without runs; their next drain allocates it again.
  * Allocations that need a slab from the pool wait for the pool lock; allocations that
  * need to grow the socket wait for the grow lock, which is held while EAL frees the
  * memzones (this takes a system call per hugepage). A memzone being released cannot hand
@@ -353,8 +367,8 @@ rte_fastmem_trim(int socket_id, size_t *released);
 /**
  * Trim automatically when free backing memory exceeds a threshold.
  *
- * Off by default. When set, a free that gives a slab back to the socket's free-slab pool
- * (the slow path of a free: never a free served by an lcore cache) checks whether the
+ * Off by default. When set, a free that gives the pages of a run back (the slow path of a
+ * free: never a free served by an lcore cache) checks whether the socket's free-slab
  * pool holds more than @p bytes, and if so releases whole free memzones, as
  * rte_fastmem_trim() does, as long as the pool keeps at least @p bytes. The thread doing
  * that free pays for the release (a system call per hugepage); it does not wait for the
@@ -632,7 +646,7 @@ rte_fastmem_virt2iova(const void *ptr);
 /**
  * Return the objects in the calling lcore's caches (every socket, every class) to the
  * bins, and then the objects in the bins' transfer caches (where lcore caches drain, every
- * socket) to their slabs, so that fully free slabs go back to their socket's pool. The
+ * socket) to their runs, so that fully free runs give their pages back. The
  * calling lcore's caches go back to their starting capacity (rte_fastmem_set_cache_budget()).
  *
  * Thread safety: MT-safe; acts on the calling thread's caches and the shared transfer
@@ -647,8 +661,8 @@ rte_fastmem_cache_flush(void);
  *
  * A handle pre-resolves the size class and the socket of an allocation, once, with
  * rte_fastmem_hlookup(); rte_fastmem_halloc() and rte_fastmem_hfree() then skip the size
- * and socket arithmetic, and a free with a handle does not read the slab header of the
- * object. Their cache-hit path is inline (rte_fastmem_pvt.h): with the calling lcore's
+ * and socket arithmetic, and a free with a handle does not read the page table of the
+ * object's slab. Their cache-hit path is inline (rte_fastmem_pvt.h): with the calling lcore's
  * cache of the handle's class holding an object (halloc) or having room (hfree), it is a
  * handful of instructions, with no function call, no lock and no atomic
  * read-modify-write. Everything else (threads without an lcore id, an empty or full
@@ -830,13 +844,16 @@ struct rte_fastmem_class_stats {
 	uint64_t free_cache_hits; /**< objects freed into an lcore cache */
 	uint64_t free_cache_misses; /**< objects freed through the bin (drain or no cache) */
 	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
-	uint64_t slab_acquires; /**< slabs taken from the free-slab pool */
-	uint64_t slab_releases; /**< slabs returned to the free-slab pool */
-	uint64_t slabs_partial; /**< slabs with free objects, now */
-	uint64_t slabs_full; /**< slabs with no free object, now */
+	/** runs (pages of a slab serving the class) cut from the slabs' free pages */
+	uint64_t slab_acquires;
+	uint64_t slab_releases; /**< runs whose pages became free again */
+	uint64_t slabs_partial; /**< runs with free objects, now */
+	uint64_t slabs_full; /**< runs with no free object, now */
 	/** free objects in the bins' transfer caches (between the lcore caches and the
-	 * slabs), now; counted in rte_fastmem_stats::bytes_cached, in no lcore's stats */
+	 * runs), now; counted in rte_fastmem_stats::bytes_cached, in no lcore's stats */
 	uint64_t xfer_cached;
+	/** bytes of the runs serving the class, now: the backing memory the class holds */
+	uint64_t bytes_runs;
 };
 
 /**

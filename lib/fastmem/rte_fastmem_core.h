@@ -81,7 +81,7 @@ extern "C" {
  * built with the caller of rte_fastmem_init(); another shared object of the same
  * application that uses fastmem's inline functions must be built against the same headers.
  */
-#define RTE_FASTMEM_LAYOUT_VERSION 2
+#define RTE_FASTMEM_LAYOUT_VERSION 3
 
 /**
  * @internal
@@ -287,14 +287,47 @@ struct rte_fastmem_lcore_caches {
 
 /**
  * @internal
- * The first 4 bytes of every slab (the slab of an object is its address rounded down to
- * RTE_FASTMEM_SLAB_SIZE): the class index and the socket slot of its objects, read by the
- * inline free path. Fixed while the slab holds an object.
+ * log2 of the page size of slabs: a slab (RTE_FASTMEM_SLAB_SIZE, the 2 MiB-aligned unit of
+ * backing memory) is cut into RTE_FASTMEM_SLAB_PAGES pages of 32 KiB, and each class takes
+ * runs of whole pages from it, so that memory moves between classes page by page.
+ */
+#define RTE_FASTMEM_PAGE_SHIFT 15
+
+/** @internal Pages of a slab. */
+#define RTE_FASTMEM_SLAB_PAGES (1u << (21 - RTE_FASTMEM_PAGE_SHIFT))
+
+/**
+ * @internal
+ * Bytes of the header at the start of every slab (page ids, run descriptors): the runs
+ * that start at page 0 place their objects after it.
+ */
+#define RTE_FASTMEM_SLAB_HDR_SIZE 4544
+
+/**
+ * @internal
+ * The identity of the objects of one page: what the inline free path reads. A slab starts
+ * with RTE_FASTMEM_SLAB_PAGES of these, entry i for its page i (__rte_fastmem_id_of()).
+ * Fixed while the page holds an object.
  */
 struct rte_fastmem_slab_id {
 	uint16_t cls; /**< class index */
 	uint16_t sidx; /**< socket slot */
 };
+
+/**
+ * @internal
+ * The identity of the page holding @p ptr, an object of fastmem: in the header of its slab
+ * (@p ptr rounded down to RTE_FASTMEM_SLAB_SIZE), at the index of its page. Address
+ * arithmetic only: one load reads it.
+ */
+static inline const struct rte_fastmem_slab_id *
+__rte_fastmem_id_of(const void *ptr)
+{
+	uintptr_t a = (uintptr_t)ptr;
+
+	return (const struct rte_fastmem_slab_id *)(a & ~(uintptr_t)((2u << 20) - 1)) +
+		((a >> RTE_FASTMEM_PAGE_SHIFT) & (RTE_FASTMEM_SLAB_PAGES - 1));
+}
 
 /**
  * @internal

@@ -299,8 +299,7 @@ __rte_fastmem_free_hit(const struct rte_fastmem_lcore_caches *lc, void *ptr)
 	struct fastmem_cset *cs;
 	uint32_t len;
 
-	id = (const struct rte_fastmem_slab_id *)RTE_PTR_ALIGN_FLOOR(ptr,
-			RTE_FASTMEM_SLAB_SIZE);
+	id = __rte_fastmem_id_of(ptr);
 	cs = lc->cset[id->sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
 	if (unlikely(cs == NULL))
 		return -1;
@@ -394,11 +393,12 @@ rte_fastmem_free(void *ptr)
 /**
  * @internal
  * Copy @p n pointers (n >= 1) from @p src to @p dst and return the OR of every source
- * pointer XOR the first: below RTE_FASTMEM_SLAB_SIZE when all share the first's slab.
+ * pointer XOR the first: below the page size (RTE_FASTMEM_PAGE_SHIFT) when all share the
+ * first's page.
  * One pass, branch-free (vectorizes).
  */
 static inline uintptr_t
-__rte_fastmem_copy_slab_diff(void **__rte_restrict dst, void * const *__rte_restrict src,
+__rte_fastmem_copy_page_diff(void **__rte_restrict dst, void * const *__rte_restrict src,
 		unsigned int n)
 {
 	uintptr_t first = (uintptr_t)src[0], diff = 0;
@@ -424,16 +424,15 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 
 	/*
 	 * Inline only the common case: no NULL entry, every object of one class and socket
-	 * (one header load per slab, not per object: objects of one slab share it), and room
+	 * (one header load per page, not per object: objects of one page share it), and room
 	 * for all of them in the cache. The pointers are copied above the top of the cache
-	 * of the first object's class while checking that they share its slab, in one pass;
+	 * of the first object's class while checking that they share its page, in one pass;
 	 * the length is updated only once they all belong there. Anything else goes out of
 	 * line, which handles mixed classes run by run.
 	 */
 	if (unlikely(lc == NULL || n == 0 || ptrs == NULL || ptrs[0] == NULL))
 		goto slow;
-	id = (const struct rte_fastmem_slab_id *)RTE_PTR_ALIGN_FLOOR(ptrs[0],
-			RTE_FASTMEM_SLAB_SIZE);
+	id = __rte_fastmem_id_of(ptrs[0]);
 	cs = lc->cset[id->sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
 	if (unlikely(cs == NULL))
 		goto slow;
@@ -442,13 +441,12 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	len = c->len;
 	if (unlikely(n > c->cap - len))
 		goto slow;
-	if (unlikely(__rte_fastmem_copy_slab_diff(&c->objs[len], ptrs, n) >=
-			RTE_FASTMEM_SLAB_SIZE)) {
-		/* several slabs: each must be of the first one's class and socket */
+	if (unlikely(__rte_fastmem_copy_page_diff(&c->objs[len], ptrs, n) >=
+			((size_t)1 << RTE_FASTMEM_PAGE_SHIFT))) {
+		/* several pages: each must be of the first one's class and socket */
 		prev = id;
 		for (i = 1; i < n; i++) {
-			const struct rte_fastmem_slab_id *s = (const struct rte_fastmem_slab_id *)
-					RTE_PTR_ALIGN_FLOOR(ptrs[i], RTE_FASTMEM_SLAB_SIZE);
+			const struct rte_fastmem_slab_id *s = __rte_fastmem_id_of(ptrs[i]);
 
 			if (likely(s == prev))
 				continue;
