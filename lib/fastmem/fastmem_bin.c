@@ -161,10 +161,10 @@ xfer_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
 }
 
 /*
- * Allocate between min and max objects of (sidx, cls) from the bin, growing the socket
- * when the bin and the pool have nothing. Returns the number allocated: at least min,
- * or less than min only when no memory can be had (the objects obtained are returned
- * anyway; the caller decides what to do with them). With shared set (a thread without
+ * Allocate between min and max objects of (sidx, cls) from the bin: max while its runs
+ * and the socket's free pages have them, growing the socket only for min. Returns the
+ * number allocated: at least min, or less than min only when no memory can be had (the
+ * objects obtained are returned anyway; the caller decides what to do with them). With shared set (a thread without
  * lcore id), the objects are counted in the bin's shared statistics when at least min
  * were had.
  */
@@ -181,19 +181,23 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	for (;;) {
 		struct fastmem_run *run;
 
-		/* the transfer cache first: objects lcores drained, not yet in their slabs */
+		/* the transfer cache first: objects lcores drained, not yet in their runs */
 		got += xfer_take_locked(bin, objs + got, max - got);
 		if (got >= max)
 			break;
 		got += bin_take_locked(bin, objs + got, max - got);
-		if (got >= min)
+		if (got >= max)
 			break;
-		/* bin -> pool lock order */
+		/* a new run while the socket has the pages, so that a refill comes full even
+		 * when runs hold fewer objects than a batch (bin -> pool lock order) */
 		run = fastmem_run_get(s, cls);
 		if (run != NULL) {
 			bin_adopt_locked(bin, run);
 			continue;
 		}
+		/* growth only for the min */
+		if (got >= min)
+			break;
 		if (grow_failed)
 			break; /* checked bin and pool once more after the failed growth */
 		rte_spinlock_unlock(&bin->lock);

@@ -416,7 +416,7 @@ static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
 	const struct rte_fastmem_lcore_caches *lc = __rte_fastmem_free_lcore();
-	const struct rte_fastmem_slab_id *id, *prev;
+	const struct rte_fastmem_slab_id *id;
 	struct rte_fastmem_cache *c;
 	struct fastmem_cset *cs;
 	unsigned int i;
@@ -443,17 +443,21 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		goto slow;
 	if (unlikely(__rte_fastmem_copy_page_diff(&c->objs[len], ptrs, n) >=
 			((size_t)1 << RTE_FASTMEM_PAGE_SHIFT))) {
-		/* several pages: each must be of the first one's class and socket */
-		prev = id;
-		for (i = 1; i < n; i++) {
-			const struct rte_fastmem_slab_id *s = __rte_fastmem_id_of(ptrs[i]);
+		/* several pages: each must be of the first one's class and socket; an id
+		 * is read where the page changes */
+		uintptr_t prev = (uintptr_t)ptrs[0] >> RTE_FASTMEM_PAGE_SHIFT;
 
-			if (likely(s == prev))
+		for (i = 1; i < n; i++) {
+			uintptr_t page = (uintptr_t)ptrs[i] >> RTE_FASTMEM_PAGE_SHIFT;
+			const struct rte_fastmem_slab_id *s;
+
+			if (likely(page == prev))
 				continue;
+			s = __rte_fastmem_id_of(ptrs[i]);
 			if (unlikely(ptrs[i] == NULL || s->cls != id->cls ||
 					s->sidx != id->sidx))
 				goto slow;
-			prev = s;
+			prev = page;
 		}
 	}
 	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
