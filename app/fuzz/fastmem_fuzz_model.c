@@ -111,7 +111,7 @@ fz_class_align(unsigned int cls)
 	return cs & -cs;
 }
 
-/* Pages of a run of the class (documented: the fewest that hold at least 4 objects, 8 from
+/* Pages of a run of the class (documented: the fewest that hold at least 4 objects, 16 from
  * 8 KiB, with at most 1/16 of the run left over; else the whole slab). The model's memory
  * is EAL's (no external heap), whose pages are IOVA-contiguous or slabs: the stride is the
  * class size. */
@@ -119,7 +119,7 @@ unsigned int
 fz_run_pages(unsigned int cls)
 {
 	size_t cs = fz_class_size(cls);
-	unsigned int k, min = cs >= 8 * FZ_KIB ? 8 : 4;
+	unsigned int k, min = cs >= 8 * FZ_KIB ? 16 : 4;
 
 	for (k = 1; k < FZ_PAGES; k++)
 		if (k * FZ_RUN_PAGE / cs >= min &&

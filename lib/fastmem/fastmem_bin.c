@@ -89,7 +89,8 @@ bin_link_locked(struct fastmem_bin *bin, struct fastmem_run *run)
 	}
 }
 
-/* A fresh run of the bin's class: on the partial list of bucket 0. */
+/* A fresh run of the bin's class, which the caller may have taken objects from already:
+ * on the list its fill says. */
 static void
 bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_run *run)
 	__rte_requires_capability(&bin->lock)
@@ -110,16 +111,27 @@ bin_release_locked(struct fastmem_socket *s, struct fastmem_bin *bin, struct fas
 	fastmem_run_put(s, run);
 }
 
-/* The fullest run with free objects, NULL when there is none. */
+/*
+ * The fullest run with free objects, NULL when there is none. Frees leave runs in their
+ * bucket, so a run may have become too empty for it: such a run moves down to its bucket
+ * when found here (each run at most once per bucket it falls through), so the cost of
+ * keeping runs sorted falls on allocation, only for the runs it looks at, not on every
+ * free that crosses a quarter.
+ */
 static struct fastmem_run *
 bin_fullest_locked(struct fastmem_bin *bin)
 	__rte_requires_capability(&bin->lock)
 {
 	unsigned int b = FASTMEM_BUCKETS;
+	struct fastmem_run *run;
 
 	while (b-- > 0)
-		if (bin->partial[b] != NULL)
-			return bin->partial[b];
+		while ((run = bin->partial[b]) != NULL) {
+			if (likely(run_bucket(run) == b))
+				return run;
+			bin_unlink_locked(bin, run);
+			bin_link_locked(bin, run);
+		}
 	return NULL;
 }
 
@@ -192,7 +204,10 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		 * when runs hold fewer objects than a batch (bin -> pool lock order) */
 		run = fastmem_run_get(s, cls);
 		if (run != NULL) {
+			got += fastmem_run_take(run, objs + got, max - got);
 			bin_adopt_locked(bin, run);
+			if (got >= max)
+				break;
 			continue;
 		}
 		/* growth only for the min */
@@ -242,7 +257,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	for (i = 0; i < n; i++) {
 		void *obj = objs[i];
 		struct fastmem_run *run = FASTMEM_RUN_OF(obj);
-		unsigned int where = run->where, bucket = run->bucket;
+		unsigned int where = run->where;
 
 		FASTMEM_ASSERT(run->cls == cls && FASTMEM_SLAB_OF(obj)->sidx == sidx);
 		if (fastmem_run_give(run, obj) == 0) {
@@ -251,7 +266,9 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 			bin_unlink_locked(bin, run);
 			bin_release_locked(s, bin, run);
 			released = true;
-		} else if (where == FASTMEM_RUN_FULL || run_bucket(run) != bucket) {
+		} else if (where == FASTMEM_RUN_FULL) {
+			/* to the partial bucket of its fill; a partial run stays where it is
+			 * (bin_fullest_locked()) */
 			bin_unlink_locked(bin, run);
 			bin_link_locked(bin, run);
 		}

@@ -229,8 +229,10 @@ extern int fastmem_logtype;
 #define FASTMEM_PAGES_ALL UINT64_MAX /* free_pages of a slab with every page free */
 /* bytes of slab header at the start of every slab */
 #define FASTMEM_SLAB_HDR RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
-/* Fullness buckets of a bin's partial runs: bucket b holds the runs with between b/4 and
- * (b + 1)/4 of their objects out; allocation takes from the fullest first. */
+/* Fullness buckets of a bin's partial runs: bucket b holds runs with less than (b + 1)/4
+ * of their objects out, and the runs with at least b/4 out that are in no higher bucket
+ * (frees leave a run in its bucket; allocation, which takes from the fullest first, moves
+ * a run down to its bucket when it finds it too empty for the one it is in). */
 #define FASTMEM_BUCKETS 4
 #define FASTMEM_ZONE_SIZE ((size_t)128 << 20) /* largest zone growth makes */
 #define FASTMEM_MAX_SOCKETS RTE_MAX_HEAPS /* NUMA sockets + external heaps */
@@ -293,7 +295,7 @@ struct fastmem_run {
 	uint32_t n_out; /* objects out of the run (in use or cached) */
 	uint32_t bump; /* offset of the never-used space; objects past it are free */
 	uint8_t where; /* enum fastmem_run_where */
-	uint8_t bucket; /* partial: the fullness bucket whose list holds it */
+	uint8_t bucket; /* partial: the bucket whose list holds it, at least run_bucket() */
 	uint16_t pad0;
 	uint32_t pad1;
 	void *free_head; /* free list, threaded through the first 8 bytes of free objects */

@@ -90,8 +90,8 @@ pool_remove_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 
 /* --- runs (pool lock; the caller holds the lock of the bin the run is for) --- */
 
-/* A run holds at least this many objects (but for runs of a whole slab), twice as many
- * for strides of FASTMEM_RUN_LARGE and more, whose runs otherwise fill and empty every few
+/* A run holds at least this many objects (but for runs of a whole slab), four times as
+ * many for strides of FASTMEM_RUN_LARGE and more, whose runs otherwise fill and empty every few
  * objects in bursts, ... */
 #define FASTMEM_RUN_MIN_OBJS 4
 #define FASTMEM_RUN_LARGE ((size_t)8 << 10)
@@ -100,14 +100,14 @@ pool_remove_locked(struct fastmem_socket *s, struct fastmem_slab *slab)
 
 /*
  * The pages of a run of objects stride bytes apart: the fewest that hold at least
- * FASTMEM_RUN_MIN_OBJS objects (twice that from FASTMEM_RUN_LARGE) with at most
- * 1/FASTMEM_RUN_WASTE_DIV of them left over (one page for every class up to 3 KiB; 16
- * pages of 8 objects for 64 KiB), the whole slab when no fewer pages do.
+ * FASTMEM_RUN_MIN_OBJS objects (four times that from FASTMEM_RUN_LARGE) with at most
+ * 1/FASTMEM_RUN_WASTE_DIV of them left over (one page for every class up to 3 KiB; 32
+ * pages of 16 objects for 64 KiB), the whole slab when no fewer pages do.
  */
 static unsigned int
 run_pages(size_t stride)
 {
-	unsigned int min = stride >= FASTMEM_RUN_LARGE ? 2 * FASTMEM_RUN_MIN_OBJS :
+	unsigned int min = stride >= FASTMEM_RUN_LARGE ? 4 * FASTMEM_RUN_MIN_OBJS :
 			FASTMEM_RUN_MIN_OBJS;
 	unsigned int k;
 
@@ -149,24 +149,61 @@ run_align(size_t stride)
 	return a > FASTMEM_PAGE_SIZE ? (unsigned int)(a >> FASTMEM_PAGE_SHIFT) : 1;
 }
 
+/*
+ * The geometry of each class's runs where the stride is the class size (run_stride()):
+ * pages and alignment in pages. Computed once, when the library loads, so that cutting a
+ * run does not redo run_pages()'s divisions for every slab it looks at.
+ */
+static struct {
+	uint8_t n_pages;
+	uint8_t align;
+} run_geom[FASTMEM_NUM_CLASSES];
+
+RTE_INIT(fastmem_run_geom_init)
+{
+	unsigned int c;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		run_geom[c].n_pages = (uint8_t)run_pages(fastmem_class_size(c));
+		run_geom[c].align = (uint8_t)run_align(fastmem_class_size(c));
+	}
+}
+
+/* The pages (*n) and the alignment in pages (*align) of a run of class cls whose objects
+ * sit stride bytes apart. */
+static inline void
+run_geometry(unsigned int cls, size_t stride, unsigned int *n, unsigned int *align)
+{
+	if (likely(stride == fastmem_class_size(cls))) {
+		*n = run_geom[cls].n_pages;
+		*align = run_geom[cls].align;
+	} else {
+		*n = run_pages(stride);
+		*align = run_align(stride);
+	}
+}
+
 /* The first page of n free pages of a free-page bitmap starting at a multiple of align
  * pages (a power of two), or -1 when there are none. */
 static int
 pages_find(uint64_t free, unsigned int n, unsigned int align)
 {
-	uint64_t starts = free, aligned = 0;
-	unsigned int i;
+	uint64_t starts = free;
+	unsigned int have = 1;
 
-	/* bit i of starts: pages i .. i + n - 1 are free (shifts fill with 0: no run past
-	 * the last page) */
-	for (i = 1; i < n && starts != 0; i++)
-		starts &= free >> i;
-	if (align == 1)
-		aligned = starts;
-	else
-		for (i = 0; i < FASTMEM_PAGES; i += align)
-			aligned |= starts & (UINT64_C(1) << i);
-	return aligned == 0 ? -1 : __builtin_ctzll(aligned);
+	/* bit i of starts: pages i .. i + have - 1 are free (shifts fill with 0: no run past
+	 * the last page); have doubles each step */
+	while (have < n && starts != 0) {
+		unsigned int step = RTE_MIN(have, n - have);
+
+		starts &= starts >> step;
+		have += step;
+	}
+	/* the bits at multiples of align: UINT64_MAX / (2^align - 1) has them (align, a power
+	 * of two, divides 64) */
+	if (align > 1)
+		starts &= align >= 64 ? 1 : UINT64_MAX / ((UINT64_C(1) << align) - 1);
+	return starts == 0 ? -1 : __builtin_ctzll(starts);
 }
 
 /*
@@ -193,8 +230,7 @@ fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
 	rte_spinlock_lock(&s->pool_lock);
 	for (slab = s->split; slab != NULL; slab = slab->next) {
 		stride = run_stride(slab, size);
-		n = run_pages(stride);
-		align = run_align(stride);
+		run_geometry(cls, stride, &n, &align);
 		start = pages_find(slab->free_pages, n, align);
 		if (start >= 0)
 			break;
@@ -207,7 +243,7 @@ fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
 		}
 		pool_remove_locked(s, slab);
 		stride = run_stride(slab, size);
-		n = run_pages(stride);
+		run_geometry(cls, stride, &n, &align);
 		start = 0;
 	} else {
 		slab_list_remove(&s->split, slab);

@@ -33,10 +33,10 @@
  *     that.
  *
  * Runs: a run of objects @c t bytes apart (the class size, see IOVA below) takes the
- * fewest pages that hold at least 4 objects (8 from 8 KiB) with at most 1/16 of the run
- * left over at its end (one page for every class up to 3 KiB and most below 8 KiB, 16
- * pages of 8 objects for 64 KiB), and the whole slab from 256 KiB. Its first page is at a multiple of the
- * objects' alignment when that is above a page. A slab starts with a header of
+ * fewest pages that hold at least 4 objects (16 from 8 KiB) with at most 1/16 of the run
+ * left over at its end (one page for every class up to 3 KiB and most below 8 KiB, 32
+ * pages of 16 objects for 64 KiB), and the whole slab from 128 KiB. Its first page is at
+ * a multiple of the objects' alignment when that is above a page. A slab starts with a header of
  * RTE_FASTMEM_SLAB_HDR_SIZE (4544) bytes, the page table: the run at page 0 has its first
  * object at the first multiple of the class alignment after it, the others at the start
  * of their first page.
