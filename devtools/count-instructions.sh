@@ -15,8 +15,9 @@
 # Usage: devtools/count-instructions.sh [OPTIONS] BUILD [BUILD2]
 #   --allocators "A ..."  fastmem, handle, mempool, rte_malloc, libc (default
 #                         "fastmem handle mempool")
-#   --patterns "P ..."    pairs, keep32, keep512, bulk32, mixed (default
-#                         "pairs keep32 keep512 bulk32 mixed"; mixed not with handle)
+#   --patterns "P ..."    pairs, keep32, keep512, shuf512, bulk32, mixed (default
+#                         "pairs keep32 keep512 shuf512 bulk32 mixed"; mixed not with
+#                         handle)
 #   --sizes "S ..."       object sizes in bytes (default "64 1024 16384"; mixed has its own)
 #   --objects N           objects per run after the warm-up (default 65536)
 #   -h, --help
@@ -31,7 +32,7 @@ usage()
 }
 
 allocators="fastmem handle mempool"
-patterns="pairs keep32 keep512 bulk32 mixed"
+patterns="pairs keep32 keep512 shuf512 bulk32 mixed"
 sizes="64 1024 16384"
 objects=65536
 builds=()

@@ -40,7 +40,7 @@ MEMORY_LABELS = {
     'mempool': 'per-type mempools',
     'rte_malloc': 'rte_malloc',
 }
-PATTERNS = ['pairs', 'keep32', 'keep512', 'bulk32', 'cross-lcore', 'mixed']
+PATTERNS = ['pairs', 'keep32', 'keep512', 'shuf512', 'bulk32', 'cross-lcore', 'mixed']
 # the conntrack example's panels: (pattern, title, unit, scale of the value)
 CONNTRACK_PANELS = [
     ('mpps_per_lcore', 'conntrack: Mpps per worker lcore', 'Mpps', 1.0),

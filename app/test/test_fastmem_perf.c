@@ -6,16 +6,18 @@
  * fastmem_perf_autotest: cycles per object of fastmem against rte_mempool, rte_malloc and
  * libc malloc, for objects of 8 B to 64 KiB.
  *
- * Every figure is TSC cycles per object, allocation and free included, best of several
- * timed runs; the allocators of a table take turns in every round, on the same lcores, so
- * that they share the machine's conditions. Before its timed runs each (allocator,
+ * Every figure is TSC cycles per object, allocation and free included: the tables show the
+ * best of several timed runs (7 by default), the targets at the end the medians and the
+ * ranges of the same runs; the allocators of a table take turns in every round, on the
+ * same lcores, so that they share the machine's conditions. Before its timed runs each (allocator,
  * pattern) runs untimed once (first use of its memory), is calibrated (runs of growing
  * length until one lasts an eighth of the target) and is warmed up with a full-length run,
  * so that caches, pools and backing memory are in their steady state: what is timed is the
  * allocator's hot path and its refills, not the first touch of its memory.
  *
  * Patterns (see test_fastmem_perf.h): pairs, keep 32, keep 512 (beyond a small per-lcore
- * cache), bulk 32 (bulk calls where the allocator has them), mixed sizes (general-purpose
+ * cache), keep 512 with the frees in shuffled order, bulk 32 (bulk calls where the
+ * allocator has them), mixed sizes (general-purpose
  * allocators only) and cross-lcore (one lcore allocates, another frees, through a ring).
  * First on one lcore (cross-lcore: a pair), then on all lcores at once, where each lcore
  * runs the same pattern on the same allocator (cross-lcore: lcores paired up), so that the
@@ -25,7 +27,7 @@
  *   FASTMEM_PERF_QUICK=1   short runs (the main job's demonstration); also what
  *                          fastmem_perf_quick_autotest does
  *   FASTMEM_PERF_RUN_MS    target length of one timed run, in ms
- *   FASTMEM_PERF_RUNS      timed runs per figure (the best is kept)
+ *   FASTMEM_PERF_RUNS      timed runs per figure (default 7, at most 64)
  *   FASTMEM_PERF_SIZES     only these object sizes, e.g. "64,4096" ("mixed" for the
  *                          mixed table); default: all
  *   FASTMEM_PERF_CSV       file to write the figures to, as CSV (devtools/perf_chart.py
@@ -58,7 +60,7 @@
 #include "test_fastmem_perf.h"
 
 /* The object sizes, one table each; a last table for the mixed sizes. */
-static const size_t perf_sizes[] = { 8, 64, 512, 4096, 65536 };
+static const size_t perf_sizes[] = { 8, 64, 512, 1024, 4096, 16384, 65536 };
 #define NUM_SIZES RTE_DIM(perf_sizes)
 #define TABLE_MIXED NUM_SIZES
 #define NUM_TABLES (NUM_SIZES + 1)
@@ -73,6 +75,9 @@ static const size_t perf_sizes[] = { 8, 64, 512, 4096, 65536 };
 /* Ring between the lcores of a cross-lcore pair. */
 #define CROSS_RING_SIZE 1024
 
+/* The most timed runs per figure (FASTMEM_PERF_RUNS is capped there). */
+#define PERF_MAX_RUNS 64
+
 /* Cell values that are not figures. */
 #define VAL_NA (-1.0)   /* not applicable, or not built */
 #define VAL_FAIL (-2.0) /* the allocator failed */
@@ -85,10 +90,17 @@ struct perf_cfg {
 	FILE *csv;
 };
 
+/* The timed runs of a figure: median, lowest and highest (VAL_NA or VAL_FAIL in all three
+ * when there is no figure). */
+struct perf_spread {
+	double med, lo, hi;
+};
+
 struct perf_cell {
 	uint64_t iters; /* iterations per run, calibrated on one lcore (pair) */
-	double single;  /* cycles per object, one lcore (cross: one pair) */
-	double all;     /* cycles per object and lcore (pair), all lcores at once */
+	double single;  /* cycles per object, one lcore (cross: one pair): the best run */
+	double all;     /* cycles per object and lcore (pair), all lcores at once: the best */
+	struct perf_spread single_runs, all_runs; /* the same figures over all the runs */
 };
 
 static struct perf_cell cells[NUM_TABLES][NUM_ROWS][PERF_NUM_COLS];
@@ -310,11 +322,36 @@ perf_available(unsigned int table, unsigned int row, enum perf_col col,
 	return true;
 }
 
+static int
+perf_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median and range of n figures (sorted in place); v (VAL_NA, VAL_FAIL) when n is 0. */
+static struct perf_spread
+perf_spread_of(double *vals, unsigned int n, double v)
+{
+	struct perf_spread s = { v, v, v };
+
+	if (n == 0)
+		return s;
+	qsort(vals, n, sizeof(vals[0]), perf_cmp_double);
+	s.lo = vals[0];
+	s.hi = vals[n - 1];
+	s.med = n % 2 == 1 ? vals[n / 2] : (vals[n / 2 - 1] + vals[n / 2]) / 2;
+	return s;
+}
+
 /* Measure every row and column of a table, on one lcore or on all of them. */
 static void
 perf_measure_table(unsigned int table, const struct perf_ctx *ctx, const struct perf_cfg *cfg,
 		bool handle_ok, bool all)
 {
+	static double vals[PERF_NUM_COLS][PERF_MAX_RUNS];
+	unsigned int n_vals[PERF_NUM_COLS];
 	bool avail[PERF_NUM_COLS];
 	double best[PERF_NUM_COLS];
 	struct perf_job job;
@@ -333,6 +370,7 @@ perf_measure_table(unsigned int table, const struct perf_ctx *ctx, const struct 
 
 			avail[c] = perf_available(table, row, c, ctx, cfg, handle_ok);
 			best[c] = avail[c] ? HUGE_VAL : VAL_NA;
+			n_vals[c] = 0;
 			if (!avail[c])
 				continue;
 			job.col = c;
@@ -366,13 +404,21 @@ perf_measure_table(unsigned int table, const struct perf_ctx *ctx, const struct 
 					continue;
 				}
 				best[c] = RTE_MIN(best[c], v);
+				vals[c][n_vals[c]++] = v;
 			}
 		}
 		for (c = 0; c < PERF_NUM_COLS; c++) {
-			if (all)
-				cells[table][row][c].all = best[c];
-			else
-				cells[table][row][c].single = best[c];
+			struct perf_cell *cell = &cells[table][row][c];
+			/* a failed column has no figure, whatever runs it had before failing */
+			unsigned int n = best[c] == VAL_FAIL ? 0 : n_vals[c];
+
+			if (all) {
+				cell->all = best[c];
+				cell->all_runs = perf_spread_of(vals[c], n, best[c]);
+			} else {
+				cell->single = best[c];
+				cell->single_runs = perf_spread_of(vals[c], n, best[c]);
+			}
 		}
 	}
 }
@@ -598,6 +644,146 @@ perf_print_targets(void)
 		}
 }
 
+/* The table of objects of size bytes, or -1. */
+static int
+perf_table_of(size_t size)
+{
+	unsigned int t;
+
+	for (t = 0; t < NUM_SIZES; t++)
+		if (perf_sizes[t] == size)
+			return (int)t;
+	return -1;
+}
+
+/*
+ * One ratio target of the generic calls against mempool, on the medians of the runs: a's
+ * median over b's at most max (at least max with at_least), with both ranges; n/a when a
+ * figure is missing (a table left out by FASTMEM_PERF_SIZES, or one lcore only). Returns 1
+ * when the target is met, 0 when not, -1 for n/a.
+ */
+static int
+perf_print_target(const char *what, const struct perf_spread *a, const struct perf_spread *b,
+		double max, bool at_least, const char *note)
+{
+	double r;
+	bool met;
+
+	printf("  %-40s %s %.2fx: ", what, at_least ? ">=" : "<=", max);
+	if (a->med <= 0 || b->med <= 0) {
+		printf("n/a\n");
+		return -1;
+	}
+	r = a->med / b->med;
+	met = at_least ? r >= max : r <= max;
+	printf("%.2fx %s (%.3g [%.3g..%.3g] / %.3g [%.3g..%.3g])%s\n", r, met ? "met" : "NOT met",
+		a->med, a->lo, a->hi, b->med, b->lo, b->hi, note);
+	return met ? 1 : 0;
+}
+
+/*
+ * The targets of the speed work on the generic calls (fastmem: rte_fastmem_alloc() and
+ * rte_fastmem_free() with the size known only at run time) against mempool, from the
+ * medians of the runs of this one run: pairs at most 1.1x and keep 32, keep 512 and its
+ * shuffled version at most 1.0x from 64 B to 4 KiB; keep 512 of 16 and 64 KiB at most 2x
+ * (with hugepages); cross-lcore 16 KiB at most 1.5x; and on all lcores, fastmem's
+ * per-lcore throughput relative to its one-lcore figure at least 0.9x of mempool's own
+ * relative figure, for every pattern and size up to 64 KiB.
+ */
+static void
+perf_print_speed_targets(const struct perf_cfg *cfg)
+{
+	static const size_t small[] = { 64, 512, 1024, 4096 };
+	static const struct {
+		unsigned int row;
+		double max;
+	} small_checks[] = {
+		{ PERF_PAT_PAIRS, 1.1 },
+		{ PERF_PAT_KEEP32, 1.0 },
+		{ PERF_PAT_KEEP512, 1.0 },
+		{ PERF_PAT_SHUF512, 1.0 },
+	};
+	const char *huge_note = rte_eal_has_hugepages() ? "" :
+		" (the target is with hugepages; this run has none)";
+	unsigned int i, k, row, met = 0, total = 0, rel_met = 0, rel_total = 0;
+	char what[64];
+	int t, m;
+
+	printf("\nTargets of the generic calls against mempool (medians of %u runs, [range];"
+		" above the target is NOT met):\n", cfg->runs);
+	for (k = 0; k < RTE_DIM(small_checks); k++)
+		for (i = 0; i < RTE_DIM(small); i++) {
+			const struct perf_cell *r;
+
+			t = perf_table_of(small[i]);
+			if (t < 0)
+				continue;
+			r = cells[t][small_checks[k].row];
+			snprintf(what, sizeof(what), "%-8s %5zu B fastmem / mempool",
+				perf_row_name(small_checks[k].row), small[i]);
+			m = perf_print_target(what, &r[PERF_COL_FASTMEM].single_runs,
+					&r[PERF_COL_MEMPOOL].single_runs, small_checks[k].max,
+					false, "");
+			met += m == 1;
+			total += m >= 0;
+		}
+	for (i = 0; i < 2; i++) {
+		size_t size = i == 0 ? 16384 : 65536;
+		const struct perf_cell *r;
+
+		t = perf_table_of(size);
+		if (t < 0)
+			continue;
+		r = cells[t][PERF_PAT_KEEP512];
+		snprintf(what, sizeof(what), "keep512  %5zu B fastmem / mempool", size);
+		m = perf_print_target(what, &r[PERF_COL_FASTMEM].single_runs,
+				&r[PERF_COL_MEMPOOL].single_runs, 2.0, false, huge_note);
+		met += m == 1;
+		total += m >= 0;
+	}
+	t = perf_table_of(16384);
+	if (t >= 0) {
+		const struct perf_cell *r = cells[t][ROW_CROSS];
+
+		m = perf_print_target("cross-lcore 16384 B fastmem / mempool",
+				&r[PERF_COL_FASTMEM].single_runs, &r[PERF_COL_MEMPOOL].single_runs,
+				1.5, false, "");
+		met += m == 1;
+		total += m >= 0;
+	}
+	/* all lcores: (one-lcore median / all-lcores median), fastmem's over mempool's */
+	for (t = 0; t < (int)NUM_SIZES; t++)
+		for (row = 0; row < NUM_ROWS; row++) {
+			const struct perf_cell *fc = &cells[t][row][PERF_COL_FASTMEM];
+			const struct perf_cell *pc = &cells[t][row][PERF_COL_MEMPOOL];
+			struct perf_spread f, p;
+
+			if (row == PERF_PAT_MIXED || fc->all_runs.med <= 0 ||
+					fc->single_runs.med <= 0 || pc->all_runs.med <= 0 ||
+					pc->single_runs.med <= 0)
+				continue;
+			f.med = fc->single_runs.med / fc->all_runs.med;
+			f.lo = fc->single_runs.lo / fc->all_runs.hi;
+			f.hi = fc->single_runs.hi / fc->all_runs.lo;
+			p.med = pc->single_runs.med / pc->all_runs.med;
+			p.lo = pc->single_runs.lo / pc->all_runs.hi;
+			p.hi = pc->single_runs.hi / pc->all_runs.lo;
+			snprintf(what, sizeof(what), "%-11s %5zu B all-lcores scaling",
+				perf_row_name(row), perf_sizes[t]);
+			/* throughput relative to one lcore: single / all (cycles) */
+			m = perf_print_target(what, &f, &p, 0.9, true, "");
+			rel_met += m == 1;
+			rel_total += m >= 0;
+		}
+	if (rel_total == 0)
+		printf("  all-lcores scaling, fastmem's relative to mempool's: n/a (%s)\n",
+			cfg->n_lcores < 2 ? "one lcore" : "no figures");
+	printf("  generic-call targets met: %u of %u; all-lcores scaling met: %u of %u%s\n",
+		met, total, rel_met, rel_total,
+		cfg->n_lcores <= 2 ? " (2 lcores: relative figures only; absolute scaling needs"
+		" a machine with more real cores)" : "");
+}
+
 /* --- set-up --- */
 
 static int
@@ -698,6 +884,7 @@ static int
 perf_main(bool quick)
 {
 	static struct perf_mixed_step mixed[PERF_MIXED_STEPS];
+	static uint16_t perm[PERF_MAX_KEEP];
 	const char *csv_path = getenv("FASTMEM_PERF_CSV");
 	struct perf_cfg cfg;
 	unsigned int table;
@@ -706,11 +893,12 @@ perf_main(bool quick)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.quick = quick || perf_env_uint("FASTMEM_PERF_QUICK", 0) != 0;
-	cfg.runs = perf_env_uint("FASTMEM_PERF_RUNS", cfg.quick ? 3 : 7);
+	cfg.runs = RTE_MIN(perf_env_uint("FASTMEM_PERF_RUNS", 7), (unsigned int)PERF_MAX_RUNS);
 	cfg.run_cycles = rte_get_tsc_hz() / 1000 *
 		perf_env_uint("FASTMEM_PERF_RUN_MS", cfg.quick ? 2 : 10);
 	cfg.n_lcores = rte_lcore_count();
 	perf_mixed_init(mixed);
+	perf_shuffle_init(perm);
 	memset(cells, 0, sizeof(cells));
 
 	if (csv_path != NULL && csv_path[0] != '\0') {
@@ -742,6 +930,7 @@ perf_main(bool quick)
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.size = table == TABLE_MIXED ? PERF_MIXED_MAX : perf_sizes[table];
 		ctx.mixed = mixed;
+		ctx.perm = perm;
 		/* each table starts from an empty fastmem, so memory does not pile up */
 		if (perf_fastmem_restart() != 0)
 			goto out;
@@ -763,6 +952,7 @@ perf_main(bool quick)
 		rte_mempool_free(ctx.mp);
 	}
 	perf_print_targets();
+	perf_print_speed_targets(&cfg);
 	printf("\nfastmem_perf: done in %.1f s\n",
 		(double)(rte_get_timer_cycles() - start) / rte_get_timer_hz());
 	ret = TEST_SUCCESS;

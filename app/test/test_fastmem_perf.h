@@ -48,6 +48,7 @@ enum perf_pat {
 	PERF_PAT_PAIRS,   /* allocate one object, free it */
 	PERF_PAT_KEEP32,  /* allocate 32, then free the 32 */
 	PERF_PAT_KEEP512, /* allocate 512, then free the 512 */
+	PERF_PAT_SHUF512, /* allocate 512, then free the 512 in a fixed shuffled order */
 	PERF_PAT_BULK32,  /* one bulk call for 32, one bulk free (loops where no bulk call) */
 	PERF_PAT_MIXED,   /* sizes 16 B to 2 KiB, 64 objects alive; general allocators only */
 	PERF_NUM_PATS
@@ -84,6 +85,7 @@ struct perf_ctx {
 	struct rte_mempool *mp;             /* the mempool of this size, or NULL */
 	rte_fastmem_handle_t h;                   /* the fastmem handle of this size */
 	const struct perf_mixed_step *mixed; /* PERF_MIXED_STEPS steps */
+	const uint16_t *perm;               /* shuf512: the order of the frees */
 };
 
 static const char *const perf_col_names[PERF_NUM_COLS] = {
@@ -98,6 +100,7 @@ static const char *const perf_pat_names[PERF_NUM_PATS] = {
 	[PERF_PAT_PAIRS] = "pairs",
 	[PERF_PAT_KEEP32] = "keep32",
 	[PERF_PAT_KEEP512] = "keep512",
+	[PERF_PAT_SHUF512] = "shuf512",
 	[PERF_PAT_BULK32] = "bulk32",
 	[PERF_PAT_MIXED] = "mixed",
 };
@@ -107,6 +110,7 @@ static const unsigned int perf_pat_objs[PERF_NUM_PATS] = {
 	[PERF_PAT_PAIRS] = 1,
 	[PERF_PAT_KEEP32] = 32,
 	[PERF_PAT_KEEP512] = 512,
+	[PERF_PAT_SHUF512] = 512,
 	[PERF_PAT_BULK32] = 32,
 	[PERF_PAT_MIXED] = 1,
 };
@@ -264,6 +268,31 @@ perf_keep(enum perf_col col, const struct perf_ctx *c, void **objs, uint64_t ite
 	return 0;
 }
 
+/* keep 512 with the frees in the order of c->perm, a permutation of 0..511: objects go
+ * back out of the order they came, as they do when their lifetimes differ. */
+static __rte_always_inline int
+perf_keep_shuffled(enum perf_col col, const struct perf_ctx *c, void **objs, uint64_t iters)
+{
+	const uint16_t *perm = c->perm;
+	uint64_t i;
+	unsigned int j;
+
+	for (i = 0; i < iters; i++) {
+		for (j = 0; j < PERF_MAX_KEEP; j++) {
+			objs[j] = perf_alloc(col, c, c->size);
+			if (unlikely(objs[j] == NULL)) {
+				while (j > 0)
+					perf_free(col, c, objs[--j]);
+				return -ENOMEM;
+			}
+		}
+		perf_use(objs);
+		for (j = 0; j < PERF_MAX_KEEP; j++)
+			perf_free(col, c, objs[perm[j]]);
+	}
+	return 0;
+}
+
 static __rte_always_inline int
 perf_bulk(enum perf_col col, const struct perf_ctx *c, void **objs, uint64_t iters,
 		unsigned int n)
@@ -391,6 +420,11 @@ typedef int (perf_cross_fn)(const struct perf_ctx *c, struct rte_ring *r, uint64
 		return perf_keep(col, c, objs, iters, 512); \
 	} \
 	static __rte_noinline int \
+	perf_run_##name##_shuf512(const struct perf_ctx *c, void **objs, uint64_t iters) \
+	{ \
+		return perf_keep_shuffled(col, c, objs, iters); \
+	} \
+	static __rte_noinline int \
 	perf_run_##name##_bulk32(const struct perf_ctx *c, void **objs, uint64_t iters) \
 	{ \
 		return perf_bulk(col, c, objs, iters, 32); \
@@ -425,6 +459,7 @@ PERF_INSTANTIATE(libc, PERF_COL_LIBC)
 	[PERF_PAT_PAIRS] = perf_run_##name##_pairs, \
 	[PERF_PAT_KEEP32] = perf_run_##name##_keep32, \
 	[PERF_PAT_KEEP512] = perf_run_##name##_keep512, \
+	[PERF_PAT_SHUF512] = perf_run_##name##_shuf512, \
 	[PERF_PAT_BULK32] = perf_run_##name##_bulk32, \
 	[PERF_PAT_MIXED] = perf_run_##name##_mixed, \
 }
@@ -476,6 +511,25 @@ perf_mixed_init(struct perf_mixed_step *steps)
 
 		steps[i].size = (uint16_t)RTE_MIN(size, (size_t)PERF_MIXED_MAX);
 		steps[i].slot = (uint16_t)((r >> 32) % PERF_MIXED_LIVE);
+	}
+}
+
+/* The frees' order of the shuf512 pattern: a permutation of 0 .. PERF_MAX_KEEP - 1
+ * (Fisher-Yates), always the same. */
+static inline void
+perf_shuffle_init(uint16_t *perm)
+{
+	uint64_t state = UINT64_C(0xbb67ae8584caa73b);
+	unsigned int i;
+
+	for (i = 0; i < PERF_MAX_KEEP; i++)
+		perm[i] = (uint16_t)i;
+	for (i = PERF_MAX_KEEP - 1; i > 0; i--) {
+		unsigned int j = (unsigned int)(perf_rand(&state) % (i + 1));
+		uint16_t t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
 	}
 }
 

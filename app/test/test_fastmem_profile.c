@@ -8,7 +8,7 @@
  * a plain command: no meson suite runs it.
  *
  * Environment:
- *   FASTMEM_PROFILE_PATTERN  pairs (default), keep32, keep512, bulk32 or mixed
+ *   FASTMEM_PROFILE_PATTERN  pairs (default), keep32, keep512, shuf512, bulk32 or mixed
  *   FASTMEM_PROFILE_ALLOC    fastmem (default), handle, mempool, rte_malloc or libc
  *   FASTMEM_PROFILE_SIZE     object size in bytes (default 64; mixed ignores it)
  *   FASTMEM_PROFILE_SECONDS  how long to run (default 10)
@@ -70,6 +70,7 @@ static int
 test_fastmem_profile(void)
 {
 	static struct perf_mixed_step mixed[PERF_MIXED_STEPS];
+	static uint16_t perm[PERF_MAX_KEEP];
 	static void *objs[PERF_MAX_KEEP];
 	int pat = profile_lookup("FASTMEM_PROFILE_PATTERN", perf_pat_names, PERF_NUM_PATS,
 			PERF_PAT_PAIRS);
@@ -99,6 +100,8 @@ test_fastmem_profile(void)
 	}
 	perf_mixed_init(mixed);
 	ctx.mixed = mixed;
+	perf_shuffle_init(perm);
+	ctx.perm = perm;
 	fn = perf_run_fns[col][pat];
 	per_iter = perf_pat_objs[pat];
 
