@@ -9,8 +9,9 @@
 #   fastmem_perf_autotest    fastmem versus rte_mempool and rte_malloc (when built), the
 #                            short version unless FASTMEM_PERF_QUICK=0
 #   fastmem_memory_perf_autotest  the memory fastmem, per-type mempools and rte_malloc
-#                            hold for three kinds of workload (oldest-first frees,
-#                            random-victim falls, heavy-tailed lifetimes), the short
+#                            hold for four kinds of workload (oldest-first frees,
+#                            random-victim falls, heavy-tailed lifetimes, one type at
+#                            steady state), the short
 #                            version unless FASTMEM_PERF_QUICK=0
 # and then the conntrack example (examples/conntrack) on a capture of its generator, run
 # through fastmem and through one mempool per object type: packets per second per worker

@@ -24,7 +24,11 @@
  *    very long), counted in bytes allocated after it, with a mean of 16 MiB, about which
  *    the live bytes settle; the share of the bytes allocated moves from the first type to
  *    the last over the run (each type's share a triangle around where the run is, and at
- *    least 2%), for 16 x 16 MiB allocated in all.
+ *    least 2%), for 16 x 16 MiB allocated in all;
+ *  - steady: one type alone, of 512, 1100, 2500, 5000, 12000, 16384, 40000 or 65536 B
+ *    (a workload each), rises to 32 MiB of objects, then each of 4 x its peak count
+ *    steps frees a randomly chosen live object and allocates a new one: what a single
+ *    type costs held at steady state (fastmem / live).
  * Every workload first runs with no allocator, to count its demand (the peak of live
  * bytes, the sum of the requested sizes of the objects alive, and each type's peak count,
  * which the mempools are created for); then with each allocator, with the same sequence of
@@ -89,12 +93,20 @@
 
 #define MEM_QUICK_DIV 4 /* the quick version's peaks: the full ones / this */
 #define MEM_DEFAULT_SEED UINT64_C(0x5eed0f0a57e3)
-#define MEM_MAX_ROWS 16
+#define MEM_MAX_ROWS 24
 
 static const struct mem_mix mix_shift = { 4, { 64, 200, 700, 1500 } };
 static const struct mem_mix mix_five = { 5, { 200, 320, 1200, 2500, 5000 } };
 static const struct mem_mix mix_small = { 6, { 456, 264, 168, 104, 72, 40 } };
 static const struct mem_mix mix_heavy = { 6, { 2500, 1200, 700, 200, 136, 56 } };
+static const struct mem_mix mix_1_512 = { 1, { 512 } };
+static const struct mem_mix mix_1_1100 = { 1, { 1100 } };
+static const struct mem_mix mix_1_2500 = { 1, { 2500 } };
+static const struct mem_mix mix_1_5000 = { 1, { 5000 } };
+static const struct mem_mix mix_1_12000 = { 1, { 12000 } };
+static const struct mem_mix mix_1_16384 = { 1, { 16384 } };
+static const struct mem_mix mix_1_40000 = { 1, { 40000 } };
+static const struct mem_mix mix_1_65536 = { 1, { 65536 } };
 
 static const struct mem_wl mem_wls[] = {
 	{ "oldest-first", MEM_OLDEST, &mix_shift, 48, 16 },
@@ -107,6 +119,14 @@ static const struct mem_wl mem_wls[] = {
 	{ "random-1/16", MEM_RANDOM, &mix_small, 8, 16 },
 	{ "random-1/32", MEM_RANDOM, &mix_small, 8, 32 },
 	{ "heavy-tail", MEM_HEAVY, &mix_heavy, 16, 0 },
+	{ "steady", MEM_STEADY, &mix_1_512, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_1100, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_2500, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_5000, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_12000, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_16384, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_40000, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_65536, 32, 0 },
 };
 
 /* A workload's figures, for its report and the summary. */
@@ -364,6 +384,7 @@ mem_summary(void)
 static const enum mem_kind kind_oldest = MEM_OLDEST;
 static const enum mem_kind kind_random = MEM_RANDOM;
 static const enum mem_kind kind_heavy = MEM_HEAVY;
+static const enum mem_kind kind_steady = MEM_STEADY;
 
 static struct unit_test_suite mem_suite = {
 	.suite_name = "fastmem memory perf",
@@ -376,6 +397,8 @@ static struct unit_test_suite mem_suite = {
 			&kind_random),
 		TEST_CASE_NAMED_WITH_DATA("heavy-tailed lifetimes", NULL, NULL, test_mem_kind,
 			&kind_heavy),
+		TEST_CASE_NAMED_WITH_DATA("one type at steady state", NULL, NULL, test_mem_kind,
+			&kind_steady),
 		TEST_CASES_END()
 	}
 };

@@ -31,6 +31,7 @@
 #include "test_fastmem_memory_perf.h"
 
 #define MEM_CHURN_EVERY 8      /* oldest-first: steps between random replacements */
+#define MEM_STEADY_TURNS 4     /* steady: random replacements per object of the peak */
 #define MEM_PARETO_ALPHA 1.5   /* heavy-tail: the lifetimes' tail index */
 #define MEM_HEAVY_SPAN 16      /* heavy-tail: bytes allocated in all / mean live bytes */
 #define MEM_HEAVY_FLOOR 0.02   /* heavy-tail: every type's least share */
@@ -40,7 +41,7 @@ struct mem_mix {
 	size_t size[MEM_MAX_TYPES];
 };
 
-enum mem_kind { MEM_OLDEST, MEM_RANDOM, MEM_HEAVY };
+enum mem_kind { MEM_OLDEST, MEM_RANDOM, MEM_HEAVY, MEM_STEADY };
 
 struct mem_wl {
 	const char *name;
@@ -226,6 +227,18 @@ mem_rings_run(const struct mem_wl *w)
 		/* phases A, B, ..., A: the first type rises, then each next one */
 		for (p = 0; p <= n && ret == 0; p++)
 			ret = mem_oldest_phase(w, live, p % n, p > 0 ? p - 1 : n, &steps);
+	} else if (w->kind == MEM_STEADY) {
+		/* one type rises to its peak, then each step replaces a random live object */
+		uint64_t n_objs = live[0].cap - 1;
+
+		while (ret == 0 && ring_count(&live[0]) < n_objs)
+			ret = ring_push(&live[0], 0);
+		mem_sample();
+		for (steps = 0; ret == 0 && steps < MEM_STEADY_TURNS * n_objs; steps++) {
+			ring_pop_random(&live[0], 0);
+			ret = ring_push(&live[0], 0);
+		}
+		mem_sample();
 	} else {
 		/* each type rises to its peak and falls to 1/div at random; the first again */
 		for (p = 0; p <= n && ret == 0; p++) {
