@@ -33,7 +33,7 @@
  * calloc()ed side table (1/64 of the zone, process-private memory, not EAL's), found through
  * the slab header's dbg_map, so slabs keep their production layout and capacity. Objects that
  * are not allocated (in a cache, a bin, never-used space) hold FASTMEM_DBG_POISON in every
- * byte, but the link word of those on a slab's free list. Detected, each with one ERR log
+ * byte, but the link word of those on a free list (runs of more than 64 objects). Detected, each with one ERR log
  * line naming the pointer, its class, slab and socket, followed by rte_panic():
  *  - free of a pointer in no zone of fastmem (checked against the socket's zone list before
  *    anything is read at the pointer), in a slab holding no object (in the free-slab pool),

@@ -65,7 +65,9 @@
  *  1. the calling lcore's cache of (socket, class): pop; no lock, no atomic RMW;
  *  2. the bin of (socket, class): on a cache miss, the cache is refilled with a batch of
  *     objects taken, under the bin lock, from the bin's transfer cache first, then from
- *     its partial runs, the fullest first (free list first, then never-used space at the
+ *     its partial runs, the fullest first (free objects first: a bitmap in the run
+ *     descriptor for runs of at most 64 objects, classes of about 512 B and more, a free
+ *     list threaded through the objects for the others; then never-used space at the
  *     bump offset), so that survivors concentrate and the emptier runs drain;
  *  3. the socket's free pages: when the bin has no partial run, a run is cut (pool lock
  *     nested in the bin lock) from the first split slab with room for it, else from a
@@ -261,6 +263,10 @@ extern int fastmem_logtype;
 #define FASTMEM_RUN_OF(p) \
 	(&FASTMEM_SLAB_OF(p)->runs[FASTMEM_SLAB_OF(p)->page_run[FASTMEM_PAGE_OF(p)]])
 
+/* Runs of at most this many objects keep their free objects in a bitmap (fastmem_run). */
+#define FASTMEM_RUN_MAP_OBJS 64
+#define FASTMEM_RUN_INV_SHIFT 40
+
 /* Where a slab is (pool lock). */
 enum fastmem_slab_where {
 	FASTMEM_SLAB_POOL = 0, /* every page free: in the socket's pool */
@@ -297,8 +303,19 @@ struct fastmem_run {
 	uint8_t where; /* enum fastmem_run_where */
 	uint8_t bucket; /* partial: the bucket whose list holds it, at least run_bucket() */
 	uint16_t pad0;
-	uint32_t pad1;
-	void *free_head; /* free list, threaded through the first 8 bytes of free objects */
+	/* Set with the fixed fields. Not 0 for a run of at most FASTMEM_RUN_MAP_OBJS objects:
+	 * ceil(2^FASTMEM_RUN_INV_SHIFT / obj_size), with which an object's index is its
+	 * offset from the first times this, shifted right by FASTMEM_RUN_INV_SHIFT (exact
+	 * for every offset of the run); the run's free objects are then free_map's bits. */
+	uint32_t inv_stride;
+	union {
+		/* inv_stride 0: free list, threaded through the first 8 bytes of free objects */
+		void *free_head;
+		/* inv_stride not 0: bit i set when object i (below bump) is free; the objects
+		 * themselves are never written, so that the free state of large objects does
+		 * not fill a few cache sets with their first lines (power-of-two strides) */
+		uint64_t free_map;
+	};
 	struct fastmem_run *next; /* list links: a partial list, or the full list, of the bin */
 	struct fastmem_run *prev;
 	uint64_t *dbg_map; /* debug builds: allocation bitmap (fastmem_debug.h); else NULL */

@@ -183,6 +183,26 @@ run_geometry(unsigned int cls, size_t stride, unsigned int *n, unsigned int *ali
 	}
 }
 
+/*
+ * The inverse stride of a run of n objects stride bytes apart (fastmem_run::inv_stride),
+ * 0 for a free list. With m = ceil(2^S / stride) = 2^S / stride + e, 0 <= e < 1, the
+ * object at offset i x stride gives (i x stride x m) >> S = i + floor(i x stride x e / 2^S)
+ * = i, as i x stride is below the slab size, far below 2^S; and the product, below the
+ * slab size times 2^32, fits 64 bits.
+ */
+static uint32_t
+run_inv_stride(uint32_t n, size_t stride)
+{
+	uint64_t m = ((UINT64_C(1) << FASTMEM_RUN_INV_SHIFT) + stride - 1) / stride;
+
+	RTE_BUILD_BUG_ON(FASTMEM_RUN_MAP_OBJS > 64);
+	RTE_BUILD_BUG_ON((UINT64_C(1) << FASTMEM_RUN_INV_SHIFT) < FASTMEM_SLAB_SIZE ||
+			FASTMEM_SLAB_SIZE > (UINT64_C(1) << 32));
+	if (n > FASTMEM_RUN_MAP_OBJS || m > UINT32_MAX)
+		return 0;
+	return (uint32_t)m;
+}
+
 /* The first page of n free pages of a free-page bitmap starting at a multiple of align
  * pages (a power of two), or -1 when there are none. */
 static int
@@ -269,7 +289,11 @@ fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
 	run->first = start == 0 ?
 		(uint32_t)RTE_ALIGN_CEIL((size_t)FASTMEM_SLAB_HDR, stride & -stride) : 0;
 	run->n_objs = (uint32_t)((((size_t)n << FASTMEM_PAGE_SHIFT) - run->first) / stride);
-	run->free_head = NULL;
+	run->inv_stride = run_inv_stride(run->n_objs, stride);
+	if (run->inv_stride != 0)
+		run->free_map = 0;
+	else
+		run->free_head = NULL;
 	run->n_out = 0;
 	run->bump = run->first;
 	run->where = FASTMEM_RUN_FREE;

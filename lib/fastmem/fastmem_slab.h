@@ -20,13 +20,36 @@
 #include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
-/* Take up to n free objects of a run: its free list first, then never-used space. */
+/* Take up to n free objects of a run: its free objects first (bitmap or free list), then
+ * never-used space. */
 static inline unsigned int
 fastmem_run_take(struct fastmem_run *run, void **objs, unsigned int n)
 {
 	void *base = fastmem_run_base(run);
 	unsigned int got = 0;
 
+	if (run->inv_stride != 0) {
+		uint64_t map = run->free_map;
+		void *first = RTE_PTR_ADD(base, run->first);
+
+		for (; got < n && map != 0; got++) {
+			objs[got] = RTE_PTR_ADD(first,
+					(size_t)__builtin_ctzll(map) * run->obj_size);
+			map &= map - 1;
+		}
+		run->free_map = map;
+		run->n_out += got;
+		/* what is left is past bump */
+		while (got < n && run->n_out < run->n_objs) {
+			void *obj = RTE_PTR_ADD(base, run->bump);
+
+			run->bump += run->obj_size;
+			fastmem_dbg_fresh(obj, run->obj_size);
+			run->n_out++;
+			objs[got++] = obj;
+		}
+		return got;
+	}
 	while (got < n && run->n_out < run->n_objs) {
 		void *obj = run->free_head;
 
@@ -44,13 +67,21 @@ fastmem_run_take(struct fastmem_run *run, void **objs, unsigned int n)
 	return got;
 }
 
-/* Give an object back to its run's free list; returns the objects still out. */
+/* Give an object back to its run (bitmap or free list); returns the objects still out. */
 static inline uint32_t
 fastmem_run_give(struct fastmem_run *run, void *obj)
 {
 	FASTMEM_ASSERT(run->n_out > 0);
-	fastmem_link_set(obj, run->free_head);
-	run->free_head = obj;
+	if (run->inv_stride != 0) {
+		uint64_t off = (uint64_t)RTE_PTR_DIFF(obj, fastmem_run_base(run)) - run->first;
+		unsigned int i = (unsigned int)((off * run->inv_stride) >> FASTMEM_RUN_INV_SHIFT);
+
+		FASTMEM_ASSERT(i < run->n_objs && (run->free_map & (UINT64_C(1) << i)) == 0);
+		run->free_map |= UINT64_C(1) << i;
+	} else {
+		fastmem_link_set(obj, run->free_head);
+		run->free_head = obj;
+	}
 	return --run->n_out;
 }
 
