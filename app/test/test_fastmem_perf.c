@@ -60,7 +60,7 @@
 #include "test_fastmem_perf.h"
 
 /* The object sizes, one table each; a last table for the mixed sizes. */
-static const size_t perf_sizes[] = { 8, 64, 512, 1024, 4096, 16384, 65536 };
+static const size_t perf_sizes[] = { 8, 64, 512, 1024, 4096, 8192, 16384, 65536 };
 #define NUM_SIZES RTE_DIM(perf_sizes)
 #define TABLE_MIXED NUM_SIZES
 #define NUM_TABLES (NUM_SIZES + 1)
