@@ -758,7 +758,7 @@ out:
 	return ret;
 }
 
-/* The backing of a socket after n zones that EAL gave in full: 2 MiB, then a quarter of
+/* The backing of a socket after n zones that EAL gave in full: 2 MiB, then an eighth of
  * the backing (rounded down to slabs, at least one) per zone. */
 static uint64_t
 expect_backing(unsigned int n)
@@ -766,17 +766,17 @@ expect_backing(unsigned int n)
 	uint64_t b = 0;
 
 	while (n-- > 0)
-		b += RTE_MAX(RTE_ALIGN_FLOOR(b / 4, SLAB_SIZE), (uint64_t)SLAB_SIZE);
+		b += RTE_MAX(RTE_ALIGN_FLOOR(b / 8, SLAB_SIZE), (uint64_t)SLAB_SIZE);
 	return b;
 }
 
 /*
  * Backing memory grows with use: the first allocation takes a single 2 MiB zone, and each
- * later zone is a quarter of what the socket holds already (at least 2 MiB: 2, 2, 2, 2, 2,
- * 2, 2, 2, 4, 4, 6 ... MiB), so the socket never holds more than a quarter and a slab more
- * than its runs need. Where EAL gives every size asked for (IOVA as VA: any memory is
- * IOVA-contiguous), the zones are exactly those, and their number grows with the
- * logarithm of the memory; in IOVA-as-PA mode with fragmented hugepages a zone may be
+ * later zone is an eighth of what the socket holds already (at least 2 MiB: 2 MiB up to
+ * 32 MiB held, then 4, 4, 4, 4, 6 ... MiB), so the socket never holds more than an eighth
+ * and a slab more than its runs need. Where EAL gives every size asked for (IOVA as VA:
+ * any memory is IOVA-contiguous), the zones are exactly those, and their number grows
+ * with the logarithm of the memory; in IOVA-as-PA mode with fragmented hugepages a zone may be
  * smaller. A trim gives all of it back.
  */
 static int
@@ -819,7 +819,7 @@ test_backing_grows(void)
 	/* the slabs that runs occupy, at least */
 	slabs = (small_cs.bytes_runs + big_cs.bytes_runs + SLAB_SIZE - 1) / SLAB_SIZE;
 	zones = memzone_count() - mz0;
-	if (zones == 0 || st.bytes_backing > slabs * SLAB_SIZE * 5 / 4 + SLAB_SIZE ||
+	if (zones == 0 || st.bytes_backing > slabs * SLAB_SIZE * 9 / 8 + SLAB_SIZE ||
 			st.bytes_backing < slabs * SLAB_SIZE ||
 			(rte_eal_iova_mode() == RTE_IOVA_VA &&
 			 st.bytes_backing != expect_backing(zones))) {

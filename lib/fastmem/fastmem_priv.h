@@ -11,7 +11,7 @@
  * The pieces
  * ----------
  * zone:   a memzone of backing memory, 2 MiB-aligned, a multiple of 2 MiB. Growth makes
- *         each new zone a quarter of what the socket holds already (2 MiB first, at least
+ *         each new zone an eighth of what the socket holds already (2 MiB first, at least
  *         2 MiB, at most 128 MiB), IOVA-contiguous when EAL can give that, smaller and
  *         then not contiguous when it cannot. Cut into slabs when reserved.
  * slab:   2 MiB of a zone, 2 MiB-aligned, so the slab of an object is its address with

@@ -28,7 +28,7 @@
  *     objects are free, so that memory moves between classes page by page; a slab with
  *     every page free is in the socket's pool of free slabs;
  *  -# backing memory: IOVA-contiguous memzones within the socket's limit, the first of
- *     one slab and each next one a quarter of what the socket holds already (at least one
+ *     one slab and each next one an eighth of what the socket holds already (at least one
  *     slab, at most 128 MiB); smaller ones, down to a single slab, when EAL cannot provide
  *     that.
  *
