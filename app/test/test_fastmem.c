@@ -651,6 +651,64 @@ test_free_bulk_slabs(void)
 	return test_fastmem_check_idle();
 }
 
+#define PAGE_OF(p) ((uintptr_t)(p) >> RTE_FASTMEM_PAGE_SHIFT)
+
+static bool
+same_slab(const void *x, const void *y)
+{
+	return RTE_PTR_ALIGN_FLOOR(x, RTE_FASTMEM_SLAB_SIZE) ==
+		RTE_PTR_ALIGN_FLOOR(y, RTE_FASTMEM_SLAB_SIZE);
+}
+
+/*
+ * Objects of one slab on several pages: the inline rte_fastmem_free_bulk() takes them
+ * without reading each page's id only when every run of the slab is of the first
+ * object's class (RTE_FASTMEM_SLAB_MONO_OFF). An array with an object of another class
+ * of the same slab must not land in the first one's cache: after the free, each class
+ * hands back its own objects first (the caches are LIFO stacks).
+ */
+static int
+test_free_bulk_one_slab(void)
+{
+	void *a[64], *b[64], *ptrs[3] = { NULL, NULL, NULL };
+	unsigned int i, j, k;
+	void *p, *q;
+
+	rte_fastmem_cache_flush();
+	for (i = 0; i < RTE_DIM(a); i++) {
+		a[i] = rte_fastmem_alloc(4096, 0, 0);
+		b[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT(a[i] != NULL && b[i] != NULL, "alloc %u failed", i);
+	}
+	/* two objects of 4 KiB on different pages of a slab that holds a 64 B one too */
+	for (k = 0; k < RTE_DIM(b) && ptrs[2] == NULL; k++)
+		for (i = 0; i < RTE_DIM(a) && ptrs[2] == NULL; i++)
+			for (j = 0; j < RTE_DIM(a) && ptrs[2] == NULL; j++) {
+				if (!same_slab(a[i], b[k]) || !same_slab(a[j], b[k]) ||
+						PAGE_OF(a[i]) == PAGE_OF(a[j]))
+					continue;
+				ptrs[0] = a[i];
+				ptrs[1] = a[j];
+				ptrs[2] = b[k];
+				a[i] = a[j] = b[k] = NULL;
+			}
+	TEST_ASSERT_NOT_NULL(ptrs[2], "no slab with 4 KiB objects on two pages and a 64 B one");
+	rte_fastmem_free_bulk(ptrs, 3);
+	p = rte_fastmem_alloc(4096, 0, 0);
+	q = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT(p == ptrs[0] || p == ptrs[1], "4 KiB allocation got %p, not %p or %p", p,
+		ptrs[0], ptrs[1]);
+	TEST_ASSERT(q == ptrs[2], "64 B allocation got %p, not %p", q, ptrs[2]);
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	for (i = 0; i < RTE_DIM(a); i++) {
+		rte_fastmem_free(a[i]);
+		rte_fastmem_free(b[i]);
+	}
+	rte_fastmem_cache_flush();
+	return test_fastmem_check_idle();
+}
+
 static int
 test_cache_flush(void)
 {
@@ -2148,6 +2206,7 @@ static struct unit_test_suite functional_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_bulk),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_mixed),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_slabs),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_one_slab),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_flush),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_slabs_move_between_classes),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_backing_grows),

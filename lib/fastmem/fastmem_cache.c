@@ -77,22 +77,22 @@ static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_MAX_CLASSES, "too many clas
 static_assert(sizeof(struct rte_fastmem_cache) == RTE_CACHE_LINE_SIZE, "cache header");
 
 /*
- * Layout version 3 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
+ * Layout version 4 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
  * applications see it. A change to any of these changes the layout: give it a new version,
  * and pin that version's values here in place of these.
  */
-#if RTE_FASTMEM_LAYOUT_VERSION == 3
+#if RTE_FASTMEM_LAYOUT_VERSION == 4
 static_assert(RTE_FASTMEM_NUM_CLASSES == 120 && RTE_FASTMEM_MIN_CLASS_SIZE == 8 &&
 	RTE_FASTMEM_MAX_CLASS_SIZE == ((size_t)1 << 20) && RTE_FASTMEM_CLASS_SLOTS == 128 &&
 	RTE_FASTMEM_SOCKET_SLOTS == 32 && RTE_FASTMEM_SLAB_SIZE == ((size_t)2 << 20),
-	"layout 3: classes, slots and slabs");
+	"layout 4: classes, slots and slabs");
 static_assert(RTE_FASTMEM_PAGE_SHIFT == 15 && RTE_FASTMEM_SLAB_PAGES == 64,
-	"layout 3: pages of a slab");
+	"layout 4: pages of a slab");
 static_assert(RTE_FASTMEM_HANDLE_CLS_SHIFT == 0 && RTE_FASTMEM_HANDLE_CLS_MASK == 0x7f &&
 	RTE_FASTMEM_HANDLE_SIDX_SHIFT == 7 && RTE_FASTMEM_HANDLE_SIDX_MASK == 0x1f &&
 	RTE_FASTMEM_HANDLE_OFF_SHIFT == 12 && RTE_FASTMEM_HANDLE_OFF_MASK == 0x1fff &&
 	RTE_FASTMEM_HANDLE_TAG_SHIFT == 25 && RTE_FASTMEM_HANDLE_TAG == 0x53,
-	"layout 3: handles");
+	"layout 4: handles");
 static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, cap) == 4 &&
 	offsetof(struct rte_fastmem_cache, batch) == 8 &&
@@ -100,14 +100,15 @@ static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, sidx) == 14 &&
 	offsetof(struct rte_fastmem_cache, alloc_hits) == 16 &&
 	offsetof(struct rte_fastmem_cache, free_hits) == 24 &&
-	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 3: lcore cache");
+	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 4: lcore cache");
 static_assert(offsetof(struct rte_fastmem_lcore_caches, own_sidx) == 0 &&
 	offsetof(struct rte_fastmem_lcore_caches, used) == 4 &&
-	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 3: lcore caches");
+	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 4: lcore caches");
 static_assert(sizeof(struct rte_fastmem_slab_id) == 4 &&
 	offsetof(struct rte_fastmem_slab_id, cls) == 0 &&
 	offsetof(struct rte_fastmem_slab_id, sidx) == 2 &&
-	offsetof(struct fastmem_slab, ids) == 0, "layout 3: page ids");
+	offsetof(struct fastmem_slab, ids) == 0 &&
+	offsetof(struct fastmem_slab, mono) == RTE_FASTMEM_SLAB_MONO_OFF, "layout 4: page ids");
 #else
 #error "pin the sizes and offsets of the new fastmem layout version here"
 #endif

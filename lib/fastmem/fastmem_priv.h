@@ -358,7 +358,16 @@ struct fastmem_slab {
 	/* First slab of a zone: how many of the zone's slabs are in the pool. Equal to
 	 * zone_slabs means the zone can be released (rte_fastmem_trim()). */
 	uint32_t zone_pooled;
-	uint64_t pad2[4];
+	/* Lines 0-3 aside, what the inline bulk free reads (RTE_FASTMEM_SLAB_MONO_OFF,
+	 * relaxed): cls is the class of every run of the slab when they are all of one
+	 * class, FASTMEM_CLASS_NONE when the slab has no run or has had runs of several
+	 * classes since it last had none (it stays so until its last run goes); sidx is
+	 * the slab's. Written with relaxed stores. A reader that holds objects of the slab
+	 * sees the class of their runs or NONE: both runs were cut before it got the
+	 * objects, and the value stays NONE while both exist. */
+	struct rte_fastmem_slab_id mono;
+	uint32_t n_runs; /* runs cut from the slab */
+	uint64_t pad2[3];
 	/* The first page of the run holding page i; runs[page_run[i]] is that run. Written
 	 * under the pool lock with the run's descriptor. */
 	uint8_t page_run[FASTMEM_PAGES];

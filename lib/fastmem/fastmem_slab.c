@@ -281,6 +281,10 @@ fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
 	} else {
 		slab->where = FASTMEM_SLAB_USED;
 	}
+	if (slab->n_runs++ == 0)
+		__atomic_store_n(&slab->mono.cls, (uint16_t)cls, __ATOMIC_RELAXED);
+	else if (slab->mono.cls != cls)
+		__atomic_store_n(&slab->mono.cls, FASTMEM_CLASS_NONE, __ATOMIC_RELAXED);
 	run = &slab->runs[start];
 	run->cls = (uint16_t)cls;
 	run->start = (uint8_t)start;
@@ -322,6 +326,8 @@ fastmem_run_put(struct fastmem_socket *s, struct fastmem_run *run)
 	rte_spinlock_lock(&s->pool_lock);
 	for (i = start; i < start + n; i++)
 		slab->ids[i].cls = FASTMEM_CLASS_NONE;
+	if (--slab->n_runs == 0)
+		__atomic_store_n(&slab->mono.cls, FASTMEM_CLASS_NONE, __ATOMIC_RELAXED);
 	run->cls = FASTMEM_CLASS_NONE;
 	run->where = FASTMEM_RUN_FREE;
 	if (slab->where == FASTMEM_SLAB_SPLIT) {
@@ -399,6 +405,8 @@ fastmem_slab_cut(struct fastmem_socket *s, const struct rte_memzone *mz, unsigne
 			slab->runs[p].cls = FASTMEM_CLASS_NONE;
 		}
 		slab->free_pages = FASTMEM_PAGES_ALL;
+		slab->mono.cls = FASTMEM_CLASS_NONE;
+		slab->mono.sidx = (uint16_t)s->sidx;
 		slab->sidx = s->sidx;
 		slab->iova_slow = page;
 		if (iova_slow || mz->iova == RTE_BAD_IOVA)

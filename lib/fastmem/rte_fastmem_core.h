@@ -72,7 +72,8 @@ extern "C" {
  * Version of the layout that fastmem's inline functions, compiled into the application,
  * rely on: the class table above and rte_fastmem_class_of(), the handle encoding, struct
  * rte_fastmem_cache, struct rte_fastmem_lcore_caches (and that the library allocates the
- * lcore variable in a constructor), struct rte_fastmem_slab_id and RTE_FASTMEM_SLAB_SIZE.
+ * lcore variable in a constructor), struct rte_fastmem_slab_id, RTE_FASTMEM_SLAB_MONO_OFF
+ * and RTE_FASTMEM_SLAB_SIZE.
  * It changes with any of them (fastmem_cache.c pins the sizes and
  * offsets of the current version at build time). rte_fastmem_init() passes the version its
  * caller was compiled with, and the library refuses another one (@c EPROTO), so that an
@@ -81,7 +82,7 @@ extern "C" {
  * built with the caller of rte_fastmem_init(); another shared object of the same
  * application that uses fastmem's inline functions must be built against the same headers.
  */
-#define RTE_FASTMEM_LAYOUT_VERSION 3
+#define RTE_FASTMEM_LAYOUT_VERSION 4
 
 /**
  * @internal
@@ -313,6 +314,16 @@ struct rte_fastmem_slab_id {
 	uint16_t cls; /**< class index */
 	uint16_t sidx; /**< socket slot */
 };
+
+/**
+ * @internal
+ * Offset in a slab's header of a struct rte_fastmem_slab_id whose class is that of every
+ * run of the slab when they are all of one class, and no class (above
+ * RTE_FASTMEM_NUM_CLASSES) otherwise: the inline bulk free reads it for objects of one
+ * slab spread over several pages, instead of each page's id. Read with a relaxed load;
+ * for a slab holding objects of the reader, it is their class or no class.
+ */
+#define RTE_FASTMEM_SLAB_MONO_OFF 352
 
 /**
  * @internal

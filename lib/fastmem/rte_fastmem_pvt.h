@@ -420,12 +420,14 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c;
 	struct fastmem_cset *cs;
 	unsigned int i;
+	uintptr_t diff;
 	uint32_t len;
 
 	/*
 	 * Inline only the common case: no NULL entry, every object of one class and socket
-	 * (one header load per page, not per object: objects of one page share it), and room
-	 * for all of them in the cache. The pointers are copied above the top of the cache
+	 * (one header load for objects of one page; one more for objects of one slab whose
+	 * runs are all of one class; else one per page change), and room for all of them in
+	 * the cache. The pointers are copied above the top of the cache
 	 * of the first object's class while checking that they share its page, in one pass;
 	 * the length is updated only once they all belong there. Anything else goes out of
 	 * line, which handles mixed classes run by run.
@@ -441,11 +443,19 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	len = c->len;
 	if (unlikely(n > c->cap - len))
 		goto slow;
-	if (unlikely(__rte_fastmem_copy_page_diff(&c->objs[len], ptrs, n) >=
-			((size_t)1 << RTE_FASTMEM_PAGE_SHIFT))) {
-		/* several pages: each must be of the first one's class and socket; an id
-		 * is read where the page changes */
+	diff = __rte_fastmem_copy_page_diff(&c->objs[len], ptrs, n);
+	if (unlikely(diff >= ((size_t)1 << RTE_FASTMEM_PAGE_SHIFT))) {
+		/* several pages: each must be of the first one's class and socket. In one
+		 * slab whose runs are all of that class (its sidx is the slab's), they are;
+		 * else an id is read where the page changes */
 		uintptr_t prev = (uintptr_t)ptrs[0] >> RTE_FASTMEM_PAGE_SHIFT;
+		const struct rte_fastmem_slab_id *mono = (const struct rte_fastmem_slab_id *)
+			RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(ptrs[0], RTE_FASTMEM_SLAB_SIZE),
+					RTE_FASTMEM_SLAB_MONO_OFF);
+
+		if (diff < RTE_FASTMEM_SLAB_SIZE &&
+				__atomic_load_n(&mono->cls, __ATOMIC_RELAXED) == id->cls)
+			goto hit;
 
 		for (i = 1; i < n; i++) {
 			uintptr_t page = (uintptr_t)ptrs[i] >> RTE_FASTMEM_PAGE_SHIFT;
@@ -460,6 +470,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 			prev = page;
 		}
 	}
+hit:
 	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 	return;
