@@ -53,6 +53,7 @@ struct misuse {
 	void (*child)(const struct misuse *m);
 	void *obj; /* the object the misuse is about, allocated by the parent */
 	void *obj2;
+	size_t size; /* child_write_then_alloc: the size it allocates */
 	rte_fastmem_handle_t h;
 	const char *words[4]; /* each expected in the child's output; NULL-terminated */
 };
@@ -104,6 +105,22 @@ addr_str(const void *p)
 
 	snprintf(b, sizeof(addr_buf[0]), "%p", p);
 	return b;
+}
+
+/* The last page of obj's slab that no run holds (its id names no class), or NULL. */
+static __rte_unused void *
+free_page_of(void *obj)
+{
+	void *slab = RTE_PTR_ALIGN_FLOOR(obj, SLAB_SIZE);
+	unsigned int pg;
+
+	for (pg = RTE_FASTMEM_SLAB_PAGES; pg-- > 0; ) {
+		void *page = RTE_PTR_ADD(slab, (size_t)pg * FM_PAGE_SIZE);
+
+		if (__rte_fastmem_id_of(page)->cls >= RTE_FASTMEM_NUM_CLASSES)
+			return page;
+	}
+	return NULL;
 }
 
 /* Plain use crosses every checked path without a false alarm, in every build. */
@@ -171,7 +188,7 @@ child_write_then_alloc(const struct misuse *m)
 
 	b[20] = 0x5a;
 	/* the parent freed obj last: the top of this lcore's cache */
-	again = rte_fastmem_alloc(64, 0, 0);
+	again = rte_fastmem_alloc(m->size, 0, 0);
 	printf("write after free not caught: alloc gave %p\n", again);
 }
 
@@ -194,19 +211,28 @@ poke(void *p, uint8_t v)
 	*(volatile uint8_t *)p = v;
 }
 
+/* Classes whose runs keep their free objects in a free list (64 B) and in a bitmap. */
+static const size_t misuse_sizes[] = { 64, 1024, 16384 };
+
 static int
 test_debug_double_free(void)
 {
 	struct misuse m = { .what = "double free", .child = child_free };
+	char cls[32];
+	unsigned int i;
 
-	m.obj = rte_fastmem_alloc(64, 0, 0);
-	TEST_ASSERT_NOT_NULL(m.obj, "alloc");
-	rte_fastmem_free(m.obj);
-	m.words[0] = "double free";
-	m.words[1] = addr_str(m.obj);
-	m.words[2] = "class 64 B";
-	m.words[3] = addr_str(RTE_PTR_ALIGN_FLOOR(m.obj, SLAB_SIZE));
-	return expect_death(&m);
+	for (i = 0; i < RTE_DIM(misuse_sizes); i++) {
+		m.obj = rte_fastmem_alloc(misuse_sizes[i], 0, 0);
+		TEST_ASSERT_NOT_NULL(m.obj, "alloc %zu B", misuse_sizes[i]);
+		rte_fastmem_free(m.obj);
+		snprintf(cls, sizeof(cls), "class %zu B", misuse_sizes[i]);
+		m.words[0] = "double free";
+		m.words[1] = addr_str(m.obj);
+		m.words[2] = cls;
+		m.words[3] = addr_str(RTE_PTR_ALIGN_FLOOR(m.obj, SLAB_SIZE));
+		TEST_ASSERT_SUCCESS(expect_death(&m), "double free of %zu B", misuse_sizes[i]);
+	}
+	return TEST_SUCCESS;
 }
 
 static int
@@ -233,10 +259,15 @@ test_debug_free_page(void)
 {
 	struct misuse m = { .what = "free in a free page", .child = child_free };
 	void *obj = rte_fastmem_alloc(64, 0, 0);
+	void *page;
 
 	TEST_ASSERT_NOT_NULL(obj, "alloc");
-	/* the last slot of the slab: its page is in no run */
-	m.obj = RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(obj, SLAB_SIZE), SLAB_SIZE - 64);
+	page = free_page_of(obj);
+	if (page == NULL) {
+		rte_fastmem_free(obj);
+		TEST_ASSERT(false, "the slab of a 64 B object has no free page");
+	}
+	m.obj = RTE_PTR_ADD(page, 64);
 	m.words[0] = "free page";
 	m.words[1] = addr_str(m.obj);
 	m.words[2] = "holds no object";
@@ -310,18 +341,24 @@ test_debug_write_after_free(void)
 	struct misuse m = { .what = "write after free, found on reuse",
 		.child = child_write_then_alloc };
 	uint8_t saved;
+	char cls[32];
+	unsigned int i;
 
-	m.obj = rte_fastmem_alloc(64, 0, 0);
-	TEST_ASSERT_NOT_NULL(m.obj, "alloc");
-	rte_fastmem_free(m.obj);
-	saved = peek(RTE_PTR_ADD(m.obj, 20));
-	m.words[0] = "write after free";
-	m.words[1] = addr_str(m.obj);
-	m.words[2] = "class 64 B";
-	m.words[3] = "byte 20 is 0x5a";
-	TEST_ASSERT_SUCCESS(expect_death(&m), "death");
-	/* with hugepages the child wrote into the parent's object too */
-	poke(RTE_PTR_ADD(m.obj, 20), saved);
+	for (i = 0; i < RTE_DIM(misuse_sizes); i++) {
+		m.size = misuse_sizes[i];
+		m.obj = rte_fastmem_alloc(m.size, 0, 0);
+		TEST_ASSERT_NOT_NULL(m.obj, "alloc %zu B", m.size);
+		rte_fastmem_free(m.obj);
+		saved = peek(RTE_PTR_ADD(m.obj, 20));
+		snprintf(cls, sizeof(cls), "class %zu B", m.size);
+		m.words[0] = "write after free";
+		m.words[1] = addr_str(m.obj);
+		m.words[2] = cls;
+		m.words[3] = "byte 20 is 0x5a";
+		TEST_ASSERT_SUCCESS(expect_death(&m), "write after free of %zu B", m.size);
+		/* with hugepages the child wrote into the parent's object too */
+		poke(RTE_PTR_ADD(m.obj, 20), saved);
+	}
 	return TEST_SUCCESS;
 }
 
@@ -420,7 +457,13 @@ test_asan_never_used(void)
 	int ret;
 
 	TEST_ASSERT_NOT_NULL(obj, "alloc");
-	m.obj = RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(obj, SLAB_SIZE), SLAB_SIZE - 64);
+	/* the last slot of a free page of the slab */
+	m.obj = free_page_of(obj);
+	if (m.obj == NULL) {
+		rte_fastmem_free(obj);
+		TEST_ASSERT(false, "the slab of a 64 B object has no free page");
+	}
+	m.obj = RTE_PTR_ADD(m.obj, FM_PAGE_SIZE - 64);
 	m.words[0] = "AddressSanitizer";
 	ret = expect_death(&m);
 	rte_fastmem_free(obj);

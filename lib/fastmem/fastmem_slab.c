@@ -9,8 +9,8 @@
  * descriptors; each socket's pool of free slabs and its list of split slabs
  * (fastmem_socket::pool, split, their counts and each zone's zone_pooled).
  * Locks: pool, split list and the page tables of slabs are under the socket's pool lock,
- * taken here; a run's objects (free list, bump offset, n_out) are under the lock of the
- * bin that holds the run, which the bin layer holds when it calls in here; cutting a zone
+ * taken here; a run's objects (free bitmap or free list, bump offset, n_out) are under
+ * the lock of the bin that holds the run, which the bin layer holds when it calls in here; cutting a zone
  * into slabs happens under the socket's grow lock, which the zone layer holds.
  * Calls: nothing of fastmem's (the debug hooks only).
  */
@@ -203,10 +203,10 @@ run_inv_stride(uint32_t n, size_t stride)
 	return (uint32_t)m;
 }
 
-/* The first page of n free pages of a free-page bitmap starting at a multiple of align
- * pages (a power of two), or -1 when there are none. */
-static int
-pages_find(uint64_t free, unsigned int n, unsigned int align)
+/* The pages of a free-page bitmap where n free pages start, at multiples of align pages
+ * (a power of two): bit i set when pages i .. i + n - 1 are free. */
+static uint64_t
+pages_starts(uint64_t free, unsigned int n, unsigned int align)
 {
 	uint64_t starts = free;
 	unsigned int have = 1;
@@ -223,14 +223,32 @@ pages_find(uint64_t free, unsigned int n, unsigned int align)
 	 * of two, divides 64) */
 	if (align > 1)
 		starts &= align >= 64 ? 1 : UINT64_MAX / ((UINT64_C(1) << align) - 1);
-	return starts == 0 ? -1 : __builtin_ctzll(starts);
+	return starts;
+}
+
+/*
+ * Where a run of n pages aligned to align pages goes among free pages, -1 when there is
+ * no room: one-page runs at the lowest free page, longer runs at the highest place with
+ * room. Page 0, after the slab header, holds fewer objects: it goes to a one-page run,
+ * where the header displaces a few small objects rather than one large one (a run of
+ * 32 pages of 64 KiB objects holds 16 from page 32, 15 from page 0); and the free pages
+ * left between the two ends stay in one piece.
+ */
+static int
+run_place(uint64_t free, unsigned int n, unsigned int align)
+{
+	uint64_t starts = pages_starts(free, n, align);
+
+	if (starts == 0)
+		return -1;
+	return n == 1 ? __builtin_ctzll(starts) : 63 - __builtin_clzll(starts);
 }
 
 /*
  * Cut a run for class cls from pages of a slab of the socket: a split slab's first, the
- * first one that has room (first fit, the split list in the order slabs split), else a
- * slab of the pool. Returns the run, its objects all free (never-used space), or NULL
- * when no slab of the socket has the room.
+ * first one that has room (first fit along the split list, the slab cut or released most
+ * recently first), else a slab of the pool; within a slab, where run_place() puts it. Returns the run, its objects all free (never-used space), or NULL when
+ * no slab of the socket has the room.
  *
  * Objects sit stride bytes apart (run_stride()) from the first, which is aligned to the
  * largest power of two dividing the stride, as the run's first page is (runs of strides
@@ -248,10 +266,14 @@ fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
 	int start = -1;
 
 	rte_spinlock_lock(&s->pool_lock);
+	/* a slab with fewer free pages than the run (a split slab for a run of a whole slab)
+	 * is skipped unsearched */
 	for (slab = s->split; slab != NULL; slab = slab->next) {
 		stride = run_stride(slab, size);
 		run_geometry(cls, stride, &n, &align);
-		start = pages_find(slab->free_pages, n, align);
+		if ((unsigned int)__builtin_popcountll(slab->free_pages) < n)
+			continue;
+		start = run_place(slab->free_pages, n, align);
 		if (start >= 0)
 			break;
 	}
@@ -264,7 +286,7 @@ fastmem_run_get(struct fastmem_socket *s, unsigned int cls)
 		pool_remove_locked(s, slab);
 		stride = run_stride(slab, size);
 		run_geometry(cls, stride, &n, &align);
-		start = 0;
+		start = run_place(FASTMEM_PAGES_ALL, n, align);
 	} else {
 		slab_list_remove(&s->split, slab);
 		FASTMEM_STORE(&s->split_count, s->split_count - 1);
