@@ -9,8 +9,8 @@
  * The slab layer's per-object operations (fastmem_slab.c has the rest of the layer). They
  * are inline because the bin layer calls them once per object it moves between a slab and
  * a cache, where a call each would cost as much as the work. They touch only a run's
- * objects (free list, bump offset, n_out), under the lock of the bin that holds the run,
- * which the caller holds.
+ * objects (free bitmap or free list, bump offset, n_out), under the lock of the bin that
+ * holds the run, which the caller holds.
  */
 
 #include <stdint.h>
@@ -30,6 +30,7 @@ fastmem_run_take(struct fastmem_run *run, void **objs, unsigned int n)
 	uint32_t size = run->obj_size, out = run->n_out, bump;
 	unsigned int got = 0;
 
+	FASTMEM_ASSERT(out <= run->n_objs);
 	n = RTE_MIN(n, run->n_objs - out);
 	if (run->inv_stride != 0) {
 		uint64_t map = run->free_map;
@@ -66,7 +67,12 @@ fastmem_run_take(struct fastmem_run *run, void **objs, unsigned int n)
 	return got;
 }
 
-/* Give an object back to its run (bitmap or free list); returns the objects still out. */
+/*
+ * Give an object back to its run (bitmap or free list); returns the objects still out. An
+ * object of a bitmap run that is free already (a double free, which debug builds stop
+ * before it gets here) is left alone and logged: counted once more as free, it would let
+ * the run hand out space past its end, in other runs' pages.
+ */
 static inline uint32_t
 fastmem_run_give(struct fastmem_run *run, void *obj)
 {
@@ -74,9 +80,14 @@ fastmem_run_give(struct fastmem_run *run, void *obj)
 	if (run->inv_stride != 0) {
 		uint64_t off = (uint64_t)RTE_PTR_DIFF(obj, fastmem_run_base(run)) - run->first;
 		unsigned int i = (unsigned int)((off * run->inv_stride) >> FASTMEM_RUN_INV_SHIFT);
+		uint64_t bit = UINT64_C(1) << (i & 63);
 
-		FASTMEM_ASSERT(i < run->n_objs && (run->free_map & (UINT64_C(1) << i)) == 0);
-		run->free_map |= UINT64_C(1) << i;
+		if (unlikely(i >= run->n_objs || (run->free_map & bit) != 0)) {
+			FASTMEM_LOG(ERR, "free of %p: not an allocated object of its run (%u B"
+				" objects); ignored", obj, run->obj_size);
+			return run->n_out;
+		}
+		run->free_map |= bit;
 	} else {
 		fastmem_link_set(obj, run->free_head);
 		run->free_head = obj;
