@@ -660,6 +660,16 @@ same_slab(const void *x, const void *y)
 		RTE_PTR_ALIGN_FLOOR(y, RTE_FASTMEM_SLAB_SIZE);
 }
 
+/* The class the slab header of p's slab names for all its runs (no class: above the last). */
+static unsigned int
+slab_mono_cls(const void *p)
+{
+	const struct rte_fastmem_slab_id *mono = RTE_PTR_ADD(RTE_PTR_ALIGN_FLOOR(p,
+			RTE_FASTMEM_SLAB_SIZE), RTE_FASTMEM_SLAB_MONO_OFF);
+
+	return __atomic_load_n(&mono->cls, __ATOMIC_RELAXED);
+}
+
 /*
  * Objects of one slab on several pages: the inline rte_fastmem_free_bulk() takes them
  * without reading each page's id only when every run of the slab is of the first
@@ -671,7 +681,8 @@ static int
 test_free_bulk_one_slab(void)
 {
 	void *a[64], *b[64], *ptrs[3] = { NULL, NULL, NULL };
-	unsigned int i, j, k;
+	unsigned int i, j, k, mixed;
+	bool found;
 	void *p, *q;
 
 	rte_fastmem_cache_flush();
@@ -692,13 +703,15 @@ test_free_bulk_one_slab(void)
 				ptrs[2] = b[k];
 				a[i] = a[j] = b[k] = NULL;
 			}
-	TEST_ASSERT_NOT_NULL(ptrs[2], "no slab with 4 KiB objects on two pages and a 64 B one");
-	rte_fastmem_free_bulk(ptrs, 3);
-	p = rte_fastmem_alloc(4096, 0, 0);
-	q = rte_fastmem_alloc(64, 0, 0);
-	TEST_ASSERT(p == ptrs[0] || p == ptrs[1], "4 KiB allocation got %p, not %p or %p", p,
-		ptrs[0], ptrs[1]);
-	TEST_ASSERT(q == ptrs[2], "64 B allocation got %p, not %p", q, ptrs[2]);
+	found = ptrs[2] != NULL;
+	mixed = found ? slab_mono_cls(ptrs[2]) : 0;
+	p = q = NULL;
+	if (found) {
+		rte_fastmem_free_bulk(ptrs, 3);
+		p = rte_fastmem_alloc(4096, 0, 0);
+		q = rte_fastmem_alloc(64, 0, 0);
+	}
+	/* everything goes back before the verdict, so that a failure leaks nothing */
 	rte_fastmem_free(p);
 	rte_fastmem_free(q);
 	for (i = 0; i < RTE_DIM(a); i++) {
@@ -706,6 +719,53 @@ test_free_bulk_one_slab(void)
 		rte_fastmem_free(b[i]);
 	}
 	rte_fastmem_cache_flush();
+	TEST_ASSERT(found, "no slab with 4 KiB objects on two pages and a 64 B one");
+	TEST_ASSERT(mixed >= RTE_FASTMEM_NUM_CLASSES,
+		"a slab with runs of 64 B and 4 KiB names class %u for all its runs", mixed);
+	TEST_ASSERT(p == ptrs[0] || p == ptrs[1], "4 KiB allocation got %p, not %p or %p", p,
+		ptrs[0], ptrs[1]);
+	TEST_ASSERT(q == ptrs[2], "64 B allocation got %p, not %p", q, ptrs[2]);
+	return test_fastmem_check_idle();
+}
+
+/*
+ * A slab whose runs are all of one class names it for the inline bulk free, and names it
+ * again once it has gone back to the pool and serves one class anew: 64 KiB objects fill
+ * whole slabs with runs of half a slab.
+ */
+static int
+test_free_bulk_mono(void)
+{
+	static void *objs[96];
+	unsigned int i, k, round, mono, named = 0, other = 0;
+	bool ok = true;
+
+	for (round = 0; round < 2 && ok; round++) {
+		for (i = 0; i < RTE_DIM(objs); i++) {
+			objs[i] = rte_fastmem_alloc(65536, 0, 0);
+			ok &= objs[i] != NULL;
+		}
+		for (i = 0; i < RTE_DIM(objs) && ok; i++) {
+			mono = slab_mono_cls(objs[i]);
+			if (mono == __rte_fastmem_id_of(objs[i])->cls)
+				named++;
+			else if (mono < RTE_FASTMEM_NUM_CLASSES)
+				other++;
+		}
+		/* 32 a call: the inline path frees each slab's objects with its class */
+		for (i = 0; i < RTE_DIM(objs); i += 32)
+			if (ok)
+				rte_fastmem_free_bulk(&objs[i], 32);
+			else
+				for (k = i; k < i + 32; k++)
+					rte_fastmem_free(objs[k]);
+		rte_fastmem_cache_flush();
+	}
+	TEST_ASSERT(ok, "alloc of 64 KiB failed");
+	TEST_ASSERT_EQUAL(other, 0, "%u objects in slabs that name another class", other);
+	/* 96 objects of 64 KiB take at least 3 slabs a round, most of them of this class only */
+	TEST_ASSERT(named >= RTE_DIM(objs), "only %u of %u objects in slabs naming their class",
+		named, 2 * (unsigned int)RTE_DIM(objs));
 	return test_fastmem_check_idle();
 }
 
@@ -2207,6 +2267,7 @@ static struct unit_test_suite functional_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_mixed),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_slabs),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_one_slab),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_mono),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_flush),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_slabs_move_between_classes),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_backing_grows),

@@ -128,8 +128,8 @@
  * ---------------
  * A bin's transfer cache is an array of FASTMEM_XFER_BATCHES x (the largest batch of an
  * lcore cache of the class) pointers, a stack under the bin lock. A drained batch is
- * copied there while it has room, the rest goes to the runs; a refill takes from it first. Objects in a transfer
- * cache are "cached" (statistics: bytes_cached and rte_fastmem_class_stats::xfer_cached;
+ * copied there while it has room, the rest goes to the runs; a refill takes from it first.
+ * Objects in a transfer cache are "cached" (statistics: bytes_cached and rte_fastmem_class_stats::xfer_cached;
  * the ENOMEM bound of rte_fastmem.h), they keep their runs, and leave only through a
  * refill or fastmem_xfer_flush() (run by rte_fastmem_cache_flush() for every socket, and
  * by the ENOMEM retry for its socket), which returns them to their runs in chunks, each
@@ -137,7 +137,7 @@
  * allocated with rte_zmalloc() by the first drain into the bin, with no lock held
  * (installed under the bin lock; a loser frees its copy; when the allocation fails,
  * xfer_nomem makes drains go to the runs), and freed at deinit (phase 1), or by
- * rte_fastmem_trim() once its bin holds no slab.
+ * rte_fastmem_trim() once its bin holds no run.
  *
  * Giving memory back
  * ------------------
@@ -231,10 +231,11 @@ extern int fastmem_logtype;
 #define FASTMEM_PAGES_ALL UINT64_MAX /* free_pages of a slab with every page free */
 /* bytes of slab header at the start of every slab */
 #define FASTMEM_SLAB_HDR RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
-/* Fullness buckets of a bin's partial runs: bucket b holds runs with less than (b + 1)/4
- * of their objects out, and the runs with at least b/4 out that are in no higher bucket
- * (frees leave a run in its bucket; allocation, which takes from the fullest first, moves
- * a run down to its bucket when it finds it too empty for the one it is in). */
+/* Fullness buckets of a bin's partial runs: a run with at least b/4 and less than
+ * (b + 1)/4 of its objects out belongs to bucket b. Allocation links it there; frees
+ * leave it where it is, so a bucket also holds runs that have since become emptier, and
+ * allocation, which takes from the fullest bucket first, moves such a run down to its
+ * own bucket when it finds it. */
 #define FASTMEM_BUCKETS 4
 #define FASTMEM_ZONE_SIZE ((size_t)128 << 20) /* largest zone growth makes */
 #define FASTMEM_MAX_SOCKETS RTE_MAX_HEAPS /* NUMA sockets + external heaps */
@@ -306,7 +307,7 @@ struct fastmem_run {
 	/* Set with the fixed fields. Not 0 for a run of at most FASTMEM_RUN_MAP_OBJS objects:
 	 * ceil(2^FASTMEM_RUN_INV_SHIFT / obj_size), with which an object's index is its
 	 * offset from the first times this, shifted right by FASTMEM_RUN_INV_SHIFT (exact
-	 * for every offset of the run); the run's free objects are then free_map's bits. */
+	 * for every object start of the run); the run's free objects are then free_map's bits. */
 	uint32_t inv_stride;
 	union {
 		/* inv_stride 0: free list, threaded through the first 8 bytes of free objects */
@@ -344,7 +345,16 @@ struct fastmem_slab {
 	uint32_t iova_slow;
 	rte_iova_t iova; /* IOVA of the slab start, RTE_BAD_IOVA if none */
 	uint32_t zone_slabs; /* first slab of a zone: slabs in the zone; else 0 */
-	uint32_t pad0;
+	/* What the inline bulk free reads besides lines 0-3 (RTE_FASTMEM_SLAB_MONO_OFF), in
+	 * this line, which cuts and releases leave alone but for this field: cls is the class
+	 * of every run of the slab when they are all of one class, FASTMEM_CLASS_NONE when
+	 * the slab has no run or has had runs of several classes since it last had none (it
+	 * stays so until its last run goes, which under random frees may be never); sidx is
+	 * the slab's. Written under the pool lock with relaxed stores, read with relaxed
+	 * loads. A thread holding objects of the slab got them through a bin lock after
+	 * their runs were cut, so it reads their class or NONE: the value is NONE while runs
+	 * of two classes exist. */
+	struct rte_fastmem_slab_id mono;
 	const struct rte_memzone *mz; /* first slab of a zone: the memzone; else NULL */
 	struct fastmem_slab *zone_next; /* first slab of a zone: next zone of the socket */
 	struct fastmem_slab *zone; /* first slab of the zone holding this slab */
@@ -358,16 +368,9 @@ struct fastmem_slab {
 	/* First slab of a zone: how many of the zone's slabs are in the pool. Equal to
 	 * zone_slabs means the zone can be released (rte_fastmem_trim()). */
 	uint32_t zone_pooled;
-	/* Lines 0-3 aside, what the inline bulk free reads (RTE_FASTMEM_SLAB_MONO_OFF,
-	 * relaxed): cls is the class of every run of the slab when they are all of one
-	 * class, FASTMEM_CLASS_NONE when the slab has no run or has had runs of several
-	 * classes since it last had none (it stays so until its last run goes); sidx is
-	 * the slab's. Written with relaxed stores. A reader that holds objects of the slab
-	 * sees the class of their runs or NONE: both runs were cut before it got the
-	 * objects, and the value stays NONE while both exist. */
-	struct rte_fastmem_slab_id mono;
-	uint32_t n_runs; /* runs cut from the slab */
-	uint64_t pad2[3];
+	uint32_t n_runs; /* runs cut from the slab (mono) */
+	uint32_t pad2;
+	uint64_t pad3[3];
 	/* The first page of the run holding page i; runs[page_run[i]] is that run. Written
 	 * under the pool lock with the run's descriptor. */
 	uint8_t page_run[FASTMEM_PAGES];
@@ -397,9 +400,10 @@ struct fastmem_bin {
 	rte_spinlock_t lock;
 	uint16_t cls;
 	/* Under lock. Invariant: every run on partial[b] has n_out < n_objs, n_out > 0
-	 * (except transiently inside a locked section) and b == n_out * FASTMEM_BUCKETS /
-	 * n_objs; every run on full has n_out == n_objs. Runs with n_out == 0 go back to
-	 * their slab, never stay here. */
+	 * (except transiently inside a locked section), bucket == b and b >= n_out *
+	 * FASTMEM_BUCKETS / n_objs (frees leave a run on its list; allocation moves it down
+	 * when it finds it there); every run on full has n_out == n_objs. Runs with n_out
+	 * == 0 go back to their slab, never stay here. */
 	struct fastmem_run *partial[FASTMEM_BUCKETS];
 	struct fastmem_run *full;
 	/* Statistics: written under lock (relaxed load + store), read relaxed by anyone. */

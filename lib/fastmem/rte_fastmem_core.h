@@ -323,7 +323,7 @@ struct rte_fastmem_slab_id {
  * slab spread over several pages, instead of each page's id. Read with a relaxed load;
  * for a slab holding objects of the reader, it is their class or no class.
  */
-#define RTE_FASTMEM_SLAB_MONO_OFF 352
+#define RTE_FASTMEM_SLAB_MONO_OFF 276
 
 /**
  * @internal
