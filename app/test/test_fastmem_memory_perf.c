@@ -26,9 +26,10 @@
  *    the last over the run (each type's share a triangle around where the run is, and at
  *    least 2%), for 16 x 16 MiB allocated in all;
  *  - steady: one type alone, of 512, 1100, 2500, 5000, 12000, 16384, 40000 or 65536 B
- *    (a workload each), rises to 32 MiB of objects, then each of 4 x its peak count
- *    steps frees a randomly chosen live object and allocates a new one: what a single
- *    type costs held at steady state (fastmem / live).
+ *    (a workload each), rises to 32 MiB of objects, then replaces 4 x its peak count of
+ *    objects in batches: each frees an eighth of the peak count, chosen at random among
+ *    the live objects, then allocates as many: what a single type costs held at steady
+ *    state (fastmem / live).
  * Every workload first runs with no allocator, to count its demand (the peak of live
  * bytes, the sum of the requested sizes of the objects alive, and each type's peak count,
  * which the mempools are created for); then with each allocator, with the same sequence of
@@ -41,7 +42,7 @@
  *    memzones of backing memory (bytes_backing) and fastmem's own metadata (its state
  *    memzone, and the caches and transfer caches it allocates from the heap; not the
  *    per-lcore state in lcore variables, which is no EAL memory); also the memory held by
- *    classes (slabs assigned to classes x slab size, peak and at the end), the memory in
+ *    classes (the pages of their runs, bytes_runs, peak and at the end), the memory in
  *    lcore and transfer caches (bytes_cached), and how many runs emptied (slab_releases);
  *  - per-type mempools: their memory chunks (objects with headers and padding); the pools'
  *    own memzones (struct and per-lcore caches) are printed apart, as is what pools created

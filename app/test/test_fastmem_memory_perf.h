@@ -73,7 +73,7 @@ struct mem_fig {
 	uint64_t meta_zones;    /* other memzones fastmem reserved (its state), at the end */
 	uint64_t n_zones;       /* memzones fastmem reserved, backing and state, at the end */
 	uint64_t meta_heap;     /* other EAL heap growth (rte_malloc'd caches, element headers) */
-	uint64_t classes_peak;  /* slabs assigned to classes x slab size */
+	uint64_t classes_peak;  /* bytes_runs of every class: the pages of their runs */
 	uint64_t classes_end;   /* the same at the end of the run, before the last frees */
 	uint64_t cached_peak;   /* bytes_cached: lcore and transfer caches */
 	uint64_t in_use_peak;   /* bytes_in_use: objects at their class size */

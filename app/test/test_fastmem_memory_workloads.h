@@ -32,6 +32,7 @@
 
 #define MEM_CHURN_EVERY 8      /* oldest-first: steps between random replacements */
 #define MEM_STEADY_TURNS 4     /* steady: random replacements per object of the peak */
+#define MEM_STEADY_BATCH 8     /* steady: a batch replaces 1/MEM_STEADY_BATCH of the peak */
 #define MEM_PARETO_ALPHA 1.5   /* heavy-tail: the lifetimes' tail index */
 #define MEM_HEAVY_SPAN 16      /* heavy-tail: bytes allocated in all / mean live bytes */
 #define MEM_HEAVY_FLOOR 0.02   /* heavy-tail: every type's least share */
@@ -228,17 +229,26 @@ mem_rings_run(const struct mem_wl *w)
 		for (p = 0; p <= n && ret == 0; p++)
 			ret = mem_oldest_phase(w, live, p % n, p > 0 ? p - 1 : n, &steps);
 	} else if (w->kind == MEM_STEADY) {
-		/* one type rises to its peak, then each step replaces a random live object */
+		/*
+		 * One type rises to its peak, then batches replace random live objects: each
+		 * frees 1/MEM_STEADY_BATCH of the peak count, chosen at random, then allocates
+		 * as many. A batch is larger than the lcore cache, so the frees reach the runs
+		 * and the allocations come from wherever the allocator puts them, not straight
+		 * back from the cache (what replacing one object at a time would measure).
+		 */
 		uint64_t n_objs = live[0].cap - 1;
+		uint64_t batch = RTE_MAX(n_objs / MEM_STEADY_BATCH, UINT64_C(1)), i;
 
 		while (ret == 0 && ring_count(&live[0]) < n_objs)
 			ret = ring_push(&live[0], 0);
 		mem_sample();
-		for (steps = 0; ret == 0 && steps < MEM_STEADY_TURNS * n_objs; steps++) {
-			ring_pop_random(&live[0], 0);
-			ret = ring_push(&live[0], 0);
+		for (steps = 0; ret == 0 && steps < MEM_STEADY_TURNS * n_objs; steps += batch) {
+			for (i = 0; i < batch && ring_count(&live[0]) > 0; i++)
+				ring_pop_random(&live[0], 0);
+			for (i = 0; ret == 0 && i < batch; i++)
+				ret = ring_push(&live[0], 0);
+			mem_sample();
 		}
-		mem_sample();
 	} else {
 		/* each type rises to its peak and falls to 1/div at random; the first again */
 		for (p = 0; p <= n && ret == 0; p++) {
