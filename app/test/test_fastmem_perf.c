@@ -572,7 +572,10 @@ perf_csv_table(unsigned int table, const struct perf_cfg *cfg, bool all)
 	fflush(cfg->csv);
 }
 
-/* The targets of the 64 B table (and every table for the rte_malloc one), met or not. */
+/*
+ * The targets of the first speed work, on the 64 B table (and every table for the
+ * rte_malloc one), met or not: from the best run of each figure, as they were set.
+ */
 static void
 perf_print_targets(void)
 {
@@ -595,7 +598,8 @@ perf_print_targets(void)
 	double m, worst = HUGE_VAL;
 	int c;
 
-	printf("\nTargets (64 B, one lcore; a ratio above the target is marked NOT met):\n");
+	printf("\nFirst speed targets (64 B, one lcore, best runs; a ratio on the wrong side of"
+		" the target is marked NOT met):\n");
 	for (i = 0; i < RTE_DIM(checks); i++) {
 		double a = t[checks[i].row][checks[i].col].single;
 		double b = t[checks[i].row][checks[i].ref].single;
@@ -659,25 +663,30 @@ perf_table_of(size_t size)
 /*
  * One ratio target of the generic calls against mempool, on the medians of the runs: a's
  * median over b's at most max (at least max with at_least), with both ranges; n/a when a
- * figure is missing (a table left out by FASTMEM_PERF_SIZES, or one lcore only). Returns 1
- * when the target is met, 0 when not, -1 for n/a.
+ * figure is missing (a table left out by FASTMEM_PERF_SIZES, or one lcore only) or when
+ * na_why says why the target does not apply to this run. Returns 1 when the target is
+ * met, 0 when not, -1 for n/a.
  */
 static int
 perf_print_target(const char *what, const struct perf_spread *a, const struct perf_spread *b,
-		double max, bool at_least, const char *note)
+		double max, bool at_least, const char *na_why)
 {
 	double r;
 	bool met;
 
 	printf("  %-40s %s %.2fx: ", what, at_least ? ">=" : "<=", max);
+	if (na_why != NULL) {
+		printf("n/a (%s)\n", na_why);
+		return -1;
+	}
 	if (a->med <= 0 || b->med <= 0) {
 		printf("n/a\n");
 		return -1;
 	}
 	r = a->med / b->med;
 	met = at_least ? r >= max : r <= max;
-	printf("%.2fx %s (%.3g [%.3g..%.3g] / %.3g [%.3g..%.3g])%s\n", r, met ? "met" : "NOT met",
-		a->med, a->lo, a->hi, b->med, b->lo, b->hi, note);
+	printf("%.2fx %s (%.3g [%.3g..%.3g] / %.3g [%.3g..%.3g])\n", r, met ? "met" : "NOT met",
+		a->med, a->lo, a->hi, b->med, b->lo, b->hi);
 	return met ? 1 : 0;
 }
 
@@ -703,14 +712,13 @@ perf_print_speed_targets(const struct perf_cfg *cfg)
 		{ PERF_PAT_KEEP512, 1.0 },
 		{ PERF_PAT_SHUF512, 1.0 },
 	};
-	const char *huge_note = rte_eal_has_hugepages() ? "" :
-		" (the target is with hugepages; this run has none)";
+	bool huge = rte_eal_has_hugepages() != 0;
 	unsigned int i, k, row, met = 0, total = 0, rel_met = 0, rel_total = 0;
 	char what[64];
 	int t, m;
 
 	printf("\nTargets of the generic calls against mempool (medians of %u runs, [range];"
-		" above the target is NOT met):\n", cfg->runs);
+		" a ratio on the wrong side of the target is NOT met):\n", cfg->runs);
 	for (k = 0; k < RTE_DIM(small_checks); k++)
 		for (i = 0; i < RTE_DIM(small); i++) {
 			const struct perf_cell *r;
@@ -723,7 +731,7 @@ perf_print_speed_targets(const struct perf_cfg *cfg)
 				perf_row_name(small_checks[k].row), small[i]);
 			m = perf_print_target(what, &r[PERF_COL_FASTMEM].single_runs,
 					&r[PERF_COL_MEMPOOL].single_runs, small_checks[k].max,
-					false, "");
+					false, NULL);
 			met += m == 1;
 			total += m >= 0;
 		}
@@ -737,7 +745,8 @@ perf_print_speed_targets(const struct perf_cfg *cfg)
 		r = cells[t][PERF_PAT_KEEP512];
 		snprintf(what, sizeof(what), "keep512  %5zu B fastmem / mempool", size);
 		m = perf_print_target(what, &r[PERF_COL_FASTMEM].single_runs,
-				&r[PERF_COL_MEMPOOL].single_runs, 2.0, false, huge_note);
+				&r[PERF_COL_MEMPOOL].single_runs, 2.0, false,
+				huge ? NULL : "the target is with hugepages; this run has none");
 		met += m == 1;
 		total += m >= 0;
 	}
@@ -747,7 +756,7 @@ perf_print_speed_targets(const struct perf_cfg *cfg)
 
 		m = perf_print_target("cross-lcore 16384 B fastmem / mempool",
 				&r[PERF_COL_FASTMEM].single_runs, &r[PERF_COL_MEMPOOL].single_runs,
-				1.5, false, "");
+				1.5, false, NULL);
 		met += m == 1;
 		total += m >= 0;
 	}
@@ -758,8 +767,8 @@ perf_print_speed_targets(const struct perf_cfg *cfg)
 			const struct perf_cell *pc = &cells[t][row][PERF_COL_MEMPOOL];
 			struct perf_spread f, p;
 
-			if (row == PERF_PAT_MIXED || fc->all_runs.med <= 0 ||
-					fc->single_runs.med <= 0 || pc->all_runs.med <= 0 ||
+			if (row == PERF_PAT_MIXED || fc->all_runs.lo <= 0 ||
+					fc->single_runs.med <= 0 || pc->all_runs.lo <= 0 ||
 					pc->single_runs.med <= 0)
 				continue;
 			f.med = fc->single_runs.med / fc->all_runs.med;
@@ -771,7 +780,7 @@ perf_print_speed_targets(const struct perf_cfg *cfg)
 			snprintf(what, sizeof(what), "%-11s %5zu B all-lcores scaling",
 				perf_row_name(row), perf_sizes[t]);
 			/* throughput relative to one lcore: single / all (cycles) */
-			m = perf_print_target(what, &f, &p, 0.9, true, "");
+			m = perf_print_target(what, &f, &p, 0.9, true, NULL);
 			rel_met += m == 1;
 			rel_total += m >= 0;
 		}
