@@ -176,9 +176,9 @@ xfer_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
  * Allocate between min and max objects of (sidx, cls) from the bin: max while its runs
  * and the socket's free pages have them, growing the socket only for min. Returns the
  * number allocated: at least min, or less than min only when no memory can be had (the
- * objects obtained are returned anyway; the caller decides what to do with them). With shared set (a thread without
- * lcore id), the objects are counted in the bin's shared statistics when at least min
- * were had.
+ * objects obtained are returned anyway; the caller decides what to do with them). With
+ * shared set (a thread without lcore id), the objects are counted in the bin's shared
+ * statistics when at least min were had.
  */
 unsigned int
 fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
@@ -296,7 +296,7 @@ fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned in
 /*
  * A batch drained from an lcore cache (n objects of (sidx, cls)): into the bin's transfer
  * cache as far as it has room, one copy of the pointers and no object touched; the rest
- * back to the slabs. The transfer cache holds FASTMEM_XFER_BATCHES batches of the lcore
+ * back to their runs. The transfer cache holds FASTMEM_XFER_BATCHES batches of the lcore
  * caches' batch size; it is allocated here on first use, with no lock held.
  */
 void
@@ -379,7 +379,7 @@ fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
 
 /*
  * Trim: free the arrays of the empty transfer caches of the bins of socket slot sidx that
- * hold no slab any more, so that the EAL heap memory they took can go back too; a later
+ * hold no run any more, so that the EAL heap memory they took can go back too; a later
  * drain allocates them again. Bins still serving their class keep theirs, so that a trim
  * does not put an rte_zmalloc() on their next drain. A bin whose array could not be
  * allocated gets another try.

@@ -19,7 +19,7 @@
  *    the inline cache-hit paths of rte_fastmem.h are compiled out (__RTE_FASTMEM_CHECKED in
  *    rte_fastmem_core.h), so that every object crosses this boundary out of line;
  *  - slabs (fastmem_slab.c): the free-list link word (fastmem_link_get()/_set()), a zone
- *    when cut, a slab when it is given a class, objects taken from never-used space;
+ *    when cut, a run when it is cut for a class, objects taken from never-used space;
  *  - zones (fastmem_zone.c): fastmem_dbg_zone_release() before a memzone goes back to EAL
  *    or is kept for reuse (parked: a test facility, fastmem_park_set()); the bodies of a
  *    zone's slabs (all but their headers) are poisoned when it is cut and when it is
@@ -33,17 +33,19 @@
  * calloc()ed side table (1/64 of the zone, process-private memory, not EAL's), found through
  * the slab header's dbg_map, so slabs keep their production layout and capacity. Objects that
  * are not allocated (in a cache, a bin, never-used space) hold FASTMEM_DBG_POISON in every
- * byte, but the link word of those on a free list (runs of more than 64 objects). Detected, each with one ERR log
- * line naming the pointer, its class, slab and socket, followed by rte_panic():
+ * byte, but the link word of those on a free list (in runs with a free list: those of more
+ * than FASTMEM_RUN_MAP_OBJS objects). Detected, each with one ERR log line naming the
+ * pointer, its class, slab and socket, followed by rte_panic():
  *  - free of a pointer in no zone of fastmem (checked against the socket's zone list before
- *    anything is read at the pointer), in a slab holding no object (in the free-slab pool),
- *    not at the start of a slot of its slab's class (interior pointers, pointers into the
- *    slab header, a pointer that would be an object in a slab of another class), past the
- *    slab's used space (never allocated), or whose bit is clear (double free);
+ *    anything is read at the pointer), in pages of no run (free pages of a slab, or a slab
+ *    in the free-slab pool), not at the start of a slot of its run's class (interior
+ *    pointers, pointers into the slab header, a pointer that would be an object in a run
+ *    of another class), past the run's used space (never allocated), or whose bit is clear
+ *    (double free);
  *  - on allocation: a byte of the object changed while it was free (write after free), or
  *    a slot that is already allocated (corrupted free list);
- *  - when a slab's free list is popped: a link that is neither NULL nor a used slot of the
- *    same slab (write after free into the link word);
+ *  - when a run's free list is popped: a link that is neither NULL nor a used slot of the
+ *    same run (write after free into the link word);
  *  - hfree with a handle of another class or socket: __rte_fastmem_hcheck() (rte_fastmem.c).
  * None of them returns: each is heap corruption, and carrying on would hide its origin.
  *

@@ -128,7 +128,7 @@
  * at its end, and the slab header), and, for a class whose runs take more than one page,
  * the free pages of the slabs that hold runs of other classes (which may be too few in a
  * row for its run). A run holds (its bytes - the offset of its first object) / class
- * size objects (1 of 1 MiB, 3 of 512 KiB at page 0, 8 of 64 KiB, 157 of 208 B). When the
+ * size objects (1 of 1 MiB, 3 of 512 KiB at page 0, 16 of 64 KiB, 157 of 208 B). When the
  * limit is not a multiple of 2 MiB, it is rounded down to one.
  *
  * Lifetime: pages are recycled between classes; backing memory goes back to EAL only
@@ -1013,8 +1013,8 @@ rte_fastmem_dump(FILE *f);
  * thread ran on it (on a one-node machine, an external heap stands for another node).
  * For this thread, @c SOCKET_ID_ANY then names that socket, and the thread's lcore, if
  * it has one, takes that socket as its own from its next call that names
- * @c SOCKET_ID_ANY and reaches the library: what happens when a thread moves to another socket, or a thread of
- * another socket gets a released lcore id. @c SOCKET_ID_ANY undoes it. Valid until
+ * @c SOCKET_ID_ANY and reaches the library: what happens when a thread moves to another
+ * socket, or a thread of another socket gets a released lcore id. @c SOCKET_ID_ANY undoes it. Valid until
  * rte_fastmem_deinit() (undo it before). Not API.
  *
  * @param socket_id
