@@ -10,8 +10,9 @@
  * (fastmem_socket::pool, split, their counts and each zone's zone_pooled).
  * Locks: pool, split list and the page tables of slabs are under the socket's pool lock,
  * taken here; a run's objects (free bitmap or free list, bump offset, n_out) are under
- * the lock of the bin that holds the run, which the bin layer holds when it calls in here; cutting a zone
- * into slabs happens under the socket's grow lock, which the zone layer holds.
+ * the lock of the bin that holds the run, which the bin layer holds when it calls in
+ * here; cutting a zone into slabs happens under the socket's grow lock, which the zone
+ * layer holds.
  * Calls: nothing of fastmem's (the debug hooks only).
  */
 
@@ -247,8 +248,9 @@ run_place(uint64_t free, unsigned int n, unsigned int align)
 /*
  * Cut a run for class cls from pages of a slab of the socket: a split slab's first, the
  * first one that has room (first fit along the split list, the slab cut or released most
- * recently first), else a slab of the pool; within a slab, where run_place() puts it. Returns the run, its objects all free (never-used space), or NULL when
- * no slab of the socket has the room.
+ * recently first), else a slab of the pool; within a slab, where run_place() puts it.
+ * Returns the run, its objects all free (never-used space), or NULL when no slab of the
+ * socket has the room.
  *
  * Objects sit stride bytes apart (run_stride()) from the first, which is aligned to the
  * largest power of two dividing the stride, as the run's first page is (runs of strides

@@ -1014,8 +1014,8 @@ rte_fastmem_dump(FILE *f);
  * For this thread, @c SOCKET_ID_ANY then names that socket, and the thread's lcore, if
  * it has one, takes that socket as its own from its next call that names
  * @c SOCKET_ID_ANY and reaches the library: what happens when a thread moves to another
- * socket, or a thread of another socket gets a released lcore id. @c SOCKET_ID_ANY undoes it. Valid until
- * rte_fastmem_deinit() (undo it before). Not API.
+ * socket, or a thread of another socket gets a released lcore id. @c SOCKET_ID_ANY
+ * undoes it. Valid until rte_fastmem_deinit() (undo it before). Not API.
  *
  * @param socket_id
  *   A NUMA socket id or an external heap's socket id, or @c SOCKET_ID_ANY.
