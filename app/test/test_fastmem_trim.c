@@ -49,6 +49,7 @@
 #define MIB ((size_t)1 << 20)
 #define SLAB (2 * MIB)
 #define BIG (1 * MIB) /* the largest class: one object per slab */
+#define MID (64u << 10) /* 31 objects per slab, in runs of half a slab */
 #define BURST_BYTES (64 * MIB)
 #define BURST_OBJ 4096
 #define BURST_N ((unsigned int)(BURST_BYTES / BURST_OBJ))
@@ -446,7 +447,10 @@ static int
 test_trim_threshold(void)
 {
 	int socket = (int)rte_socket_id_by_idx(0);
-	void *a[2], *b[2];
+	void *a[2], *b[2], *mid[64];
+	unsigned int i, n;
+	uint64_t before;
+	size_t released;
 
 	/* 4 MiB free stays */
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_trim_threshold(SOCKET_ID_ANY, 2 * SLAB), "set");
@@ -480,6 +484,38 @@ test_trim_threshold(void)
 	rte_fastmem_free(b[1]);
 	rte_fastmem_cache_flush();
 	TEST_ASSERT_EQUAL(backing(), 0, "backing %" PRIu64, backing());
+
+	/*
+	 * An explicit trim counts the zone that its shrink of the caller's caches frees: a
+	 * zone of 64 KiB objects, then one more in a second zone. All but 15 of the first
+	 * go back to the runs (a flush); the 15 and the second zone's object, freed last,
+	 * stay in the lcore cache, grown to 16 by the frees; the shrink to one object keeps
+	 * the newest, so it completes the first zone and the trim releases it.
+	 */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, SLAB), "limit 1 slab");
+	for (n = 0; n < RTE_DIM(mid); n++) {
+		mid[n] = rte_fastmem_alloc_socket(MID, 0, 0, socket);
+		if (mid[n] == NULL)
+			break;
+	}
+	TEST_ASSERT(n > 15 && n < RTE_DIM(mid), "%u objects of %u B in a slab", n, MID);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, 2 * SLAB), "limit 2 slabs");
+	a[0] = rte_fastmem_alloc_socket(MID, 0, 0, socket);
+	TEST_ASSERT_NOT_NULL(a[0], "alloc in the second zone");
+	for (i = 0; i < n; i++) {
+		rte_fastmem_free(mid[i]);
+		if (i + 15 == n - 1)
+			rte_fastmem_cache_flush();
+	}
+	rte_fastmem_free(a[0]);
+	before = backing();
+	TEST_ASSERT(rte_fastmem_trim(socket, &released) >= 0, "trim");
+	TEST_ASSERT_EQUAL(released, before - backing(), "trim released %zu B, backing %" PRIu64
+		" -> %" PRIu64, released, before, backing());
+	TEST_ASSERT_EQUAL(released, SLAB, "trim released %zu B", released);
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_EQUAL(backing(), 0, "backing %" PRIu64, backing());
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, SIZE_MAX), "no limit");
 
 	/* off again: nothing goes by itself */
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_trim_threshold(SOCKET_ID_ANY, SIZE_MAX), "off");

@@ -225,17 +225,28 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	return got;
 }
 
+/* This thread's frees leave automatic trims to an explicit trim that follows them. */
+static RTE_DEFINE_PER_LCORE(bool, bin_trim_held);
+
+void
+fastmem_bin_auto_trim_hold(bool hold)
+{
+	RTE_PER_LCORE(bin_trim_held) = hold;
+}
+
 /*
  * Automatic trim (rte_fastmem_set_trim_threshold()): after a free that gave slabs back to
  * the pool, with no lock held. One relaxed load when it is off (the default). The grow lock
  * is only tried: when another thread grows or trims the socket, this free leaves it be.
+ * Not while the thread is held (fastmem_bin_auto_trim_hold()): rte_fastmem_trim() shrinks
+ * the caller's caches first and counts what it then releases itself.
  */
 static void
 bin_auto_trim(struct fastmem_state *st, struct fastmem_socket *s)
 {
 	size_t threshold = FASTMEM_LOAD(&s->trim_threshold);
 
-	if (likely(threshold == SIZE_MAX))
+	if (likely(threshold == SIZE_MAX) || RTE_PER_LCORE(bin_trim_held))
 		return;
 	if ((size_t)FASTMEM_LOAD(&s->pool_count) * FASTMEM_SLAB_SIZE <= threshold)
 		return;

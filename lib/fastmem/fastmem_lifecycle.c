@@ -432,9 +432,13 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	if (sidx < 0)
 		return sidx;
 	/* the caller's caches shrink to their starting capacity first: what they give back
-	 * may complete free zones */
-	if (rte_lcore_id() < RTE_MAX_LCORE)
+	 * may complete free zones, which this trim releases and counts (no automatic trim in
+	 * between) */
+	if (rte_lcore_id() < RTE_MAX_LCORE) {
+		fastmem_bin_auto_trim_hold(true);
 		fastmem_lcore_shrink(st, rte_lcore_id());
+		fastmem_bin_auto_trim_hold(false);
+	}
 	socket_slots(st, sidx, &i, &n);
 	for (; i < n; i++) {
 		unsigned int z;

@@ -129,11 +129,12 @@
  * A bin's transfer cache is an array of FASTMEM_XFER_BATCHES x (the largest batch of an
  * lcore cache of the class) pointers, a stack under the bin lock. A drained batch is
  * copied there while it has room, the rest goes to the runs; a refill takes from it first.
- * Objects in a transfer cache are "cached" (statistics: bytes_cached and rte_fastmem_class_stats::xfer_cached;
- * the ENOMEM bound of rte_fastmem.h), they keep their runs, and leave only through a
- * refill or fastmem_xfer_flush() (run by rte_fastmem_cache_flush() for every socket, and
- * by the ENOMEM retry for its socket), which returns them to their runs in chunks, each
- * taken under the bin lock and freed with fastmem_bin_free() after it. The array is
+ * Objects in a transfer cache are "cached" (statistics: bytes_cached and
+ * rte_fastmem_class_stats::xfer_cached; the ENOMEM bound of rte_fastmem.h), they keep
+ * their runs, and leave only through a refill or fastmem_xfer_flush() (run by
+ * rte_fastmem_cache_flush() for every socket, and by the ENOMEM retry for its socket),
+ * which returns them to their runs in chunks, each taken under the bin lock and freed
+ * with fastmem_bin_free() after it. The array is
  * allocated with rte_zmalloc() by the first drain into the bin, with no lock held
  * (installed under the bin lock; a loser frees its copy; when the allocation fails,
  * xfer_nomem makes drains go to the runs), and freed at deinit (phase 1), or by
@@ -646,6 +647,7 @@ unsigned int fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsi
 void fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void * const *objs, unsigned int n, bool shared);
 void fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls);
+void fastmem_bin_auto_trim_hold(bool hold);
 void fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		unsigned int batch, void * const *objs, unsigned int n);
 unsigned int fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx);
