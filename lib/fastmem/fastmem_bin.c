@@ -222,6 +222,7 @@ fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	if (shared && got >= min)
 		FASTMEM_COUNT(&bin->sh_allocs, got);
 	rte_spinlock_unlock(&bin->lock);
+	fastmem_dbg_cache_in(objs, got);
 	return got;
 }
 
@@ -264,6 +265,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	bool released = false;
 	unsigned int i;
 
+	fastmem_dbg_cache_out(objs, n);
 	rte_spinlock_lock(&bin->lock);
 	for (i = 0; i < n; i++) {
 		void *obj = objs[i];
@@ -321,6 +323,7 @@ fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	bool tried = false;
 	uint32_t len, k;
 
+	fastmem_dbg_cache_out(objs, n);
 	/* racy peek, decided again under the lock */
 	if (unlikely(__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL) &&
 			!FASTMEM_LOAD(&bin->xfer_nomem)) {

@@ -8,12 +8,19 @@
  * an lcore id): the top of the allocator below the public entry points.
  *
  * Owns: fastmem's lcore variable (struct fastmem_lcore), every cache set and cache
- * (struct rte_fastmem_cache), the cache layout (fastmem_layout).
- * Locks: none. A cache is the owning lcore's alone: only it pushes and pops, without a
- * lock or an atomic read-modify-write; statistics readers see len and the counters
- * through relaxed atomic loads of the owner's relaxed stores, and the cache-set pointers
- * through acquire loads of its release stores. Teardown (deinit) runs when no lcore uses
- * fastmem.
+ * (struct rte_fastmem_cache), the cache layout (fastmem_layout), the cache-set lists of
+ * the process records (struct fastmem_proc).
+ * Locks: none on the paths. A cache is the owning lcore's alone: only it pushes and pops,
+ * without a lock or an atomic read-modify-write; statistics readers see len and the
+ * counters through relaxed atomic loads of the owner's relaxed stores, and the cache-set
+ * pointers through acquire loads of its release stores. The stats lock guards the
+ * process records' lists of cache sets. Teardown (deinit) runs when no lcore of the
+ * process uses fastmem.
+ * Crashes: another process may take back the caches of a process that died at any
+ * instruction (fastmem_proc_empty()), so a cache never lists an object that is also in
+ * a bin: what leaves a cache for a bin is off the cache (len lowered) before the bin
+ * gets it, and what comes from a bin is in the cache's array before len covers it. A
+ * death in between loses those objects, never frees one twice.
  * Calls: down to the bin layer (refills, drains, frees of threads without an lcore id).
  */
 
@@ -163,6 +170,9 @@ fastmem_cache_layout(void)
 /* The lcore callbacks; registered by init, unregistered by deinit. */
 static void *fastmem_lcore_cb;
 
+/* This process's record in the state's process table; set by fastmem_lcore_setup(). */
+static struct fastmem_proc *proc_self;
+
 /*
  * The lcore ids whose variable has used set, one bit each: what fastmem_lcore_next_used()
  * iterates over. A bit is set by its lcore (relaxed: readers that miss it also miss the
@@ -235,27 +245,68 @@ cset_spare_take(int socket_id)
 	if (cs != NULL)
 		*pp = cs->next_spare;
 	rte_spinlock_unlock(&cset_spare_lock);
+	/* clear all but the head (heap socket, live flag, list links): a set stays in its
+	 * process's list from its creation to its rte_free() */
 	if (cs != NULL)
-		memset(cs, 0, fastmem_layout.cset_size);
+		memset(RTE_PTR_ADD(cs, offsetof(struct fastmem_cset, grown_bytes)), 0,
+			fastmem_layout.cset_size - offsetof(struct fastmem_cset, grown_bytes));
 	return cs;
 }
 
-/* Free the spare sets (deinit, no lcore in fastmem). */
-static void
-cset_spare_free(void)
+/*
+ * Empty the cache sets of a process and free them: the caller's own at deinit (when no
+ * lcore of it uses fastmem), another's found dead (fastmem_procs_reclaim() of the
+ * lifecycle layer, which owns that record meanwhile), or any at the primary's deinit.
+ * Under the stats lock, the sets leave the record and the counters of its live sets go
+ * to the bins' retired totals (as lcore_retire() does), so that the totals stay exact;
+ * then, with give_back, the objects the caches hold go back to the bins (a cache's len is
+ * at most its capacity, whatever instruction the process died at), and the sets are
+ * freed. Returns the objects given back.
+ */
+uint64_t
+fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back)
 {
-	struct fastmem_cset *cs;
+	struct fastmem_cset *cs, *next;
+	uint64_t n = 0;
+	unsigned int c;
 
-	rte_spinlock_lock(&cset_spare_lock);
-	cs = cset_spare;
-	cset_spare = NULL;
-	rte_spinlock_unlock(&cset_spare_lock);
-	while (cs != NULL) {
-		struct fastmem_cset *next = cs->next_spare;
+	rte_spinlock_lock(&st->stats_lock);
+	cs = p->csets;
+	p->csets = NULL;
+	for (next = cs; next != NULL; next = next->next_proc) {
+		if (!next->live)
+			continue;
+		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+			const struct rte_fastmem_cache *k = fastmem_cset_cache(next, c);
+			const struct fastmem_counters *base = &next->base[c];
+			struct fastmem_bin *b;
 
-		rte_free(cs);
-		cs = next;
+			if (k->sidx >= FASTMEM_MAX_SOCKETS)
+				break; /* defensive: a set is initialized before it is linked */
+			b = &st->sockets[k->sidx].bins[c];
+			counters_add(&b->retired, k->alloc_hits, k->free_hits, k->alloc_misses,
+					k->free_misses, k->alloc_nomem);
+			counters_add(&b->base_retired, base->alloc_hits, base->free_hits,
+					base->alloc_misses, base->free_misses, base->alloc_nomem);
+		}
+		next->live = 0;
 	}
+	rte_spinlock_unlock(&st->stats_lock);
+	for (; cs != NULL; cs = next) {
+		next = cs->next_proc;
+		for (c = 0; give_back && c < FASTMEM_NUM_CLASSES; c++) {
+			struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
+			uint32_t len = RTE_MIN(k->len, fastmem_layout.cache_cap[c]);
+
+			if (len == 0 || k->sidx >= FASTMEM_MAX_SOCKETS || k->cls != c)
+				continue;
+			k->len = 0;
+			fastmem_bin_free(st, k->sidx, c, k->objs, len, false);
+			n += len;
+		}
+		rte_free(cs);
+	}
+	return n;
 }
 
 /*
@@ -293,6 +344,7 @@ lcore_retire(struct fastmem_state *st, unsigned int lcore_id)
 		}
 		/* readers load it under the stats lock */
 		__atomic_store_n(&lc->cset[sidx], NULL, __ATOMIC_RELAXED);
+		cs->live = 0;
 		gone[n_gone++] = cs;
 	}
 	lc->own_sidx = FASTMEM_SIDX_NONE;
@@ -343,7 +395,7 @@ fastmem_lcore_home(unsigned int sidx)
 }
 
 int
-fastmem_lcore_setup(void)
+fastmem_lcore_setup(struct fastmem_proc *self)
 {
 	unsigned int c;
 
@@ -364,34 +416,39 @@ fastmem_lcore_setup(void)
 		FASTMEM_LOG(DEBUG, "cannot register lcore callbacks");
 		return -ENOMEM;
 	}
+	proc_self = self;
 	return 0;
 }
 
 /*
- * Deinit, phase 1: forget the cached objects of every lcore (their zones are about to be
- * freed), free the cache sets, and clear the lcore variables for a later init.
- * The state is already unpublished, so the uninit callbacks run by the unregistration
- * do nothing.
+ * Deinit, phase 1: the cache sets of every lcore of the process, spares included, are
+ * freed, their objects given back to the bins with give_back (a secondary's detach) or
+ * forgotten (the primary's deinit: their zones are about to be freed); the lcore
+ * variables are cleared for a later init. The state is already unpublished, so the
+ * uninit callbacks run by the unregistration do nothing.
  */
 void
-fastmem_lcore_teardown(void)
+fastmem_lcore_teardown(struct fastmem_state *st, bool give_back)
 {
 	unsigned int lcore_id, sidx;
 
 	rte_lcore_callback_unregister(fastmem_lcore_cb);
 	fastmem_lcore_cb = NULL;
+	if (proc_self != NULL)
+		fastmem_proc_empty(st, proc_self, give_back);
+	proc_self = NULL;
 	FASTMEM_FOREACH_USED_LCORE(lcore_id) {
 		struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
 
-		for (sidx = 0; sidx < FASTMEM_MAX_SOCKETS; sidx++) {
-			rte_free(lc->cset[sidx]);
+		for (sidx = 0; sidx < FASTMEM_MAX_SOCKETS; sidx++)
 			lc->cset[sidx] = NULL;
-		}
 		lc->own_sidx = FASTMEM_SIDX_NONE;
 		FASTMEM_STORE(&lc->used, 0);
 	}
 	memset(lcores_used, 0, sizeof(lcores_used));
-	cset_spare_free();
+	rte_spinlock_lock(&cset_spare_lock);
+	cset_spare = NULL; /* freed with the rest of the process's sets */
+	rte_spinlock_unlock(&cset_spare_lock);
 }
 
 /* Create the cache set of (lcore_id, sidx); lc is lcore_id's variable, the caller's own. */
@@ -402,6 +459,7 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 	struct fastmem_cset *cs;
 	int heap_socket;
 	unsigned int c;
+	bool fresh;
 
 	if (!FASTMEM_LOAD(&lc->used)) {
 		lc->own_sidx = (uint32_t)fastmem_local_sidx(st);
@@ -413,12 +471,14 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 	 * the calling thread, the lcore's, which is where the set is used. */
 	heap_socket = (int)rte_socket_id();
 	cs = cset_spare_take(heap_socket);
+	fresh = cs == NULL;
 	if (cs == NULL)
 		cs = rte_zmalloc_socket("fastmem_cset", fastmem_layout.cset_size,
 				RTE_CACHE_LINE_SIZE, heap_socket);
 	if (cs == NULL) {
 		heap_socket = SOCKET_ID_ANY;
 		cs = cset_spare_take(heap_socket);
+		fresh = cs == NULL;
 	}
 	if (cs == NULL)
 		cs = rte_zmalloc("fastmem_cset", fastmem_layout.cset_size, RTE_CACHE_LINE_SIZE);
@@ -439,6 +499,15 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 		cache->cls = (uint16_t)c;
 		cache->sidx = (uint16_t)sidx;
 	}
+	/* live in the process's record, where statistics readers of every process and a
+	 * reclaimer after this process's death find it; a spare is there already */
+	rte_spinlock_lock(&st->stats_lock);
+	if (fresh) {
+		cs->next_proc = proc_self->csets;
+		proc_self->csets = cs;
+	}
+	cs->live = 1;
+	rte_spinlock_unlock(&st->stats_lock);
 	/* publish the initialized set; pairs with the acquire loads of statistics readers */
 	__atomic_store_n(&lc->cset[sidx], cs, __ATOMIC_RELEASE);
 	return cs;
@@ -490,6 +559,21 @@ cache_set_cap(struct fastmem_cset *cs, struct rte_fastmem_cache *c, uint32_t cap
 }
 
 /*
+ * Before a cache's objects go to a bin: the cache lists none of them any more, for
+ * another process that takes back the caches of this one should it die here (see
+ * "Crashes" above); the owner then sets len to what stays.
+ */
+static inline void
+cache_unlist(struct rte_fastmem_cache *c)
+{
+	FASTMEM_STORE(&c->len, 0);
+	/* Only a reclaimer reads this after the owner died, and a death falls between two
+	 * instructions, every store executed before it reaching memory: program order is
+	 * what counts, the store of len before the bin's stores, which this keeps. */
+	rte_compiler_barrier();
+}
+
+/*
  * Return the oldest objects of a cache beyond keep to the bins: to their transfer caches
  * while there is room, or with to_slabs straight to the slabs. Owner only.
  */
@@ -502,6 +586,7 @@ cache_trim_to(struct fastmem_state *st, struct rte_fastmem_cache *c, uint32_t ke
 	if (len <= keep)
 		return;
 	out = len - keep;
+	cache_unlist(c);
 	if (to_slabs)
 		fastmem_bin_free(st, c->sidx, c->cls, c->objs, out, false);
 	else
@@ -731,6 +816,7 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 	}
 	out = RTE_MAX(len + n - c->cap, c->batch);
 	out = RTE_MIN(out, len + n);
+	cache_unlist(c);
 	if (out <= len) {
 		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
 		memmove(c->objs, c->objs + out, (size_t)(len - out) * sizeof(void *));
@@ -810,12 +896,13 @@ fastmem_lcore_flush(struct fastmem_state *st, unsigned int lcore_id, unsigned in
 			continue;
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 			struct rte_fastmem_cache *cache = fastmem_cset_cache(cs, c);
+			uint32_t len = cache->len;
 
-			if (cache->len == 0)
+			if (len == 0)
 				continue;
-			fastmem_bin_free(st, sidx, c, cache->objs, cache->len, false);
-			flushed += cache->len;
-			FASTMEM_STORE(&cache->len, 0);
+			cache_unlist(cache);
+			fastmem_bin_free(st, sidx, c, cache->objs, len, false);
+			flushed += len;
 		}
 		cset_reset_caps(cs);
 	}

@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_debug.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 #include <rte_spinlock.h>
 
 #include "fastmem_debug.h"
@@ -75,7 +76,6 @@ dbg_check_free(struct fastmem_state *st, void *ptr)
 	/* nothing is read at ptr before the zone map says it is fastmem's */
 	struct fastmem_slab *slab = fastmem_zone_owner(st, ptr) != 0 ? FASTMEM_SLAB_OF(ptr) : NULL;
 	struct fastmem_run *run;
-	struct fastmem_bin *bin;
 	size_t off, size;
 	uint32_t idx, bump;
 	uint64_t bit, old;
@@ -95,10 +95,11 @@ dbg_check_free(struct fastmem_state *st, void *ptr)
 			off < run->first ? off : (off - run->first) % size, size, size,
 			(void *)slab, slab_socket_id(slab));
 	idx = slot_of(run, ptr);
-	bin = &st->sockets[slab->sidx].bins[run->cls];
-	rte_spinlock_lock(&bin->lock);
-	bump = run->bump;
-	rte_spinlock_unlock(&bin->lock);
+	/* Written under the bin lock, read without it: the allocation of a genuine object
+	 * raised bump past it before the object reached this thread, and bump does not go
+	 * down while the run holds the object. No lock here, so that a process killed in a
+	 * free leaves none taken, as in a production build. */
+	bump = __atomic_load_n(&run->bump, __ATOMIC_RELAXED);
 	if (off >= bump)
 		dbg_fail("free of a never-allocated object", "%p (class %zu B, slab %p, "
 			"socket %d) lies past the used part of its run", ptr, size,
@@ -146,9 +147,19 @@ dbg_check_alloc(void *obj)
 #endif /* RTE_LIBRTE_FASTMEM_DEBUG */
 
 /* The bytes of an object of class csize the caller may use when it asked for size. */
+#ifdef FASTMEM_ASAN
+bool fastmem_asan_own;
+#endif
+
 static size_t
 usable(size_t size, size_t csize)
 {
+#ifdef FASTMEM_ASAN
+	/* shared objects: the part past the requested size would stay poisoned here after
+	 * another process freed the object, and be so when it comes back larger */
+	if (fastmem_asan_own)
+		return csize;
+#endif
 	if (size == 0)
 		return 1; /* a unique object: one byte, so that its double free is seen */
 	return size < csize ? size : csize;
@@ -208,6 +219,48 @@ fastmem_dbg_resize(void *obj, size_t size)
 }
 
 void
+fastmem_dbg_mode(bool shared)
+{
+#ifdef FASTMEM_ASAN
+	fastmem_asan_own = shared;
+#else
+	RTE_SET_USED(shared);
+#endif
+}
+
+void
+fastmem_dbg_cache_in(void * const *objs, unsigned int n)
+{
+#ifdef FASTMEM_ASAN
+	unsigned int i;
+
+	if (!fastmem_asan_own)
+		return; /* poisoned already */
+	for (i = 0; i < n; i++)
+		FASTMEM_POISON(objs[i], FASTMEM_RUN_OF(objs[i])->obj_size);
+#else
+	RTE_SET_USED(objs);
+	RTE_SET_USED(n);
+#endif
+}
+
+void
+fastmem_dbg_cache_out(void * const *objs, unsigned int n)
+{
+#ifdef FASTMEM_ASAN
+	unsigned int i;
+
+	if (!fastmem_asan_own)
+		return; /* stays poisoned in the bin */
+	for (i = 0; i < n; i++)
+		FASTMEM_UNPOISON(objs[i], FASTMEM_RUN_OF(objs[i])->obj_size);
+#else
+	RTE_SET_USED(objs);
+	RTE_SET_USED(n);
+#endif
+}
+
+void
 fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs)
 {
 	unsigned int i;
@@ -216,12 +269,15 @@ fastmem_dbg_zone_cut(struct fastmem_slab *zone, unsigned int n_slabs)
 	for (i = 0; i < n_slabs; i++) {
 		struct fastmem_slab *slab = RTE_PTR_ADD(zone, (size_t)i * FASTMEM_SLAB_SIZE);
 
-		FASTMEM_POISON(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR),
+		FASTMEM_POISON_FREE(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR),
 			FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR);
 	}
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 	{
-		uint64_t *maps = calloc(n_slabs, FASTMEM_DBG_MAP_BYTES);
+		/* in EAL memory, which every process of the application maps where this
+		 * one does: a secondary process checks the objects of this zone too */
+		uint64_t *maps = rte_zmalloc("fastmem_dbg_map",
+				(size_t)n_slabs * FASTMEM_DBG_MAP_BYTES, RTE_CACHE_LINE_SIZE);
 
 		if (maps == NULL)
 			rte_panic("fastmem debug: no memory for the bitmaps of a zone of %u slabs\n",
@@ -292,10 +348,10 @@ fastmem_dbg_zone_release(struct fastmem_slab *zone, bool kept)
 	else
 		for (off = 0; off < (size_t)zone->zone_slabs * FASTMEM_SLAB_SIZE;
 				off += FASTMEM_SLAB_SIZE)
-			FASTMEM_POISON(RTE_PTR_ADD(zone, off + FASTMEM_SLAB_HDR),
+			FASTMEM_POISON_FREE(RTE_PTR_ADD(zone, off + FASTMEM_SLAB_HDR),
 				FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR);
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
-	free(zone->dbg_map); /* the zone's side table starts with its first slab's bitmap */
+	rte_free(zone->dbg_map); /* the zone's side table starts with its first slab's bitmap */
 	zone->dbg_map = NULL;
 #endif
 }

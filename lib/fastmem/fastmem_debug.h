@@ -60,6 +60,19 @@
  * reads the object's first byte (instrumented), so a double free is reported by ASan as a
  * use-after-poison at the free. The free-list link word is unpoisoned around each access.
  * Zones are unpoisoned before they go back to EAL.
+ *
+ * ASan's shadow memory is per process, while the objects are shared: in a process that
+ * other processes may share fastmem with (a secondary, or a primary with hugepages,
+ * fastmem_dbg_mode()), what is poisoned is only what sits in this process's own lcore
+ * caches: an object is
+ * poisoned when a bin hands it out (fastmem_dbg_cache_in()) or when it is freed, and
+ * unpoisoned when it goes back to a bin (fastmem_dbg_cache_out()), so that an object
+ * another process allocates and hands over is never poisoned here. Zones are not
+ * poisoned when cut, nor links after their access, and allocation unpoisons the whole
+ * object (the part past the requested size would stay poisoned in this process after
+ * another one freed it). Lost in that mode: overflows within an object's class, reads of
+ * never-allocated space, and use after free or double free of an object once it has left
+ * the lcore caches of the process that freed it.
  */
 
 #include <stdbool.h>
@@ -99,6 +112,18 @@
 /* The byte free objects are filled with in debug builds. */
 #define FASTMEM_DBG_POISON 0xfd
 
+#ifdef FASTMEM_ASAN
+/* true: poison only what this process's caches hold (see above); set at init */
+extern bool fastmem_asan_own;
+/* Poison memory that is free outside the lcore caches: not in that mode. */
+#define FASTMEM_POISON_FREE(p, n) do { \
+		if (!fastmem_asan_own) \
+			FASTMEM_POISON((p), (n)); \
+	} while (0)
+#else
+#define FASTMEM_POISON_FREE(p, n) FASTMEM_POISON((p), (n))
+#endif
+
 /* The free-list link of a free object (its first 8 bytes), poisoned for ASan. */
 static inline void *
 fastmem_link_get(void *obj)
@@ -107,7 +132,7 @@ fastmem_link_get(void *obj)
 
 	FASTMEM_UNPOISON(obj, sizeof(void *));
 	next = *(void **)obj;
-	FASTMEM_POISON(obj, sizeof(void *));
+	FASTMEM_POISON_FREE(obj, sizeof(void *));
 	return next;
 }
 
@@ -116,7 +141,7 @@ fastmem_link_set(void *obj, void *next)
 {
 	FASTMEM_UNPOISON(obj, sizeof(void *));
 	*(void **)obj = next;
-	FASTMEM_POISON(obj, sizeof(void *));
+	FASTMEM_POISON_FREE(obj, sizeof(void *));
 }
 
 #ifdef FASTMEM_CHECKED
@@ -129,6 +154,9 @@ void fastmem_dbg_run_adopt(struct fastmem_slab *slab, struct fastmem_run *run);
 void fastmem_dbg_fresh(void *obj, size_t size);
 void fastmem_dbg_link_pop(struct fastmem_run *run, void *obj, void *next);
 void fastmem_dbg_zone_release(struct fastmem_slab *zone, bool kept);
+void fastmem_dbg_mode(bool shared);
+void fastmem_dbg_cache_in(void * const *objs, unsigned int n);
+void fastmem_dbg_cache_out(void * const *objs, unsigned int n);
 #else
 /* Production: nothing. */
 static inline void
@@ -150,6 +178,12 @@ fastmem_dbg_link_pop(struct fastmem_run *run __rte_unused, void *obj __rte_unuse
 		void *next __rte_unused) { }
 static inline void
 fastmem_dbg_zone_release(struct fastmem_slab *zone __rte_unused, bool kept __rte_unused) { }
+static inline void
+fastmem_dbg_mode(bool shared __rte_unused) { }
+static inline void
+fastmem_dbg_cache_in(void * const *objs __rte_unused, unsigned int n __rte_unused) { }
+static inline void
+fastmem_dbg_cache_out(void * const *objs __rte_unused, unsigned int n __rte_unused) { }
 #endif
 
 #endif /* FASTMEM_DEBUG_H */

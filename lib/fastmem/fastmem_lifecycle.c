@@ -9,7 +9,10 @@
  * the work to the zone layer.
  *
  * Owns: the shared state (struct fastmem_state, in an EAL memzone) and its publication,
- * the socket table, the default limit and trim threshold of sockets set up later.
+ * in the primary, or the attach to it, in a secondary; the socket table, the default limit
+ * and trim threshold of sockets set up later; the records of the process table (which
+ * process is attached, found dead, reclaimed; the cache layer keeps their cache-set
+ * lists).
  * Locks: the lifecycle lock serializes init and deinit (and telemetry queries, which may
  * overlap them); the state lock guards the socket table's growth and the defaults, and
  * nests outside every socket's locks.
@@ -18,10 +21,14 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -33,6 +40,7 @@
 
 #include <eal_export.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_priv.h"
 
 RTE_LOG_REGISTER(fastmem_logtype, lib.fastmem, INFO);
@@ -43,6 +51,130 @@ struct fastmem_state *fastmem_state_ptr;
 rte_spinlock_t fastmem_lifecycle = RTE_SPINLOCK_INITIALIZER;
 
 #define FASTMEM_STATE_MZ "fastmem_state"
+
+/* This process's record in the process table, while it is attached. */
+static struct fastmem_proc *proc_self;
+
+/* --- processes --- */
+
+/*
+ * The start time of process pid (field 22 of /proc/<pid>/stat, clock ticks since boot),
+ * 0 when there is no such process or it has exited (a zombie, 'Z', or dead, 'X', not yet
+ * reaped).
+ */
+static uint64_t
+proc_start_time(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned int field;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "pid (comm) state ...": comm may hold spaces and parentheses, the last ')' ends it */
+	p = strrchr(buf, ')');
+	if (p == NULL || p[1] != ' ')
+		return 0;
+	p += 2;
+	if (*p == 'Z' || *p == 'X' || *p == 'x')
+		return 0;
+	/* from field 3 (state) on to field 22 */
+	for (field = 3; field < 22 && p != NULL; field++) {
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	return p != NULL ? strtoull(p, NULL, 10) : 0;
+}
+
+/* Take a free record of the process table for the calling process: 0 or -ENOSPC. */
+static int
+proc_attach(struct fastmem_state *st, bool primary)
+{
+	uint64_t start = proc_start_time((int)getpid());
+	unsigned int i;
+
+	rte_spinlock_lock(&st->stats_lock);
+	for (i = primary ? 0 : 1; i < FASTMEM_MAX_PROCS; i++)
+		if (st->procs[i].where == FASTMEM_PROC_FREE)
+			break;
+	if (i < FASTMEM_MAX_PROCS) {
+		struct fastmem_proc *p = &st->procs[i];
+
+		memset(p, 0, sizeof(*p));
+		p->pid = (int32_t)getpid();
+		p->start_time = start;
+		p->type = (uint32_t)rte_eal_process_type();
+		p->where = FASTMEM_PROC_ATTACHED;
+		proc_self = p;
+	}
+	rte_spinlock_unlock(&st->stats_lock);
+	return i < FASTMEM_MAX_PROCS ? 0 : -ENOSPC;
+}
+
+static void
+proc_detach(struct fastmem_state *st)
+{
+	rte_spinlock_lock(&st->stats_lock);
+	proc_self->where = FASTMEM_PROC_FREE;
+	rte_spinlock_unlock(&st->stats_lock);
+	proc_self = NULL;
+}
+
+/*
+ * Take back the caches of the attached processes that no longer exist (killed, or exited
+ * without rte_fastmem_deinit()): their objects go back to the bins and their records are
+ * freed. One reclaimer per dead record (its state RECLAIMING meanwhile). Returns the
+ * number of processes reclaimed.
+ */
+unsigned int
+fastmem_procs_reclaim(struct fastmem_state *st)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FASTMEM_MAX_PROCS; i++) {
+		struct fastmem_proc *p = &st->procs[i];
+		uint64_t start, objs;
+		int pid;
+
+		if (p == proc_self || FASTMEM_LOAD(&p->where) != FASTMEM_PROC_ATTACHED)
+			continue;
+		rte_spinlock_lock(&st->stats_lock);
+		pid = p->pid;
+		start = p->start_time;
+		rte_spinlock_unlock(&st->stats_lock);
+		if (proc_start_time(pid) == start && start != 0)
+			continue; /* alive */
+		rte_spinlock_lock(&st->stats_lock);
+		if (p->where != FASTMEM_PROC_ATTACHED || p->pid != pid ||
+				p->start_time != start) {
+			rte_spinlock_unlock(&st->stats_lock);
+			continue; /* another reclaimer took it, or it detached */
+		}
+		p->where = FASTMEM_PROC_RECLAIMING;
+		rte_spinlock_unlock(&st->stats_lock);
+
+		objs = fastmem_proc_empty(st, p, true);
+
+		rte_spinlock_lock(&st->stats_lock);
+		p->where = FASTMEM_PROC_FREE;
+		FASTMEM_STORE(&st->procs_reclaimed, st->procs_reclaimed + 1);
+		FASTMEM_STORE(&st->objs_reclaimed, st->objs_reclaimed + objs);
+		rte_spinlock_unlock(&st->stats_lock);
+		FASTMEM_LOG(INFO, "process %d is gone: %" PRIu64 " objects of its caches taken back",
+			pid, objs);
+		n++;
+	}
+	return n;
+}
 
 /* --- sockets --- */
 
@@ -115,6 +247,59 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 
 /* --- lifecycle --- */
 
+/*
+ * rte_fastmem_init() in a secondary process: attach to the primary's state, with a record
+ * in its process table and caches of the process's own. Under the lifecycle lock.
+ */
+static int
+state_attach(void)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
+	struct fastmem_state *st;
+	uint32_t layout;
+	int ret;
+
+	if (mz == NULL) {
+		FASTMEM_LOG(ERR, "no fastmem state to attach to: the primary process has not"
+			" called rte_fastmem_init()");
+		return -ENOENT;
+	}
+	st = mz->addr;
+	/* pairs with the release store at the end of the primary's init */
+	layout = __atomic_load_n(&st->layout, __ATOMIC_ACQUIRE);
+	if (layout == 0) {
+		FASTMEM_LOG(ERR, "the primary process's fastmem is not initialized");
+		return -ENOENT;
+	}
+	if (layout != RTE_FASTMEM_LAYOUT || st->state_size != sizeof(*st) ||
+			st->cset_size != fastmem_layout.cset_size) {
+		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 " (state %"
+			PRIu32 " B, cache set %" PRIu64 " B), this process layout %u (%zu B, %zu B):"
+			" build both against the same fastmem",
+			layout & ~RTE_FASTMEM_LAYOUT_DEBUG, st->state_size, st->cset_size,
+			RTE_FASTMEM_LAYOUT_VERSION, sizeof(*st), fastmem_layout.cset_size);
+		return -EPROTO;
+	}
+	ret = proc_attach(st, false);
+	if (ret < 0) {
+		/* records of dead processes come free */
+		fastmem_procs_reclaim(st);
+		ret = proc_attach(st, false);
+	}
+	if (ret < 0) {
+		FASTMEM_LOG(ERR, "%u processes are attached already", FASTMEM_MAX_PROCS);
+		return ret;
+	}
+	ret = fastmem_lcore_setup(proc_self);
+	if (ret < 0) {
+		proc_detach(st);
+		return ret;
+	}
+	/* publish; pairs with the acquire load in fastmem_state() */
+	__atomic_store_n(&fastmem_state_ptr, st, __ATOMIC_RELEASE);
+	return 0;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_init, 26.03)
 int
 __rte_fastmem_init(uint32_t layout)
@@ -142,11 +327,6 @@ __rte_fastmem_init(uint32_t layout)
 		rte_errno = EPROTO;
 		return -EPROTO;
 	}
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		FASTMEM_LOG(DEBUG, "not supported in a secondary process");
-		rte_errno = ENOTSUP;
-		return -ENOTSUP;
-	}
 	rte_spinlock_lock(&fastmem_lifecycle);
 	if (fastmem_state() != NULL) {
 		FASTMEM_LOG(DEBUG, "already initialized");
@@ -156,6 +336,13 @@ __rte_fastmem_init(uint32_t layout)
 	ret = fastmem_cache_layout();
 	if (ret < 0)
 		goto out;
+	/* checked builds: other processes may share the objects (hugepages are what a
+	 * secondary process needs) */
+	fastmem_dbg_mode(rte_eal_process_type() != RTE_PROC_PRIMARY || rte_eal_has_hugepages());
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		ret = state_attach();
+		goto out;
+	}
 	mz = rte_memzone_reserve_aligned(FASTMEM_STATE_MZ, sizeof(*st), SOCKET_ID_ANY, 0,
 			RTE_CACHE_LINE_SIZE);
 	if (mz == NULL) {
@@ -191,12 +378,19 @@ __rte_fastmem_init(uint32_t layout)
 	}
 	st->n_numa = n;
 	st->n_sockets = n;
+	st->state_size = (uint32_t)sizeof(*st);
+	st->cset_size = fastmem_layout.cset_size;
 
-	ret = fastmem_lcore_setup();
+	ret = proc_attach(st, true);
+	if (ret == 0)
+		ret = fastmem_lcore_setup(proc_self);
 	if (ret < 0) {
+		proc_self = NULL;
 		rte_memzone_free(mz);
 		goto out;
 	}
+	/* open to secondaries; pairs with the acquire load in state_attach() */
+	__atomic_store_n(&st->layout, (uint32_t)RTE_FASTMEM_LAYOUT, __ATOMIC_RELEASE);
 	/* publish; pairs with the acquire load in fastmem_state() */
 	__atomic_store_n(&fastmem_state_ptr, st, __ATOMIC_RELEASE);
 	ret = 0;
@@ -212,7 +406,7 @@ void
 rte_fastmem_deinit(void)
 {
 	struct fastmem_state *st;
-	unsigned int sidx;
+	unsigned int sidx, i;
 
 	rte_spinlock_lock(&fastmem_lifecycle);
 	st = fastmem_state();
@@ -223,9 +417,30 @@ rte_fastmem_deinit(void)
 	/* From here on every call sees "not initialized". */
 	__atomic_store_n(&fastmem_state_ptr, NULL, __ATOMIC_RELEASE);
 
-	/* Phase 1: every lcore's caches, of every socket, and the transfer caches of the
-	 * bins. No cache lives in a zone. */
-	fastmem_lcore_teardown();
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* detach: the process's cached objects go back, the shared state stays */
+		fastmem_lcore_teardown(st, true);
+		proc_detach(st);
+		rte_spinlock_unlock(&fastmem_lifecycle);
+		return;
+	}
+	/* closed to secondaries from here on */
+	__atomic_store_n(&st->layout, 0, __ATOMIC_RELAXED);
+
+	/* Phase 1: every lcore's caches, of every socket and every process, and the
+	 * transfer caches of the bins. No cache lives in a zone. */
+	fastmem_lcore_teardown(st, false);
+	proc_self = NULL;
+	for (i = 1; i < FASTMEM_MAX_PROCS; i++) {
+		struct fastmem_proc *p = &st->procs[i];
+
+		if (p->where == FASTMEM_PROC_FREE)
+			continue;
+		if (proc_start_time(p->pid) == p->start_time && p->start_time != 0)
+			FASTMEM_LOG(WARNING, "secondary process %d is still attached: its caches are"
+				" freed, it must not call fastmem any more", p->pid);
+		fastmem_proc_empty(st, p, false);
+	}
 	fastmem_xfer_teardown(st);
 
 	/* Phase 2: every zone of every socket. */
@@ -275,7 +490,7 @@ fastmem_reset(void)
 	}
 	if (ret < 0)
 		goto out;
-	fastmem_lcore_teardown();
+	fastmem_lcore_teardown(st, false);
 	fastmem_xfer_teardown(st);
 	st->default_limit = SIZE_MAX;
 	st->default_trim_threshold = SIZE_MAX;
@@ -288,7 +503,7 @@ fastmem_reset(void)
 		socket_setup(st, sidx, s->socket_id, s->external);
 		s->zone_seq = seq;
 	}
-	ret = fastmem_lcore_setup();
+	ret = fastmem_lcore_setup(proc_self);
 out:
 	rte_spinlock_unlock(&fastmem_lifecycle);
 	return ret;
@@ -431,6 +646,8 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	sidx = socket_arg(st, socket_id);
 	if (sidx < 0)
 		return sidx;
+	/* the caches of dead processes come back first */
+	fastmem_procs_reclaim(st);
 	/* the caller's caches shrink to their starting capacity first: what they give back
 	 * may complete free zones, which this trim releases and counts (no automatic trim in
 	 * between) */

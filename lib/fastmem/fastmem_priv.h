@@ -41,7 +41,12 @@
  *         lcore's cache sets, one per socket slot, each allocated with rte_zmalloc() on
  *         the lcore's first use of the socket (a set, 420 KiB, is too large for an lcore
  *         variable). The variable is allocated by a constructor of the library, so that
- *         the inline paths can read it unconditionally.
+ *         the inline paths can read it unconditionally. It is process-local, as every
+ *         lcore variable: each process has caches of its own, whatever its lcore ids.
+ * proc:   per attached process (the primary and its secondaries), a record in the state
+ *         (struct fastmem_proc) listing every cache set of the process: the sets are in
+ *         EAL memory, so the next trim or cache flush of any process takes back what
+ *         the caches of a dead one held (fastmem_procs_reclaim()).
  * socket: a slot of the socket table: a NUMA socket, or an external heap seen first in a
  *         call. Everything below the public entry points works on slots.
  *
@@ -157,7 +162,10 @@
  * Locks
  * -----
  * Order (outer first): lifecycle lock -> state lock -> grow lock -> pool lock, and
- * bin lock -> pool lock; the stats lock is innermost. The grow lock is never taken with a
+ * bin lock -> pool lock; the stats lock (statistics baselines, the process table and
+ * its cache-set lists) is innermost. Every lock but the lifecycle lock is in the shared
+ * state, taken by the threads of every process; a process that dies holding one leaves
+ * it taken. The grow lock is never taken with a
  * bin lock held. No lock is held while calling out to EAL other than the grow lock
  * (memzone reservation and release) and the lifecycle lock (rte_fastmem_init() and
  * rte_fastmem_deinit(), which telemetry queries also hold, see fastmem_lifecycle).
@@ -166,7 +174,9 @@
  *
  * Teardown (rte_fastmem_deinit()) is order-independent: cache memory never lives in
  * fastmem's own slabs, and the phases are global: (1) every lcore's caches are emptied
- * and the cache sets freed, (2) every zone of every socket is freed, (3) the state.
+ * and the cache sets freed, of every process, (2) every zone of every socket is freed,
+ * (3) the state. In a secondary, deinit is phase 1 for the process's own caches only,
+ * their objects given back to the bins (a detach).
  *
  * Memory orders: the state pointer and the cache-set table entries are published with
  * release stores and read with acquire loads (pairs named at each site). Statistics
@@ -469,10 +479,46 @@ struct fastmem_socket {
 	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
 };
 
+/* Processes the state records at once: the primary and its secondaries. */
+#define FASTMEM_MAX_PROCS 128
+
+/* Where a process record is (fastmem_state::procs, under the stats lock). */
+enum fastmem_proc_where {
+	FASTMEM_PROC_FREE = 0, /* no process */
+	FASTMEM_PROC_ATTACHED, /* a process between rte_fastmem_init() and _deinit() */
+	FASTMEM_PROC_RECLAIMING, /* a process found dead: a reclaimer is emptying its caches */
+};
+
+/*
+ * A process attached to the state. Its cache sets live in EAL memory (rte_zmalloc()),
+ * which every process maps at the same address, and are linked here, so that another
+ * process reaches them when this one dies: the lcore variables that point to them are
+ * the process's own. Under the stats lock, which statistics readers hold to walk the
+ * sets of every process.
+ */
+struct fastmem_proc {
+	uint32_t where; /* enum fastmem_proc_where */
+	int32_t pid;
+	/* The start time of the process (/proc/<pid>/stat, clock ticks since boot): a pid
+	 * that names another process later has another start time. */
+	uint64_t start_time;
+	uint32_t type; /* enum rte_proc_type_t */
+	uint32_t pad0;
+	struct fastmem_cset *csets; /* every cache set of the process, live or spare */
+};
+
 /* The shared state, in an EAL memzone. */
 struct fastmem_state {
 	rte_spinlock_t lock; /* socket table, limits */
-	rte_spinlock_t stats_lock; /* statistics baselines: moved by reset, read by readers */
+	/* Statistics baselines (moved by reset, read by readers), the process table and
+	 * the cache-set lists of its records. Innermost. */
+	rte_spinlock_t stats_lock;
+	/* What a process must agree on to attach (set by the primary, fixed): the layout
+	 * version the library was built with, and the sizes of this struct and of a cache
+	 * set. */
+	uint32_t layout;
+	uint32_t state_size;
+	uint64_t cset_size;
 	/* Sockets in use: slots [0, n_sockets) are set up. Written under lock with a
 	 * release store after the slot is filled; read with acquire (pairs). */
 	uint32_t n_sockets;
@@ -499,12 +545,22 @@ struct fastmem_state {
 	uint8_t *zone_map[FASTMEM_MAP_TOP];
 	uint32_t map_leaves_used;
 	uint8_t map_leaves[FASTMEM_MAP_LEAVES][1u << FASTMEM_MAP_LEAF_BITS];
+	/* The attached processes (struct fastmem_proc), under the stats lock; slot 0 is
+	 * the primary's. What reclaims counted: written under the stats lock, read relaxed. */
+	struct fastmem_proc procs[FASTMEM_MAX_PROCS];
+	uint64_t procs_reclaimed; /* dead processes whose caches were taken back */
+	uint64_t objs_reclaimed; /* objects those caches held */
 };
 
 /* The caches of one (lcore, socket), all classes. */
 struct fastmem_cset {
 	int heap_socket; /* the socket it was allocated on (SOCKET_ID_ANY: any); fixed */
+	/* 1 while an lcore uses it, 0 while a spare (its counters then belong to the bins'
+	 * retired totals); under the stats lock. */
+	uint32_t live;
 	struct fastmem_cset *next_spare; /* in the spare list of the cache layer */
+	/* In the list of its process's record (fastmem_proc::csets), under the stats lock. */
+	struct fastmem_cset *next_proc;
 	/* Bytes of capacity the caches gained by growing: the sum over its caches of
 	 * (cap - the class's starting capacity) x class size, at most the cache budget
 	 * (fastmem_state::cache_budget) when it grows. Owner-written (relaxed), read relaxed. */
@@ -616,6 +672,7 @@ fastmem_zone_owner(const struct fastmem_state *st, const void *ptr)
 /* fastmem_lifecycle.c: init and deinit, the socket table */
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
 int fastmem_reset(void);
+unsigned int fastmem_procs_reclaim(struct fastmem_state *st);
 /*
  * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
  * down the state. Code inside fastmem that may run concurrently with them, unlike the
@@ -626,8 +683,9 @@ extern rte_spinlock_t fastmem_lifecycle;
 
 /* fastmem_cache.c: lcore caches */
 int fastmem_cache_layout(void);
-int fastmem_lcore_setup(void);
-void fastmem_lcore_teardown(void);
+int fastmem_lcore_setup(struct fastmem_proc *self);
+void fastmem_lcore_teardown(struct fastmem_state *st, bool give_back);
+uint64_t fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back);
 void fastmem_lcore_home(unsigned int sidx);
 void fastmem_lcore_shrink(struct fastmem_state *st, unsigned int lcore_id);
 struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);

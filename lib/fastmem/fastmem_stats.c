@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
@@ -60,8 +61,9 @@ typedef void (cache_fn)(struct fastmem_cset *cs, unsigned int c,
 		const struct rte_fastmem_cache *k, void *arg);
 
 /*
- * Call fn on every cache of class cls (or all) in the cache sets of one lcore (lcore_id)
- * or all that used fastmem. Called with the stats lock held: counters are read against
+ * Call fn on every cache of class cls (or all) in the cache sets of one lcore of this
+ * process (lcore_id), or in every live set of every attached process (ALL: the sets in
+ * the process records' lists). Called with the stats lock held: counters are read against
  * their reset baselines, which rte_fastmem_stats_reset() moves under that lock; read
  * unlocked, a reset between the load of a counter and that of its baseline would make
  * the difference wrap.
@@ -78,8 +80,26 @@ walk_caches(struct fastmem_state *st, unsigned int lcore_id, unsigned int cls, c
 	unsigned int l, sidx, c;
 
 	FASTMEM_LOCK_ASSERT(&st->stats_lock);
-	for (l = lcore_id == ALL ? fastmem_lcore_next_used(0) : lcore_id; l < RTE_MAX_LCORE;
-			l = lcore_id == ALL ? fastmem_lcore_next_used(l + 1) : RTE_MAX_LCORE) {
+	if (lcore_id == ALL) {
+		/* every process's: the live sets in the records' lists */
+		unsigned int p;
+
+		for (p = 0; p < FASTMEM_MAX_PROCS; p++) {
+			struct fastmem_cset *cs;
+
+			if (st->procs[p].where == FASTMEM_PROC_FREE)
+				continue;
+			for (cs = st->procs[p].csets; cs != NULL; cs = cs->next_proc) {
+				if (!cs->live)
+					continue;
+				for (c = c_first; c < c_end; c++)
+					fn(cs, c, fastmem_cset_cache(cs, c), arg);
+			}
+		}
+		return;
+	}
+	/* one lcore of this process */
+	for (l = lcore_id; l < RTE_MAX_LCORE; l = RTE_MAX_LCORE) {
 		struct fastmem_lcore *lc = fastmem_lcore_get(l);
 
 		if (!FASTMEM_LOAD(&lc->used))
@@ -229,6 +249,21 @@ stats_fail(int err, const char *what)
 }
 
 /*
+ * The state, for a statistics call: in a secondary process that has not attached yet,
+ * rte_fastmem_init() first, as the RFC's statistics calls do (NULL when that fails).
+ */
+static struct fastmem_state *
+stats_state(void)
+{
+	struct fastmem_state *st = fastmem_state();
+
+	if (unlikely(st == NULL) && rte_eal_process_type() == RTE_PROC_SECONDARY &&
+			rte_fastmem_init() == 0)
+		st = fastmem_state();
+	return st;
+}
+
+/*
  * Common part of the stats readers: check the library is initialized, out is not NULL
  * and, as flags ask, lcore_id and class_size are valid; then sum the caches and/or bins
  * of that lcore (or all) and that class (or all) into *sum. *cls, when not NULL, receives
@@ -238,7 +273,7 @@ static int
 stats_query(const void *out, unsigned int flags, unsigned int lcore_id, size_t class_size,
 		struct fastmem_sum *sum, unsigned int *cls)
 {
-	struct fastmem_state *st = fastmem_state();
+	struct fastmem_state *st = stats_state();
 	unsigned int lc = ALL, c = ALL;
 	int ci;
 
@@ -276,7 +311,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.03)
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
-	struct fastmem_state *st = fastmem_state();
+	struct fastmem_state *st = stats_state();
 	struct fastmem_sum sum;
 	unsigned int sidx, n;
 	int ret;
@@ -401,11 +436,33 @@ rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class
 	return stats_lcore_class_query(Q_CLASS | Q_BINS, 0, class_size, stats);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_procs, 26.03)
+int
+rte_fastmem_stats_procs(struct rte_fastmem_proc_stats *stats)
+{
+	struct fastmem_state *st = stats_state();
+	unsigned int p;
+
+	if (st == NULL)
+		return stats_fail(ENODEV, "not initialized");
+	if (stats == NULL)
+		return stats_fail(EINVAL, "NULL output");
+	memset(stats, 0, sizeof(*stats));
+	rte_spinlock_lock(&st->stats_lock);
+	for (p = 0; p < FASTMEM_MAX_PROCS; p++)
+		if (st->procs[p].where == FASTMEM_PROC_ATTACHED)
+			stats->attached++;
+	stats->reclaimed = st->procs_reclaimed;
+	stats->objs_reclaimed = st->objs_reclaimed;
+	rte_spinlock_unlock(&st->stats_lock);
+	return 0;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.03)
 void
 rte_fastmem_stats_reset(void)
 {
-	struct fastmem_state *st = fastmem_state();
+	struct fastmem_state *st = stats_state();
 	unsigned int sidx, c, n;
 
 	if (st == NULL) {
@@ -436,7 +493,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_dump, 26.03)
 void
 rte_fastmem_dump(FILE *f)
 {
-	struct fastmem_state *st = fastmem_state();
+	struct fastmem_state *st = stats_state();
 	struct rte_fastmem_stats g;
 	unsigned int sidx, n, c, l;
 

@@ -5,7 +5,8 @@
 /*
  * Telemetry commands.
  *
- *   /fastmem/info           initialized or not, classes; limit, backing and trimmed bytes
+ *   /fastmem/info           initialized or not, process type, classes; limit, backing and
+ *                           trimmed bytes; the attached processes
  *                           per socket
  *   /fastmem/stats          struct rte_fastmem_stats, and the threads without an lcore id
  *   /fastmem/class,<size>   struct rte_fastmem_class_stats of one class
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_telemetry.h>
@@ -122,6 +124,36 @@ tel_socket_dict(struct rte_tel_data *d, const char *name, struct fastmem_state *
 	return true;
 }
 
+/* The processes of /fastmem/info: "procs", the pids of the attached processes (the
+ * primary first), and the counts of rte_fastmem_stats_procs(). */
+static int
+tel_procs(struct rte_tel_data *d, struct fastmem_state *st)
+{
+	struct rte_fastmem_proc_stats ps;
+	struct rte_tel_data *pids;
+	unsigned int p;
+
+	if (rte_fastmem_stats_procs(&ps) != 0)
+		return 0;
+	tel_add_dict_u64(d, "procs_attached", ps.attached);
+	tel_add_dict_u64(d, "procs_reclaimed", ps.reclaimed);
+	tel_add_dict_u64(d, "objs_reclaimed", ps.objs_reclaimed);
+	pids = rte_tel_data_alloc();
+	if (pids == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(pids, TEL_UINT_VAL);
+	rte_spinlock_lock(&st->stats_lock);
+	for (p = 0; p < FASTMEM_MAX_PROCS; p++)
+		if (st->procs[p].where == FASTMEM_PROC_ATTACHED)
+			tel_add_array_u64(pids, (uint64_t)st->procs[p].pid);
+	rte_spinlock_unlock(&st->stats_lock);
+	if (rte_tel_data_add_dict_container(d, "procs", pids, 0) != 0) {
+		rte_tel_data_free(pids);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int
 tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
@@ -134,6 +166,8 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 
 	init = tel_start(d);
 	n = rte_fastmem_classes(sizes);
+	rte_tel_data_add_dict_string(d, "proc_type",
+			rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
 	tel_add_dict_u64(d, "max_size", rte_fastmem_max_size());
 	tel_add_dict_u64(d, "slab_size", RTE_FASTMEM_SLAB_SIZE);
 	tel_add_dict_u64(d, "page_size", (uint64_t)1 << RTE_FASTMEM_PAGE_SHIFT);
@@ -162,7 +196,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 			!tel_socket_dict(d, "backing_bytes", st, TEL_SOCKET_BACKING) ||
 			!tel_socket_dict(d, "trimmed_bytes", st, TEL_SOCKET_TRIMMED))
 		return -ENOMEM;
-	return 0;
+	return tel_procs(d, st);
 }
 
 /* Add the hit, miss and ENOMEM counters that every statistics struct has, from *(s). */

@@ -359,6 +359,8 @@ rte_fastmem_cache_flush(void)
 
 	if (st == NULL)
 		return;
+	/* the caches of processes that died, then the caller's own */
+	fastmem_procs_reclaim(st);
 	if (lcore_id < RTE_MAX_LCORE)
 		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
 	/* the transfer caches of every socket, after the lcore's own caches went there */

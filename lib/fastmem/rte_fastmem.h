@@ -98,10 +98,14 @@
  *    output pointer, a size that is not a class size (statistics).
  *  - @c ENOMEM: no backing memory can be had within the socket's limit.
  *  - @c EBUSY: rte_fastmem_init() when already initialized.
- *  - @c ENOTSUP: called in a secondary process (see below).
+ *  - @c ENOENT: rte_fastmem_init() in a secondary process whose primary has not
+ *    initialized fastmem (see "Multi-process" below).
+ *  - @c ENOSPC: rte_fastmem_init() in a secondary process when RTE_FASTMEM_MAX_PROCS
+ *    processes are attached already.
  *  - @c EPROTO: rte_fastmem_init() in an application compiled against the headers of a
  *    fastmem with another layout (RTE_FASTMEM_LAYOUT_VERSION) or another debug setting
- *    than the library it runs with.
+ *    than the library it runs with; in a secondary process, also a library whose layout
+ *    differs from the primary's.
  *
  * Memory limit: each socket has a limit on its backing memory (unlimited by default),
  * see rte_fastmem_set_limit(). With the limit reached, an allocation fails with
@@ -135,10 +139,27 @@
  * when asked for, a whole memzone at a time, with rte_fastmem_trim() (or automatically,
  * see rte_fastmem_set_trim_threshold()), and all of it at rte_fastmem_deinit().
  *
- * Multi-process: the shared state (bins, slab pools, backing memory) is in EAL memory so
- * that secondary processes can be supported later. Today, only the primary process may
- * use fastmem: in a secondary process, rte_fastmem_init() fails with @c ENOTSUP, and every
- * other function fails as before initialization.
+ * Multi-process: the shared state (bins, slab pools, backing memory, the zone map, the
+ * locks) is in EAL memory, which every process maps at the same address. In a secondary
+ * process, rte_fastmem_init() attaches to the state the primary set up (the statistics
+ * calls attach on first use); the process then allocates and frees with the same API,
+ * with lockless lcore caches of its own: they hang off fastmem's lcore variable, which
+ * is process-local, so a secondary may use the same lcore ids as the primary or as other
+ * secondaries. An object allocated in any process may be freed in any other, one at a
+ * time, in bulk or with a handle; a handle (rte_fastmem_hlookup()) is valid in every
+ * process attached to the same state. Growth, reservations, limits and trims act on the
+ * shared state under its locks, whichever process calls them. rte_fastmem_deinit() in a
+ * secondary detaches: the objects the process's caches hold go back to the bins and the
+ * shared state stays; in the primary it releases everything, and a secondary still
+ * attached must not call fastmem afterwards (its caches are freed; a warning is logged
+ * for each). A process that ends without rte_fastmem_deinit(), or is killed, keeps its
+ * record until the next rte_fastmem_trim() or rte_fastmem_cache_flush() of any process,
+ * which takes back what its caches held (rte_fastmem_stats_procs() counts it); objects
+ * it held as the application are lost with it. A process killed while it holds one of
+ * fastmem's spinlocks (an allocation or free that missed its cache, a growth, a trim)
+ * leaves that lock taken: the next process that needs it waits forever, as with EAL's
+ * own heap lock. Statistics of the whole allocator cover every process; those of an
+ * lcore are the calling process's.
  */
 
 #include <stdbool.h>
@@ -180,6 +201,9 @@ extern "C" {
 /**
  * The default cache budget (rte_fastmem_set_cache_budget()): 4 MiB per lcore and socket.
  */
+
+/** The most processes (the primary and its secondaries) attached to fastmem at once. */
+#define RTE_FASTMEM_MAX_PROCS 128
 #define RTE_FASTMEM_CACHE_BUDGET_DEFAULT ((size_t)4 << 20)
 
 /**
@@ -209,7 +233,8 @@ __rte_fastmem_init(uint32_t layout);
  *   - 0: success.
  *   - -E_RTE_NO_CONFIG: called before rte_eal_init() (EAL has no configuration yet).
  *   - -EBUSY: already initialized.
- *   - -ENOTSUP: called in a secondary process.
+ *   - -ENOENT: in a secondary process, the primary has not initialized fastmem.
+ *   - -ENOSPC: in a secondary process, RTE_FASTMEM_MAX_PROCS processes are attached.
  *   - -ENOMEM: EAL memory for the shared state could not be had.
  *   - -EPROTO: the caller was compiled against fastmem headers of another layout
  *     (RTE_FASTMEM_LAYOUT_VERSION), or with the debug checks on where the library has
@@ -233,8 +258,15 @@ rte_fastmem_init(void)
  * After this call, rte_fastmem_init() may be called again. A no-op when fastmem is not
  * initialized.
  *
- * Thread safety: not MT-safe with any other fastmem function; no other thread may be
- * using fastmem, nor may it hold objects it will touch afterwards.
+ * In a secondary process it detaches instead: the objects the process's caches hold go
+ * back to the bins, its caches are freed, and the shared state, its backing memory and
+ * the objects allocated stay (they remain valid in the other processes, and in this one
+ * after rte_fastmem_init() attaches again). In the primary, secondaries still attached
+ * must not call fastmem afterwards.
+ *
+ * Thread safety: not MT-safe with any other fastmem function of the calling process; no
+ * other thread of it may be using fastmem, nor may it hold objects it will touch
+ * afterwards.
  */
 __rte_experimental
 void
@@ -965,6 +997,30 @@ rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 __rte_experimental
 int
 rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats);
+
+/** The processes attached to fastmem (rte_fastmem_stats_procs()). */
+struct rte_fastmem_proc_stats {
+	unsigned int attached; /**< processes attached now, the primary included */
+	/** processes found gone (killed, or ended without rte_fastmem_deinit()) whose
+	 * caches were taken back, since rte_fastmem_init() in the primary */
+	uint64_t reclaimed;
+	/** objects those caches held, given back to the bins */
+	uint64_t objs_reclaimed;
+};
+
+/**
+ * Get the counts of the processes attached to fastmem, from any of them.
+ *
+ * Thread safety: MT-safe. May be called from any thread.
+ *
+ * @param stats
+ *   Receives the counts.
+ * @return
+ *   0, -EINVAL (NULL @p stats) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_stats_procs(struct rte_fastmem_proc_stats *stats);
 
 /**
  * Get the statistics of one size class for the threads without an lcore id.
