@@ -255,6 +255,34 @@ test_remove_runtime_dir(const char *prefix)
 }
 
 void
+test_secondary_argv(char **argv, const char *cmd)
+{
+	static char prefix[PATH_MAX + 16], lcores[RTE_MAX_LCORE * 5 + 32];
+	char dir[PATH_MAX], cpus[32];
+	unsigned int lcore_id;
+	int argc = 0;
+	size_t len;
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", basename(dir));
+	test_cpuset(cpus, sizeof(cpus), 2);
+	len = (size_t)snprintf(lcores, sizeof(lcores), "--lcores=(");
+	RTE_LCORE_FOREACH(lcore_id)
+		len += (size_t)snprintf(lcores + len, sizeof(lcores) - len, "%s%u",
+				lcores[len - 1] == '(' ? "" : ",", lcore_id);
+	snprintf(lcores + len, sizeof(lcores) - len, ")@%s", cpus);
+	argv[argc++] = (char *)(uintptr_t)"dpdk-test";
+	argv[argc++] = (char *)(uintptr_t)"--proc-type=secondary";
+	argv[argc++] = prefix;
+	argv[argc++] = lcores;
+	argv[argc++] = (char *)(uintptr_t)"--no-pci";
+	argv[argc++] = (char *)(uintptr_t)"--no-telemetry";
+	argv[argc++] = (char *)(uintptr_t)"--log-level=lib.eal:error";
+	argv[argc++] = (char *)(uintptr_t)cmd;
+	argv[argc] = NULL;
+}
+
+void
 test_cpuset(char *buf, size_t size, unsigned int max_cpus)
 {
 	int first = -1, last = -1, cpu;

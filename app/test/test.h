@@ -274,6 +274,24 @@ void test_remove_runtime_dir(const char *prefix);
  */
 void test_cpuset(char *buf, size_t size, unsigned int max_cpus);
 
+/** Entries test_secondary_argv() fills, the terminating NULL included. */
+#define TEST_SECONDARY_ARGC 9
+
+/**
+ * The command line of a secondary process of this one for test_run_self() or execv():
+ * dpdk-test with --proc-type=secondary, this process's file prefix (its runtime folder's
+ * name), its lcore ids on at most two of its CPUs (so that the ids are the same in both),
+ * --no-pci, --no-telemetry, EAL's logs at error level, and the test command @p cmd.
+ * EAL's multi-process support needs hugepage files.
+ *
+ * @param argv
+ *   Receives the arguments, NULL-terminated: TEST_SECONDARY_ARGC entries. The strings
+ *   stay valid until the next call.
+ * @param cmd
+ *   The test command the secondary runs.
+ */
+void test_secondary_argv(char **argv, const char *cmd);
+
 /**
  * @return
  *   The resident memory of the process in bytes (/proc/self/statm), or -1 when it cannot

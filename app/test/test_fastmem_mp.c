@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -71,8 +70,8 @@ struct mp_xchg {
 	size_t up_size[MP_OBJS];
 	/* growth race: both processes' lcores start when go is set */
 	uint32_t go;
-	uint32_t child_grown; /* lcores of the secondary done growing */
 	uint32_t grow_retries; /* allocations of the race that failed and were retried */
+	double hit_child[2]; /* the secondary's cache-hit costs (mp_hit_cost()) */
 	/* by lcore index: the same lcores in both processes */
 	void *grow_own[MP_LCORES][MP_GROW_OBJS]; /* the primary's */
 	void *grow_child[MP_LCORES][MP_GROW_OBJS];
@@ -165,12 +164,16 @@ mp_grow_one(struct mp_xchg *x)
 	return p;
 }
 
-/* Each lcore of the secondary grows the socket with the primary's lcores at once. */
+/*
+ * Each lcore of each process grows the socket, all at once once go is set: its objects
+ * hold its side's pattern and go to its process's table (the secondary counts its own).
+ */
 static int
-mp_child_grow(void *arg)
+mp_grow(void *arg)
 {
 	struct mp_xchg *x = arg;
 	unsigned int l = (unsigned int)rte_lcore_index(rte_lcore_id()), i;
+	unsigned int side = rte_eal_process_type() == RTE_PROC_PRIMARY ? 0 : 1;
 
 	while (__atomic_load_n(&x->go, __ATOMIC_ACQUIRE) == 0)
 		rte_pause();
@@ -179,12 +182,47 @@ mp_child_grow(void *arg)
 
 		if (p == NULL)
 			break;
-		mp_fill(p, MP_GROW_SIZE, mp_pattern(1, l));
-		x->grow_child[l][i] = p;
+		mp_fill(p, MP_GROW_SIZE, mp_pattern(side, l));
+		if (side == 0)
+			x->grow_own[l][i] = p;
+		else
+			x->grow_child[l][i] = p;
 	}
-	x->grow_child_n[l] = i;
-	__atomic_fetch_add(&x->child_grown, 1, __ATOMIC_RELEASE);
+	if (side == 1)
+		x->grow_child_n[l] = i;
 	return i == MP_GROW_OBJS ? 0 : -1;
+}
+
+/*
+ * The cost of the cache-hit paths in this process, cycles per alloc + free pair, the best
+ * of 7 rounds: [0] rte_fastmem_alloc() + rte_fastmem_free() of 64 B, [1] halloc + hfree
+ * with the primary's handle. Printed next to the other process's, never asserted.
+ */
+static void
+mp_hit_cost(const struct mp_xchg *x, double cost[2])
+{
+	const unsigned int pairs = 100000;
+	unsigned int r, i, k;
+
+	for (k = 0; k < 2; k++) {
+		cost[k] = 1e30;
+		for (r = 0; r < 7; r++) {
+			uint64_t t = rte_rdtsc();
+
+			for (i = 0; i < pairs; i++) {
+				void *p;
+
+				if (k == 0) {
+					p = rte_fastmem_alloc(64, 0, 0);
+					rte_fastmem_free(p);
+				} else {
+					p = rte_fastmem_halloc(x->handle, 0);
+					rte_fastmem_hfree(x->handle, p);
+				}
+			}
+			cost[k] = RTE_MIN(cost[k], (double)(rte_rdtsc() - t) / pairs);
+		}
+	}
 }
 
 static int
@@ -239,12 +277,13 @@ mp_child_xchg(void)
 	x->n_up = MP_OBJS;
 
 	/* growth, on every lcore of both processes at once */
-	rte_eal_mp_remote_launch(mp_child_grow, x, CALL_MAIN);
+	rte_eal_mp_remote_launch(mp_grow, x, CALL_MAIN);
 	ret = 0;
 	RTE_LCORE_FOREACH(lcore_id)
 		if (lcore_id != rte_get_main_lcore() && rte_eal_wait_lcore(lcore_id) != 0)
 			ret = -1;
 	TEST_ASSERT_SUCCESS(ret, "a secondary lcore could not grow");
+	mp_hit_cost(x, x->hit_child);
 
 	/* objects in this process's caches when it detaches */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(keep, RTE_DIM(keep), 256, 0, 0), "keep");
@@ -321,27 +360,18 @@ REGISTER_TEST_COMMAND(fastmem_mp_child_burst, mp_child_burst);
 
 /* --- the primary --- */
 
-static char mp_prefix[PATH_MAX + 16];
-static char mp_lcores[RTE_MAX_LCORE * 5 + 32];
 static char mp_log[PATH_MAX + 32];
 
 /* Start a secondary running cmd, its output in mp_log; returns its pid or -1. */
 static pid_t
 mp_spawn(const char *cmd)
 {
-	char *argv[16];
-	int argc = 0, fd;
+	char *argv[TEST_SECONDARY_ARGC];
 	pid_t pid;
+	int fd;
 
-	argv[argc++] = (char *)(uintptr_t)"dpdk-test";
-	argv[argc++] = (char *)(uintptr_t)"--proc-type=secondary";
-	argv[argc++] = mp_prefix;
-	argv[argc++] = mp_lcores;
-	argv[argc++] = (char *)(uintptr_t)"--no-pci";
-	argv[argc++] = (char *)(uintptr_t)"--no-telemetry";
-	argv[argc++] = (char *)(uintptr_t)"--log-level=lib.eal:error";
-	argv[argc++] = (char *)(uintptr_t)cmd;
-	argv[argc] = NULL;
+	/* this process's file prefix and lcore ids */
+	test_secondary_argv(argv, cmd);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -437,25 +467,6 @@ mp_run(const char *cmd, const char *ok)
 }
 
 static int
-mp_primary_grow(void *arg)
-{
-	struct mp_xchg *x = arg;
-	unsigned int l = (unsigned int)rte_lcore_index(rte_lcore_id()), i;
-
-	while (__atomic_load_n(&x->go, __ATOMIC_ACQUIRE) == 0)
-		rte_pause();
-	for (i = 0; i < MP_GROW_OBJS; i++) {
-		void *p = mp_grow_one(x);
-
-		if (p == NULL)
-			return -1;
-		mp_fill(p, MP_GROW_SIZE, mp_pattern(0, l));
-		x->grow_own[l][i] = p;
-	}
-	return 0;
-}
-
-static int
 mp_flush_worker(void *arg __rte_unused)
 {
 	rte_fastmem_cache_flush();
@@ -487,6 +498,7 @@ mp_test_xchg(struct mp_xchg *x)
 	struct rte_fastmem_stats s;
 	unsigned int i, l, n_all = 0;
 	void *bulk[MP_OBJS];
+	double hit[2];
 	unsigned int n_bulk = 0;
 	pid_t pid;
 	int ret = 0;
@@ -503,7 +515,7 @@ mp_test_xchg(struct mp_xchg *x)
 	x->n_down = MP_OBJS;
 
 	/* the primary's workers grow with the secondary's lcores */
-	rte_eal_mp_remote_launch(mp_primary_grow, x, SKIP_MAIN);
+	rte_eal_mp_remote_launch(mp_grow, x, SKIP_MAIN);
 	for (;;) {
 		pid = mp_spawn("fastmem_mp_child_xchg");
 		TEST_ASSERT(pid > 0, "cannot start the secondary");
@@ -516,7 +528,7 @@ mp_test_xchg(struct mp_xchg *x)
 			break;
 	}
 	__atomic_store_n(&x->go, 1, __ATOMIC_RELEASE);
-	ret = mp_primary_grow(x);
+	ret = mp_grow(x);
 	RTE_LCORE_FOREACH_WORKER(l)
 		if (rte_eal_wait_lcore(l) != 0)
 			ret = -1;
@@ -525,6 +537,13 @@ mp_test_xchg(struct mp_xchg *x)
 	if (ret != 0)
 		mp_show_log();
 	TEST_ASSERT_EQUAL(ret, 0, "the secondary failed");
+
+	/* the cache-hit paths cost the same in both processes */
+	mp_hit_cost(x, hit);
+	printf("cache hits, cycles per alloc + free pair, best of 7 rounds: 64 B generic:"
+		" primary %.1f, secondary %.1f (%.2fx); 1000 B handle: primary %.1f, secondary"
+		" %.1f (%.2fx)\n", hit[0], x->hit_child[0], x->hit_child[0] / hit[0], hit[1],
+		x->hit_child[1], x->hit_child[1] / hit[1]);
 
 	/* it detached: its record is free, its caches came back (none reclaimed) */
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps), "procs");
@@ -665,12 +684,10 @@ mp_test_kills(struct mp_xchg *x, unsigned int kills)
 static int
 test_fastmem_mp(void)
 {
-	char dir[PATH_MAX], cpus[32];
 	const struct rte_memzone *mz;
-	unsigned int lcore_id, kills = MP_KILLS;
+	unsigned int kills = MP_KILLS;
 	struct mp_xchg *x;
 	const char *env;
-	size_t len;
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY || !rte_eal_has_hugepages()) {
@@ -685,17 +702,7 @@ test_fastmem_mp(void)
 	if (env != NULL)
 		kills = (unsigned int)strtoul(env, NULL, 10);
 
-	/* the secondaries: this process's file prefix (its runtime folder's name) and lcore
-	 * ids, on at most two CPUs */
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	snprintf(mp_log, sizeof(mp_log), "%s/fastmem_mp_child.log", dir);
-	snprintf(mp_prefix, sizeof(mp_prefix), "--file-prefix=%s", basename(dir));
-	test_cpuset(cpus, sizeof(cpus), 2);
-	len = (size_t)snprintf(mp_lcores, sizeof(mp_lcores), "--lcores=(");
-	RTE_LCORE_FOREACH(lcore_id)
-		len += (size_t)snprintf(mp_lcores + len, sizeof(mp_lcores) - len, "%s%u",
-				mp_lcores[len - 1] == '(' ? "" : ",", lcore_id);
-	snprintf(mp_lcores + len, sizeof(mp_lcores) - len, ")@%s", cpus);
+	snprintf(mp_log, sizeof(mp_log), "%s/fastmem_mp_child.log", rte_eal_get_runtime_dir());
 
 	/* before the primary initializes fastmem, a secondary has nothing to attach to */
 	TEST_ASSERT_SUCCESS(mp_run("fastmem_mp_child_noinit", "fastmem_mp_child_noinit: ok"),

@@ -19,8 +19,6 @@
  */
 
 #include <inttypes.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,11 +90,9 @@ REGISTER_TEST_COMMAND(lcore_var_mp_child, test_lcore_var_mp_child);
 static int
 test_lcore_var_mp(void)
 {
-	char prefix[PATH_MAX + 16], dir[PATH_MAX], lcores[RTE_MAX_LCORE * 5 + 32], cpus[32];
-	char out[4096], *argv[16];
+	char out[4096], *argv[TEST_SECONDARY_ARGC];
 	unsigned int lcore_id;
-	int argc = 0, ret;
-	size_t len;
+	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY || !rte_eal_has_hugepages()) {
 		printf("lcore_var_mp_autotest: needs a primary process with hugepages, skipped\n");
@@ -105,27 +101,10 @@ test_lcore_var_mp(void)
 	RTE_LCORE_FOREACH(lcore_id)
 		RTE_LCORE_VAR_LCORE(lcore_id, mp_states)->value = MP_PRIMARY + lcore_id;
 
-	/* the secondary: this process's file prefix (its runtime folder's name), its lcore
-	 * ids, on at most two CPUs */
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", basename(dir));
-	test_cpuset(cpus, sizeof(cpus), 2);
-	len = (size_t)snprintf(lcores, sizeof(lcores), "--lcores=(");
-	RTE_LCORE_FOREACH(lcore_id)
-		len += (size_t)snprintf(lcores + len, sizeof(lcores) - len, "%s%u",
-				lcores[len - 1] == '(' ? "" : ",", lcore_id);
-	snprintf(lcores + len, sizeof(lcores) - len, ")@%s", cpus);
-	argv[argc++] = (char *)(uintptr_t)"dpdk-test";
-	argv[argc++] = (char *)(uintptr_t)"--proc-type=secondary";
-	argv[argc++] = prefix;
-	argv[argc++] = lcores;
-	argv[argc++] = (char *)(uintptr_t)"--no-pci";
-	argv[argc++] = (char *)(uintptr_t)"--no-telemetry";
-	argv[argc++] = (char *)(uintptr_t)"--log-level=lib.eal:error";
-	argv[argc++] = (char *)(uintptr_t)"lcore_var_mp_child";
-	argv[argc] = NULL;
+	/* the secondary: this process's file prefix and lcore ids */
+	test_secondary_argv(argv, "lcore_var_mp_child");
 	ret = test_run_self(argv, out, sizeof(out));
-	printf("secondary (%s %s): exit status %d; its output ended with:\n%s\n", prefix, lcores,
+	printf("secondary (%s %s): exit status %d; its output ended with:\n%s\n", argv[2], argv[3],
 		ret, out);
 	TEST_ASSERT_EQUAL(ret, 0, "the secondary failed");
 	TEST_ASSERT_NOT_NULL(strstr(out, "lcore_var_mp_child: ok"), "the secondary's checks did"
