@@ -33,11 +33,11 @@ MAIN_BATCHES = [(64, 100, 30), (4096, 10, 0), (1 << 20, 2, 1)]
 WORKER_BATCHES = [(256, 50, 10), (64, 20, 0)]
 SHARED_BATCHES = [(32, 7, 2)]
 
-FASTMEM_COMMANDS = ['/fastmem/info', '/fastmem/stats', '/fastmem/class', '/fastmem/lcore',
-                    '/fastmem/lcore_list']
+FASTMEM_COMMANDS = ['/fastmem/info', '/fastmem/procs', '/fastmem/stats', '/fastmem/class',
+                    '/fastmem/lcore', '/fastmem/lcore_list']
 
 # Commands shown in the transcript (--transcript), filled in with the lcore ids.
-TRANSCRIPT = ['/fastmem/info', '/fastmem/stats', '/fastmem/class,64',
+TRANSCRIPT = ['/fastmem/info', '/fastmem/procs', '/fastmem/stats', '/fastmem/class,64',
               '/fastmem/lcore_list', '/fastmem/lcore,{worker}', '/eal/lcore_var']
 
 
@@ -145,6 +145,20 @@ def check_initialized(f, exp, replies):
     trimmed = info.get('trimmed_bytes', {})
     f.check(isinstance(trimmed.get(sock_key), int) and trimmed[sock_key] >= 0,
             f'info.trimmed_bytes.{sock_key}: {trimmed}')
+    # one process, the server, a primary: attached alone, nothing reclaimed
+    f.equal(info.get('proc_type'), 'primary', 'info.proc_type')
+    f.equal(info.get('procs_attached'), 1, 'info.procs_attached')
+    f.equal(info.get('procs'), [exp['pid']], 'info.procs')
+    for key in ['procs_reclaimed', 'objs_reclaimed', 'objs_left']:
+        f.equal(info.get(key), 0, f'info.{key}')
+    procs = replies['/fastmem/procs']
+    me = procs.get(str(exp['pid']), {})
+    f.equal(sorted(k for k in procs if k != 'initialized'), [str(exp['pid'])],
+            f'/fastmem/procs: {procs}')
+    f.equal(me.get('type'), 'primary', '/fastmem/procs type')
+    f.check(me.get('cache_sets', 0) >= 2, f'/fastmem/procs cache sets: {me}')
+    f.equal(me.get('bytes_cached'), exp['stats']['bytes_cached'] - exp['xfer_bytes'],
+            '/fastmem/procs bytes_cached vs stats.bytes_cached less the transfer caches')
 
     stats = replies['/fastmem/stats']
     for key, val in exp['stats'].items():
@@ -293,7 +307,7 @@ def run(f, args, workdir, proc, server):
         server.update(exp)
         main, worker = exp['main_lcore'], exp['worker_lcore']
 
-        cmds = (['/', '/help,/fastmem/class', '/fastmem/info', '/fastmem/stats',
+        cmds = (['/', '/help,/fastmem/class', '/fastmem/info', '/fastmem/procs', '/fastmem/stats',
                  '/fastmem/lcore_list', f'/fastmem/lcore,{main}', f'/fastmem/lcore,{worker}',
                  '/eal/lcore_var'] +
                 [f'/fastmem/class,{size}' for size in exp['classes']] + error_commands(exp))

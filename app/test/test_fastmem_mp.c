@@ -581,9 +581,15 @@ mp_test_xchg(struct mp_xchg *x)
 		for (i = 0; i < MP_GROW_OBJS; i++) {
 			TEST_ASSERT_SUCCESS(mp_check(x->grow_child[l][i], MP_GROW_SIZE,
 				mp_pattern(1, l)), "secondary lcore index %u: object %u damaged", l, i);
+			/* the zone map knows the zones the secondary grew */
+			TEST_ASSERT(rte_fastmem_virt2iova(x->grow_child[l][i]) != RTE_BAD_IOVA,
+				"no IOVA for an object of a zone the secondary grew");
 			all[n_all++] = x->grow_child[l][i];
 		}
 	}
+	/* and tells fastmem's memory from the exchange area's, a memzone of EAL's */
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(x), RTE_BAD_IOVA, "IOVA of a foreign pointer");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "rte_errno %d for a foreign pointer", rte_errno);
 	qsort(all, n_all, sizeof(all[0]), ptr_cmp);
 	for (i = 1; i < n_all; i++)
 		TEST_ASSERT((uintptr_t)all[i] - (uintptr_t)all[i - 1] >= MP_GROW_SIZE,
@@ -667,16 +673,22 @@ mp_test_kills(struct mp_xchg *x, unsigned int kills)
 		TEST_ASSERT(s.alloc_total - s.free_total - in_flight <=
 			(uint64_t)child_lcores * MP_BURST, "after kill %u: %" PRIu64
 			" objects more in use", k, s.alloc_total - s.free_total - in_flight);
+		/* exact: what is in use is what the dead processes' lcores took and did not
+		 * give back (the primary holds nothing) */
+		TEST_ASSERT_EQUAL((int64_t)(s.alloc_total - s.free_total),
+			ps.objs_left - ps0.objs_left, "after kill %u: %" PRIu64 " objects in use,"
+			" the dead left %" PRId64, k, s.alloc_total - s.free_total,
+			ps.objs_left - ps0.objs_left);
 		in_use = s.bytes_in_use;
 		in_flight = s.alloc_total - s.free_total;
 	}
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps), "procs");
 	reclaimed_objs = ps.objs_reclaimed - ps0.objs_reclaimed;
 	printf("kills: %u secondaries of %u lcores killed in the middle of bursts, %" PRIu64
-		" objects taken back from their caches, %" PRIu64 " objects (%" PRIu64 " B) left"
+		" objects taken back from their caches, %" PRId64 " objects (%" PRIu64 " B) left"
 		" in use by them; %" PRIu64 " B of backing; %u secondaries started again after"
-		" EAL could not start them\n", kills, child_lcores, reclaimed_objs, in_flight,
-		in_use, s.bytes_backing, mp_eal_retries);
+		" EAL could not start them\n", kills, child_lcores, reclaimed_objs,
+		ps.objs_left - ps0.objs_left, in_use, s.bytes_backing, mp_eal_retries);
 	TEST_ASSERT(kills == 0 || reclaimed_objs > 0, "no object was taken back");
 	return TEST_SUCCESS;
 }

@@ -208,10 +208,19 @@ json_expected(FILE *f, int socket_id, unsigned int worker)
 	struct rte_fastmem_lcore_stats sh;
 	struct rte_fastmem_stats s;
 	unsigned int n, c, l;
+	uint64_t xfer = 0;
 
 	n = rte_fastmem_classes(sizes);
 	if (rte_fastmem_stats(&s) != 0 || rte_fastmem_stats_shared(&sh) != 0)
 		return -1;
+	/* the bytes in the bins' transfer caches, which no process's caches hold */
+	for (c = 0; c < n; c++) {
+		struct rte_fastmem_class_stats cs;
+
+		if (rte_fastmem_stats_class(sizes[c], &cs) != 0)
+			return -1;
+		xfer += cs.xfer_cached * sizes[c];
+	}
 	fprintf(f, "{\"pid\": %d, \"runtime_dir\": \"%s\", \"socket_id\": %d",
 		(int)getpid(), rte_eal_get_runtime_dir(), socket_id);
 	fprintf(f, ", \"main_lcore\": %u, \"worker_lcore\": %u", rte_get_main_lcore(), worker);
@@ -226,6 +235,7 @@ json_expected(FILE *f, int socket_id, unsigned int worker)
 	json_u64(f, ", ", "limit", rte_fastmem_get_limit(socket_id));
 	json_u64(f, ", ", "default_limit", rte_fastmem_get_limit(SOCKET_ID_ANY));
 	json_u64(f, ", ", "cache_budget", rte_fastmem_get_cache_budget());
+	json_u64(f, ", ", "xfer_bytes", xfer);
 	fprintf(f, ", \"classes\": [");
 	for (c = 0; c < n; c++)
 		fprintf(f, "%s%zu", c == 0 ? "" : ", ", sizes[c]);

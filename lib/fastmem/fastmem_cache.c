@@ -261,12 +261,15 @@ cset_spare_take(int socket_id)
  * to the bins' retired totals (as lcore_retire() does), so that the totals stay exact;
  * then, with give_back, the objects the caches hold go back to the bins (a cache's len is
  * at most its capacity, whatever instruction the process died at), and the sets are
- * freed. Returns the objects given back.
+ * freed. Returns the objects given back; *net, when not NULL, receives what the
+ * process's lcores allocated minus what they freed (its part of the objects in use).
  */
 uint64_t
-fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back)
+fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back,
+		int64_t *net)
 {
 	struct fastmem_cset *cs, *next;
+	int64_t out = 0;
 	uint64_t n = 0;
 	unsigned int c;
 
@@ -288,10 +291,14 @@ fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_b
 					k->free_misses, k->alloc_nomem);
 			counters_add(&b->base_retired, base->alloc_hits, base->free_hits,
 					base->alloc_misses, base->free_misses, base->alloc_nomem);
+			out += (int64_t)(k->alloc_hits + k->alloc_misses - k->free_hits -
+					k->free_misses);
 		}
 		next->live = 0;
 	}
 	rte_spinlock_unlock(&st->stats_lock);
+	if (net != NULL)
+		*net = out;
 	for (; cs != NULL; cs = next) {
 		next = cs->next_proc;
 		for (c = 0; give_back && c < FASTMEM_NUM_CLASSES; c++) {
@@ -435,7 +442,7 @@ fastmem_lcore_teardown(struct fastmem_state *st, bool give_back)
 	rte_lcore_callback_unregister(fastmem_lcore_cb);
 	fastmem_lcore_cb = NULL;
 	if (proc_self != NULL)
-		fastmem_proc_empty(st, proc_self, give_back);
+		fastmem_proc_empty(st, proc_self, give_back, NULL);
 	proc_self = NULL;
 	FASTMEM_FOREACH_USED_LCORE(lcore_id) {
 		struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);

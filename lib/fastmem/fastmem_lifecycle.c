@@ -143,6 +143,7 @@ fastmem_procs_reclaim(struct fastmem_state *st)
 	for (i = 0; i < FASTMEM_MAX_PROCS; i++) {
 		struct fastmem_proc *p = &st->procs[i];
 		uint64_t start, objs;
+		int64_t left;
 		int pid;
 
 		if (p == proc_self || FASTMEM_LOAD(&p->where) != FASTMEM_PROC_ATTACHED)
@@ -162,15 +163,16 @@ fastmem_procs_reclaim(struct fastmem_state *st)
 		p->where = FASTMEM_PROC_RECLAIMING;
 		rte_spinlock_unlock(&st->stats_lock);
 
-		objs = fastmem_proc_empty(st, p, true);
+		objs = fastmem_proc_empty(st, p, true, &left);
 
 		rte_spinlock_lock(&st->stats_lock);
 		p->where = FASTMEM_PROC_FREE;
 		FASTMEM_STORE(&st->procs_reclaimed, st->procs_reclaimed + 1);
 		FASTMEM_STORE(&st->objs_reclaimed, st->objs_reclaimed + objs);
+		FASTMEM_STORE(&st->objs_left, st->objs_left + left);
 		rte_spinlock_unlock(&st->stats_lock);
-		FASTMEM_LOG(INFO, "process %d is gone: %" PRIu64 " objects of its caches taken back",
-			pid, objs);
+		FASTMEM_LOG(INFO, "process %d is gone: %" PRIu64 " objects of its caches taken back,"
+			" %" PRId64 " allocated by it stay in use", pid, objs, left);
 		n++;
 	}
 	return n;
@@ -439,7 +441,7 @@ rte_fastmem_deinit(void)
 		if (proc_start_time(p->pid) == p->start_time && p->start_time != 0)
 			FASTMEM_LOG(WARNING, "secondary process %d is still attached: its caches are"
 				" freed, it must not call fastmem any more", p->pid);
-		fastmem_proc_empty(st, p, false);
+		fastmem_proc_empty(st, p, false, NULL);
 	}
 	fastmem_xfer_teardown(st);
 

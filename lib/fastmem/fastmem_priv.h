@@ -550,6 +550,7 @@ struct fastmem_state {
 	struct fastmem_proc procs[FASTMEM_MAX_PROCS];
 	uint64_t procs_reclaimed; /* dead processes whose caches were taken back */
 	uint64_t objs_reclaimed; /* objects those caches held */
+	int64_t objs_left; /* what their lcores allocated minus what they freed */
 };
 
 /* The caches of one (lcore, socket), all classes. */
@@ -685,7 +686,8 @@ extern rte_spinlock_t fastmem_lifecycle;
 int fastmem_cache_layout(void);
 int fastmem_lcore_setup(struct fastmem_proc *self);
 void fastmem_lcore_teardown(struct fastmem_state *st, bool give_back);
-uint64_t fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back);
+uint64_t fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back,
+		int64_t *net);
 void fastmem_lcore_home(unsigned int sidx);
 void fastmem_lcore_shrink(struct fastmem_state *st, unsigned int lcore_id);
 struct fastmem_lcore *fastmem_lcore_get(unsigned int lcore_id);

@@ -454,6 +454,7 @@ rte_fastmem_stats_procs(struct rte_fastmem_proc_stats *stats)
 			stats->attached++;
 	stats->reclaimed = st->procs_reclaimed;
 	stats->objs_reclaimed = st->objs_reclaimed;
+	stats->objs_left = st->objs_left;
 	rte_spinlock_unlock(&st->stats_lock);
 	return 0;
 }

@@ -6,8 +6,8 @@
  * Telemetry commands.
  *
  *   /fastmem/info           initialized or not, process type, classes; limit, backing and
- *                           trimmed bytes; the attached processes
- *                           per socket
+ *                           trimmed bytes per socket; the attached processes, reclaims
+ *   /fastmem/procs          a record per attached process: type, cache sets, cached bytes
  *   /fastmem/stats          struct rte_fastmem_stats, and the threads without an lcore id
  *   /fastmem/class,<size>   struct rte_fastmem_class_stats of one class
  *   /fastmem/lcore,<id>     struct rte_fastmem_lcore_stats of one lcore, class by class
@@ -15,8 +15,8 @@
  *
  * The callbacks run in EAL's telemetry thread, which has no lcore id: they only read,
  * through the public statistics functions (MT-safe from any thread). The per-socket
- * backing figures have no public getter yet, so they are read from the shared state
- * the way rte_fastmem_dump() reads them. Before rte_fastmem_init() (and after
+ * backing figures and the process records have no public getter, so they are read from
+ * the shared state (under its locks) the way rte_fastmem_dump() reads them. Before rte_fastmem_init() (and after
  * rte_fastmem_deinit()) every command answers {"initialized": 0, ...} instead of failing.
  * Unlike the application's calls, a query may overlap rte_fastmem_init() or
  * rte_fastmem_deinit(): it holds the lifecycle lock those take (see TEL_LOCKED below).
@@ -26,6 +26,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -138,6 +139,9 @@ tel_procs(struct rte_tel_data *d, struct fastmem_state *st)
 	tel_add_dict_u64(d, "procs_attached", ps.attached);
 	tel_add_dict_u64(d, "procs_reclaimed", ps.reclaimed);
 	tel_add_dict_u64(d, "objs_reclaimed", ps.objs_reclaimed);
+	/* an int in 22.11's telemetry */
+	rte_tel_data_add_dict_int(d, "objs_left", ps.objs_left > INT_MAX ? INT_MAX :
+			ps.objs_left < INT_MIN ? INT_MIN : (int)ps.objs_left);
 	pids = rte_tel_data_alloc();
 	if (pids == NULL)
 		return -ENOMEM;
@@ -400,25 +404,93 @@ fn ## _locked(const char *cmd, const char *params, struct rte_tel_data *d) \
 	return ret; \
 }
 
+/* /fastmem/procs: per attached process, keyed by pid, its record in the shared state. */
+static int
+tel_procs_cmd(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct fastmem_state *st;
+	unsigned int p;
+
+	if (!tel_start(d))
+		return 0;
+	st = fastmem_state();
+	if (st == NULL)
+		return 0;
+	rte_spinlock_lock(&st->stats_lock);
+	for (p = 0; p < FASTMEM_MAX_PROCS; p++) {
+		const struct fastmem_proc *pr = &st->procs[p];
+		const struct fastmem_cset *cs;
+		uint64_t sets = 0, cached = 0;
+		struct rte_tel_data *r;
+		char key[16];
+		unsigned int c;
+
+		if (pr->where != FASTMEM_PROC_ATTACHED)
+			continue;
+		for (cs = pr->csets; cs != NULL; cs = cs->next_proc) {
+			if (!cs->live)
+				continue;
+			sets++;
+			for (c = 0; c < FASTMEM_NUM_CLASSES; c++)
+				cached += (uint64_t)FASTMEM_LOAD(&fastmem_cset_cache(
+					(struct fastmem_cset *)(uintptr_t)cs, c)->len) *
+					fastmem_class_size(c);
+		}
+		r = rte_tel_data_alloc();
+		if (r == NULL)
+			break;
+		rte_tel_data_start_dict(r);
+		rte_tel_data_add_dict_string(r, "type",
+				pr->type == RTE_PROC_PRIMARY ? "primary" : "secondary");
+		tel_add_dict_u64(r, "slot", p);
+		tel_add_dict_u64(r, "cache_sets", sets);
+		tel_add_dict_u64(r, "bytes_cached", cached);
+		snprintf(key, sizeof(key), "%d", (int)pr->pid);
+		if (rte_tel_data_add_dict_container(d, key, r, 0) != 0) {
+			rte_tel_data_free(r);
+			break;
+		}
+	}
+	rte_spinlock_unlock(&st->stats_lock);
+	return 0;
+}
+
 TEL_LOCKED(tel_info)
+TEL_LOCKED(tel_procs_cmd)
 TEL_LOCKED(tel_stats)
 TEL_LOCKED(tel_class)
 TEL_LOCKED(tel_lcore)
 TEL_LOCKED(tel_lcore_list)
 
+/* Register a command; a failure (a help text of RTE_TEL_MAX_STRING_LEN, 128 B, or more,
+ * say) is logged, not silent. */
+static void
+tel_register(const char *cmd, telemetry_cb fn, const char *help)
+{
+	int ret = rte_telemetry_register_cmd(cmd, fn, help);
+
+	if (ret != 0)
+		FASTMEM_LOG(ERR, "cannot register telemetry command %s: %s", cmd,
+			rte_strerror(-ret));
+}
+
 RTE_INIT(fastmem_telemetry_init)
 {
-	rte_telemetry_register_cmd("/fastmem/info", tel_info_locked,
-			"Returns fastmem's size classes, and limits, backing bytes and trimmed bytes "
-			"per socket. Takes no parameters");
-	rte_telemetry_register_cmd("/fastmem/stats", tel_stats_locked,
+	tel_register("/fastmem/info", tel_info_locked,
+			"Returns fastmem's size classes, per-socket limits, backing and trimmed "
+			"bytes, attached processes. Takes no parameters");
+	tel_register("/fastmem/procs", tel_procs_cmd_locked,
+			"Returns a record per process attached to fastmem, keyed by pid. "
+			"Takes no parameters");
+	tel_register("/fastmem/stats", tel_stats_locked,
 			"Returns fastmem's global statistics. Takes no parameters");
-	rte_telemetry_register_cmd("/fastmem/class", tel_class_locked,
+	tel_register("/fastmem/class", tel_class_locked,
 			"Returns the statistics of one fastmem size class. "
 			"Parameters: int class_size");
-	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore_locked,
+	tel_register("/fastmem/lcore", tel_lcore_locked,
 			"Returns the fastmem statistics of one lcore, class by class. "
 			"Parameters: int lcore_id");
-	rte_telemetry_register_cmd("/fastmem/lcore_list", tel_lcore_list_locked,
+	tel_register("/fastmem/lcore_list", tel_lcore_list_locked,
 			"Returns the lcore ids with fastmem statistics. Takes no parameters");
 }

@@ -1006,6 +1006,11 @@ struct rte_fastmem_proc_stats {
 	uint64_t reclaimed;
 	/** objects those caches held, given back to the bins */
 	uint64_t objs_reclaimed;
+	/** what the lcores of those processes allocated minus what they freed: the objects
+	 * they left in use (lost with them, unless another process frees them), counted in
+	 * rte_fastmem_stats::alloc_total - free_total; an object a process frees that
+	 * another allocated counts against the process that frees it */
+	int64_t objs_left;
 };
 
 /**
