@@ -18,9 +18,10 @@
  * process uses fastmem.
  * Crashes: another process may take back the caches of a process that died at any
  * instruction (fastmem_proc_empty()), so a cache never lists an object that is also in
- * a bin: what leaves a cache for a bin is off the cache (len lowered) before the bin
- * gets it, and what comes from a bin is in the cache's array before len covers it. A
- * death in between loses those objects, never frees one twice.
+ * a bin: what leaves a cache for a bin is off the cache (copied aside, len lowered)
+ * before the bin gets it, and what comes from a bin is in the cache's array before len
+ * covers it (release stores). A death in between loses the objects in transit, and one
+ * while the array moves (cache_take_oldest()) the ones that stay; none is freed twice.
  * Calls: down to the bin layer (refills, drains, frees of threads without an lcore id).
  */
 
@@ -257,31 +258,34 @@ cset_spare_take(int socket_id)
  * Empty the cache sets of a process and free them: the caller's own at deinit (when no
  * lcore of it uses fastmem), another's found dead (fastmem_procs_reclaim() of the
  * lifecycle layer, which owns that record meanwhile), or any at the primary's deinit.
- * Under the stats lock, the sets leave the record and the counters of its live sets go
- * to the bins' retired totals (as lcore_retire() does), so that the totals stay exact;
- * then, with give_back, the objects the caches hold go back to the bins (a cache's len is
- * at most its capacity, whatever instruction the process died at), and the sets are
- * freed. Returns the objects given back; *net, when not NULL, receives what the
+ * One set at a time: under the stats lock, it leaves the record and, when live, its
+ * counters go to the bins' retired totals (as lcore_retire() does), so that the totals
+ * stay exact; then, with give_back, the objects its caches hold go back to the bins (a
+ * cache's len is at most its capacity, whatever instruction the process died at), and
+ * it is freed. Returns the objects given back; *net, when not NULL, receives what the
  * process's lcores allocated minus what they freed (its part of the objects in use).
  */
 uint64_t
 fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_back,
 		int64_t *net)
 {
-	struct fastmem_cset *cs, *next;
+	struct fastmem_cset *cs;
 	int64_t out = 0;
 	uint64_t n = 0;
 	unsigned int c;
 
-	rte_spinlock_lock(&st->stats_lock);
-	cs = p->csets;
-	p->csets = NULL;
-	for (next = cs; next != NULL; next = next->next_proc) {
-		if (!next->live)
-			continue;
-		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-			const struct rte_fastmem_cache *k = fastmem_cset_cache(next, c);
-			const struct fastmem_counters *base = &next->base[c];
+	/* a set at a time, so that a reclaimer that dies here leaves the rest listed */
+	for (;;) {
+		rte_spinlock_lock(&st->stats_lock);
+		cs = p->csets;
+		if (cs == NULL) {
+			rte_spinlock_unlock(&st->stats_lock);
+			break;
+		}
+		p->csets = cs->next_proc;
+		for (c = 0; cs->live && c < FASTMEM_NUM_CLASSES; c++) {
+			const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
+			const struct fastmem_counters *base = &cs->base[c];
 			struct fastmem_bin *b;
 
 			if (k->sidx >= FASTMEM_MAX_SOCKETS)
@@ -294,13 +298,8 @@ fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_b
 			out += (int64_t)(k->alloc_hits + k->alloc_misses - k->free_hits -
 					k->free_misses);
 		}
-		next->live = 0;
-	}
-	rte_spinlock_unlock(&st->stats_lock);
-	if (net != NULL)
-		*net = out;
-	for (; cs != NULL; cs = next) {
-		next = cs->next_proc;
+		cs->live = 0;
+		rte_spinlock_unlock(&st->stats_lock);
 		for (c = 0; give_back && c < FASTMEM_NUM_CLASSES; c++) {
 			struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
 			uint32_t len = RTE_MIN(k->len, fastmem_layout.cache_cap[c]);
@@ -313,6 +312,8 @@ fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_b
 		}
 		rte_free(cs);
 	}
+	if (net != NULL)
+		*net = out;
 	return n;
 }
 
@@ -580,6 +581,31 @@ cache_unlist(struct rte_fastmem_cache *c)
 	rte_compiler_barrier();
 }
 
+/* Let len cover what the array holds below it: release, so that the slots are written
+ * before len covers them, in program order (the reclaimer's view, as above). */
+static inline void
+cache_publish(struct rte_fastmem_cache *c, uint32_t len)
+{
+	__atomic_store_n(&c->len, len, __ATOMIC_RELEASE);
+}
+
+/*
+ * Take the out oldest objects of a cache into gone[] (room for FASTMEM_CACHE_OBJS_MAX),
+ * the others staying: the cache lists none while its array moves, then the ones that
+ * stay, so that a death here loses the objects that stay, never lists one twice, and a
+ * death in the drain that follows loses only the objects in gone[].
+ */
+static void
+cache_take_oldest(struct rte_fastmem_cache *c, uint32_t out, void **gone)
+{
+	uint32_t len = c->len;
+
+	memcpy(gone, c->objs, (size_t)out * sizeof(void *));
+	cache_unlist(c);
+	memmove(c->objs, c->objs + out, (size_t)(len - out) * sizeof(void *));
+	cache_publish(c, len - out);
+}
+
 /*
  * Return the oldest objects of a cache beyond keep to the bins: to their transfer caches
  * while there is room, or with to_slabs straight to the slabs. Owner only.
@@ -588,18 +614,17 @@ static void
 cache_trim_to(struct fastmem_state *st, struct rte_fastmem_cache *c, uint32_t keep,
 		bool to_slabs)
 {
+	void *gone[FASTMEM_CACHE_OBJS_MAX];
 	uint32_t len = c->len, out;
 
 	if (len <= keep)
 		return;
 	out = len - keep;
-	cache_unlist(c);
+	cache_take_oldest(c, out, gone);
 	if (to_slabs)
-		fastmem_bin_free(st, c->sidx, c->cls, c->objs, out, false);
+		fastmem_bin_free(st, c->sidx, c->cls, gone, out, false);
 	else
-		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
-	memmove(c->objs, c->objs + out, (size_t)keep * sizeof(void *));
-	FASTMEM_STORE(&c->len, keep);
+		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), gone, out);
 }
 
 /*
@@ -709,7 +734,7 @@ cache_refill_one(struct fastmem_state *st, struct rte_fastmem_cache *c)
 	got = fastmem_bin_alloc(st, c->sidx, c->cls, c->objs, 1, c->batch, false);
 	if (unlikely(got == 0))
 		return NULL;
-	FASTMEM_STORE(&c->len, got - 1);
+	cache_publish(c, got - 1);
 	FASTMEM_COUNT(&c->alloc_misses, 1);
 	return c->objs[got - 1];
 }
@@ -784,7 +809,7 @@ fastmem_alloc_n(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		got = fastmem_bin_alloc(st, sidx, cls, c->objs + len, need,
 				RTE_MIN(c->cap - len, need + c->batch), false);
 		len += got;
-		FASTMEM_STORE(&c->len, len);
+		cache_publish(c, len);
 		if (got < need)
 			return -ENOMEM; /* what was had stays in the cache */
 		FASTMEM_COUNT(&c->alloc_misses, need);
@@ -814,7 +839,7 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 	}
 	if (likely(n <= c->cap - len)) {
 		memcpy(&c->objs[len], objs, (size_t)n * sizeof(void *));
-		FASTMEM_STORE(&c->len, len + n);
+		cache_publish(c, len + n);
 		/* a free that made the cache grow is a miss, with no bin involved */
 		if (unlikely(missed))
 			FASTMEM_COUNT(&c->free_misses, 1);
@@ -823,21 +848,23 @@ cache_put(struct fastmem_state *st, struct rte_fastmem_cache *c, void * const *o
 	}
 	out = RTE_MAX(len + n - c->cap, c->batch);
 	out = RTE_MIN(out, len + n);
-	cache_unlist(c);
 	if (out <= len) {
-		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, out);
-		memmove(c->objs, c->objs + out, (size_t)(len - out) * sizeof(void *));
+		void *gone[FASTMEM_CACHE_OBJS_MAX];
+
+		cache_take_oldest(c, out, gone);
+		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), gone, out);
 		len -= out;
 		direct = 0;
 	} else {
 		/* the whole cache, and the oldest of objs straight after it */
 		direct = out - len;
+		cache_unlist(c);
 		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), c->objs, len);
 		fastmem_bin_drain(st, c->sidx, c->cls, batch_max(c->cls), objs, direct);
 		len = 0;
 	}
 	memcpy(&c->objs[len], objs + direct, (size_t)(n - direct) * sizeof(void *));
-	FASTMEM_STORE(&c->len, len + n - direct);
+	cache_publish(c, len + n - direct);
 	/* a drain makes a miss of the free that caused it, and of what went straight */
 	FASTMEM_COUNT(&c->free_misses, RTE_MAX(direct, 1u));
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n - RTE_MAX(direct, 1u));

@@ -146,11 +146,12 @@ dbg_check_alloc(void *obj)
 
 #endif /* RTE_LIBRTE_FASTMEM_DEBUG */
 
-/* The bytes of an object of class csize the caller may use when it asked for size. */
 #ifdef FASTMEM_ASAN
+/* fastmem_dbg_mode(): poison only what this process's caches hold */
 bool fastmem_asan_own;
 #endif
 
+/* The bytes of an object of class csize the caller may use when it asked for size. */
 static size_t
 usable(size_t size, size_t csize)
 {

@@ -20,6 +20,10 @@
  * caches), the zones.
  */
 
+/* F_OFD_SETLK */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -58,61 +62,72 @@ static struct fastmem_proc *proc_self;
 /* --- processes --- */
 
 /*
- * The start time of process pid (field 22 of /proc/<pid>/stat, clock ticks since boot),
- * 0 when there is no such process or it has exited (a zombie, 'Z', or dead, 'X', not yet
- * reaped).
+ * The lock file of the process table (struct fastmem_proc, "Liveness"): this process's
+ * open file description of it, -1 until the first attach, kept open for the life of the
+ * process (closing it would drop the lock of the process's record).
  */
-static uint64_t
-proc_start_time(int pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned int field;
-	ssize_t n;
-	int fd;
+static int proc_lock_fd = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+#define FASTMEM_PROC_LOCK_FILE "fastmem_procs"
+
+static int
+proc_lock_open(void)
+{
+	char path[PATH_MAX];
+
+	if (proc_lock_fd >= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* "pid (comm) state ...": comm may hold spaces and parentheses, the last ')' ends it */
-	p = strrchr(buf, ')');
-	if (p == NULL || p[1] != ' ')
-		return 0;
-	p += 2;
-	if (*p == 'Z' || *p == 'X' || *p == 'x')
-		return 0;
-	/* from field 3 (state) on to field 22 */
-	for (field = 3; field < 22 && p != NULL; field++) {
-		p = strchr(p, ' ');
-		if (p != NULL)
-			p++;
-	}
-	return p != NULL ? strtoull(p, NULL, 10) : 0;
+	snprintf(path, sizeof(path), "%s/" FASTMEM_PROC_LOCK_FILE, rte_eal_get_runtime_dir());
+	proc_lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	return proc_lock_fd >= 0 ? 0 : -errno;
 }
 
-/* Take a free record of the process table for the calling process: 0 or -ENOSPC. */
+/* Write-lock record i's byte, without waiting: true when taken, i.e. no other process
+ * (alive) holds it. */
+static bool
+proc_lock_try(unsigned int i)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = i, .l_len = 1 };
+
+	return fcntl(proc_lock_fd, F_OFD_SETLK, &fl) == 0;
+}
+
+static void
+proc_lock_drop(unsigned int i)
+{
+	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET, .l_start = i, .l_len = 1 };
+
+	fcntl(proc_lock_fd, F_OFD_SETLK, &fl);
+}
+
+/*
+ * Take a free record of the process table for the calling process, and its lock: 0,
+ * -ENOSPC, or the error of opening the lock file (a secondary; a primary without one, in
+ * a mode where secondaries cannot exist, attaches unlocked).
+ */
 static int
 proc_attach(struct fastmem_state *st, bool primary)
 {
-	uint64_t start = proc_start_time((int)getpid());
+	int lock = proc_lock_open();
 	unsigned int i;
 
+	if (lock < 0 && !primary) {
+		FASTMEM_LOG(ERR, "cannot open the process table's lock file in %s: %s",
+			rte_eal_get_runtime_dir(), rte_strerror(-lock));
+		return lock;
+	}
 	rte_spinlock_lock(&st->stats_lock);
 	for (i = primary ? 0 : 1; i < FASTMEM_MAX_PROCS; i++)
-		if (st->procs[i].where == FASTMEM_PROC_FREE)
+		/* a free record whose reclaimer is done (it drops the lock last) */
+		if (st->procs[i].where == FASTMEM_PROC_FREE && (lock < 0 || proc_lock_try(i)))
 			break;
 	if (i < FASTMEM_MAX_PROCS) {
 		struct fastmem_proc *p = &st->procs[i];
 
 		memset(p, 0, sizeof(*p));
 		p->pid = (int32_t)getpid();
-		p->start_time = start;
 		p->type = (uint32_t)rte_eal_process_type();
+		p->locked = lock == 0;
 		p->where = FASTMEM_PROC_ATTACHED;
 		proc_self = p;
 	}
@@ -123,44 +138,52 @@ proc_attach(struct fastmem_state *st, bool primary)
 static void
 proc_detach(struct fastmem_state *st)
 {
+	bool locked;
+
 	rte_spinlock_lock(&st->stats_lock);
+	locked = proc_self->locked;
 	proc_self->where = FASTMEM_PROC_FREE;
 	rte_spinlock_unlock(&st->stats_lock);
+	if (locked)
+		proc_lock_drop((unsigned int)(proc_self - st->procs));
 	proc_self = NULL;
 }
 
 /*
  * Take back the caches of the attached processes that no longer exist (killed, or exited
  * without rte_fastmem_deinit()): their objects go back to the bins and their records are
- * freed. One reclaimer per dead record (its state RECLAIMING meanwhile). Returns the
- * number of processes reclaimed.
+ * freed. A record is dead when its lock can be taken; the reclaimer holds it meanwhile,
+ * so that no other one works on it, and one that dies in the middle leaves the rest to
+ * the next (the cache layer unlinks a set at a time). Returns the number of processes
+ * reclaimed.
  */
 unsigned int
 fastmem_procs_reclaim(struct fastmem_state *st)
 {
 	unsigned int i, n = 0;
 
+	if (proc_lock_fd < 0)
+		return 0;
 	for (i = 0; i < FASTMEM_MAX_PROCS; i++) {
 		struct fastmem_proc *p = &st->procs[i];
-		uint64_t start, objs;
+		uint32_t where = FASTMEM_LOAD(&p->where);
+		uint64_t objs;
 		int64_t left;
 		int pid;
 
-		if (p == proc_self || FASTMEM_LOAD(&p->where) != FASTMEM_PROC_ATTACHED)
+		if (p == proc_self || where == FASTMEM_PROC_FREE || !FASTMEM_LOAD(&p->locked))
 			continue;
+		if (!proc_lock_try(i))
+			continue; /* alive, or another reclaimer is at it */
 		rte_spinlock_lock(&st->stats_lock);
-		pid = p->pid;
-		start = p->start_time;
-		rte_spinlock_unlock(&st->stats_lock);
-		if (proc_start_time(pid) == start && start != 0)
-			continue; /* alive */
-		rte_spinlock_lock(&st->stats_lock);
-		if (p->where != FASTMEM_PROC_ATTACHED || p->pid != pid ||
-				p->start_time != start) {
+		if (p->where == FASTMEM_PROC_FREE) {
+			/* detached or reclaimed since the look above */
 			rte_spinlock_unlock(&st->stats_lock);
-			continue; /* another reclaimer took it, or it detached */
+			proc_lock_drop(i);
+			continue;
 		}
 		p->where = FASTMEM_PROC_RECLAIMING;
+		pid = p->pid;
 		rte_spinlock_unlock(&st->stats_lock);
 
 		objs = fastmem_proc_empty(st, p, true, &left);
@@ -171,8 +194,9 @@ fastmem_procs_reclaim(struct fastmem_state *st)
 		FASTMEM_STORE(&st->objs_reclaimed, st->objs_reclaimed + objs);
 		FASTMEM_STORE(&st->objs_left, st->objs_left + left);
 		rte_spinlock_unlock(&st->stats_lock);
-		FASTMEM_LOG(INFO, "process %d is gone: %" PRIu64 " objects of its caches taken back,"
-			" %" PRId64 " allocated by it stay in use", pid, objs, left);
+		proc_lock_drop(i);
+		FASTMEM_LOG(INFO, "process %d is gone: %" PRIu64 " objects of its caches taken"
+			" back, %" PRId64 " allocated by it stay in use", pid, objs, left);
 		n++;
 	}
 	return n;
@@ -273,13 +297,15 @@ state_attach(void)
 		FASTMEM_LOG(ERR, "the primary process's fastmem is not initialized");
 		return -ENOENT;
 	}
-	if (layout != RTE_FASTMEM_LAYOUT || st->state_size != sizeof(*st) ||
+	if (layout != RTE_FASTMEM_LAYOUT || st->state_version != FASTMEM_STATE_VERSION ||
+			st->state_size != sizeof(*st) ||
 			st->cset_size != fastmem_layout.cset_size) {
-		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 " (state %"
-			PRIu32 " B, cache set %" PRIu64 " B), this process layout %u (%zu B, %zu B):"
-			" build both against the same fastmem",
-			layout & ~RTE_FASTMEM_LAYOUT_DEBUG, st->state_size, st->cset_size,
-			RTE_FASTMEM_LAYOUT_VERSION, sizeof(*st), fastmem_layout.cset_size);
+		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 ", state %"
+			PRIu32 " (%" PRIu32 " B, cache set %" PRIu64 " B), this process layout %u,"
+			" state %u (%zu B, %zu B): build both against the same fastmem",
+			layout & ~RTE_FASTMEM_LAYOUT_DEBUG, st->state_version, st->state_size,
+			st->cset_size, RTE_FASTMEM_LAYOUT_VERSION, FASTMEM_STATE_VERSION,
+			sizeof(*st), fastmem_layout.cset_size);
 		return -EPROTO;
 	}
 	ret = proc_attach(st, false);
@@ -380,6 +406,7 @@ __rte_fastmem_init(uint32_t layout)
 	}
 	st->n_numa = n;
 	st->n_sockets = n;
+	st->state_version = FASTMEM_STATE_VERSION;
 	st->state_size = (uint32_t)sizeof(*st);
 	st->cset_size = fastmem_layout.cset_size;
 
@@ -438,9 +465,11 @@ rte_fastmem_deinit(void)
 
 		if (p->where == FASTMEM_PROC_FREE)
 			continue;
-		if (proc_start_time(p->pid) == p->start_time && p->start_time != 0)
-			FASTMEM_LOG(WARNING, "secondary process %d is still attached: its caches are"
-				" freed, it must not call fastmem any more", p->pid);
+		if (p->locked && proc_lock_try(i))
+			proc_lock_drop(i); /* dead */
+		else
+			FASTMEM_LOG(WARNING, "secondary process %d is still attached: its caches"
+				" are freed, it must not call fastmem any more", p->pid);
 		fastmem_proc_empty(st, p, false, NULL);
 	}
 	fastmem_xfer_teardown(st);
@@ -497,6 +526,9 @@ fastmem_reset(void)
 	st->default_limit = SIZE_MAX;
 	st->default_trim_threshold = SIZE_MAX;
 	st->cache_budget = RTE_FASTMEM_CACHE_BUDGET_DEFAULT;
+	st->procs_reclaimed = 0;
+	st->objs_reclaimed = 0;
+	st->objs_left = 0;
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		struct fastmem_socket *s = &st->sockets[sidx];
 		uint32_t seq = s->zone_seq; /* memzone names stay unique */

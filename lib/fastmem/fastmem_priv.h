@@ -480,13 +480,16 @@ struct fastmem_socket {
 };
 
 /* Processes the state records at once: the primary and its secondaries. */
-#define FASTMEM_MAX_PROCS 128
+#define FASTMEM_MAX_PROCS RTE_FASTMEM_MAX_PROCS
+/* The version of the shared state's layout (struct fastmem_state and what it points to),
+ * which every attached process must have; raised with any change of those. */
+#define FASTMEM_STATE_VERSION 1
 
 /* Where a process record is (fastmem_state::procs, under the stats lock). */
 enum fastmem_proc_where {
 	FASTMEM_PROC_FREE = 0, /* no process */
 	FASTMEM_PROC_ATTACHED, /* a process between rte_fastmem_init() and _deinit() */
-	FASTMEM_PROC_RECLAIMING, /* a process found dead: a reclaimer is emptying its caches */
+	FASTMEM_PROC_RECLAIMING, /* found dead: a reclaimer empties its caches (or died in it) */
 };
 
 /*
@@ -495,15 +498,19 @@ enum fastmem_proc_where {
  * process reaches them when this one dies: the lcore variables that point to them are
  * the process's own. Under the stats lock, which statistics readers hold to walk the
  * sets of every process.
+ *
+ * Liveness: record i is byte i of a lock file in EAL's runtime directory, which the
+ * process attached there holds write-locked (an open file description lock, released by
+ * the kernel when the process dies, whatever pid namespace it is in and whatever pid
+ * comes next), and a reclaimer too while it empties the record: a process that can take
+ * the lock of an attached record knows its owner is dead and that no other reclaimer is
+ * at work (fastmem_procs_reclaim()).
  */
 struct fastmem_proc {
 	uint32_t where; /* enum fastmem_proc_where */
-	int32_t pid;
-	/* The start time of the process (/proc/<pid>/stat, clock ticks since boot): a pid
-	 * that names another process later has another start time. */
-	uint64_t start_time;
+	int32_t pid; /* in the namespace of the process itself; for logs and telemetry */
 	uint32_t type; /* enum rte_proc_type_t */
-	uint32_t pad0;
+	uint32_t locked; /* 1: its owner holds the record's byte of the lock file */
 	struct fastmem_cset *csets; /* every cache set of the process, live or spare */
 };
 
@@ -517,7 +524,9 @@ struct fastmem_state {
 	 * version the library was built with, and the sizes of this struct and of a cache
 	 * set. */
 	uint32_t layout;
+	uint32_t state_version; /* FASTMEM_STATE_VERSION */
 	uint32_t state_size;
+	uint32_t pad0;
 	uint64_t cset_size;
 	/* Sockets in use: slots [0, n_sockets) are set up. Written under lock with a
 	 * release store after the slot is filled; read with acquire (pairs). */
@@ -674,6 +683,10 @@ fastmem_zone_owner(const struct fastmem_state *st, const void *ptr)
 int fastmem_socket_lookup(struct fastmem_state *st, int socket_id);
 int fastmem_reset(void);
 unsigned int fastmem_procs_reclaim(struct fastmem_state *st);
+
+/* fastmem_stats.c: the calling thread's statistics calls do not attach a secondary
+ * process (telemetry queries, under the lifecycle lock) */
+void fastmem_stats_attach_hold(bool hold);
 /*
  * The lock rte_fastmem_init() and rte_fastmem_deinit() hold while they publish or tear
  * down the state. Code inside fastmem that may run concurrently with them, unlike the

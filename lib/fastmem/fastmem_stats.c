@@ -252,13 +252,22 @@ stats_fail(int err, const char *what)
  * The state, for a statistics call: in a secondary process that has not attached yet,
  * rte_fastmem_init() first, as the RFC's statistics calls do (NULL when that fails).
  */
+static RTE_DEFINE_PER_LCORE(bool, stats_no_attach);
+
+void
+fastmem_stats_attach_hold(bool hold)
+{
+	RTE_PER_LCORE(stats_no_attach) = hold;
+}
+
 static struct fastmem_state *
 stats_state(void)
 {
 	struct fastmem_state *st = fastmem_state();
 
+	/* not in a telemetry query, which holds the lifecycle lock init takes */
 	if (unlikely(st == NULL) && rte_eal_process_type() == RTE_PROC_SECONDARY &&
-			rte_fastmem_init() == 0)
+			!RTE_PER_LCORE(stats_no_attach) && rte_fastmem_init() == 0)
 		st = fastmem_state();
 	return st;
 }

@@ -16,8 +16,10 @@
  * The callbacks run in EAL's telemetry thread, which has no lcore id: they only read,
  * through the public statistics functions (MT-safe from any thread). The per-socket
  * backing figures and the process records have no public getter, so they are read from
- * the shared state (under its locks) the way rte_fastmem_dump() reads them. Before rte_fastmem_init() (and after
- * rte_fastmem_deinit()) every command answers {"initialized": 0, ...} instead of failing.
+ * the shared state (under its locks) the way rte_fastmem_dump() reads them. Before
+ * rte_fastmem_init() (and after rte_fastmem_deinit()) every command answers
+ * {"initialized": 0, ...} instead of failing. A query in a secondary process that has
+ * not attached does not attach it (fastmem_stats_attach_hold()).
  * Unlike the application's calls, a query may overlap rte_fastmem_init() or
  * rte_fastmem_deinit(): it holds the lifecycle lock those take (see TEL_LOCKED below).
  *
@@ -399,7 +401,9 @@ fn ## _locked(const char *cmd, const char *params, struct rte_tel_data *d) \
 { \
 	int ret; \
 	rte_spinlock_lock(&fastmem_lifecycle); \
+	fastmem_stats_attach_hold(true); \
 	ret = fn(cmd, params, d); \
+	fastmem_stats_attach_hold(false); \
 	rte_spinlock_unlock(&fastmem_lifecycle); \
 	return ret; \
 }

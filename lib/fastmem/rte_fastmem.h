@@ -101,7 +101,8 @@
  *  - @c ENOENT: rte_fastmem_init() in a secondary process whose primary has not
  *    initialized fastmem (see "Multi-process" below).
  *  - @c ENOSPC: rte_fastmem_init() in a secondary process when RTE_FASTMEM_MAX_PROCS
- *    processes are attached already.
+ *    processes are attached already (the errno of open() when the process table's lock
+ *    file, in EAL's runtime directory, cannot be opened).
  *  - @c EPROTO: rte_fastmem_init() in an application compiled against the headers of a
  *    fastmem with another layout (RTE_FASTMEM_LAYOUT_VERSION) or another debug setting
  *    than the library it runs with; in a secondary process, also a library whose layout
@@ -156,9 +157,11 @@
  * record until the next rte_fastmem_trim() or rte_fastmem_cache_flush() of any process,
  * which takes back what its caches held (rte_fastmem_stats_procs() counts it); objects
  * it held as the application are lost with it. A process killed while it holds one of
- * fastmem's spinlocks (an allocation or free that missed its cache, a growth, a trim)
- * leaves that lock taken: the next process that needs it waits forever, as with EAL's
- * own heap lock. Statistics of the whole allocator cover every process; those of an
+ * fastmem's spinlocks (an allocation or free that missed its cache, a growth, a trim, a
+ * statistics call or telemetry query, the first use of a cache) leaves that lock taken:
+ * the next process that needs it waits forever, as with EAL's own heap lock. A process
+ * is known dead when the kernel has released its lock on its record in a lock file of
+ * EAL's runtime directory. Statistics of the whole allocator cover every process; those of an
  * lcore are the calling process's.
  */
 
@@ -201,10 +204,10 @@ extern "C" {
 /**
  * The default cache budget (rte_fastmem_set_cache_budget()): 4 MiB per lcore and socket.
  */
+#define RTE_FASTMEM_CACHE_BUDGET_DEFAULT ((size_t)4 << 20)
 
 /** The most processes (the primary and its secondaries) attached to fastmem at once. */
 #define RTE_FASTMEM_MAX_PROCS 128
-#define RTE_FASTMEM_CACHE_BUDGET_DEFAULT ((size_t)4 << 20)
 
 /**
  * @internal
@@ -1002,7 +1005,8 @@ rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats);
 struct rte_fastmem_proc_stats {
 	unsigned int attached; /**< processes attached now, the primary included */
 	/** processes found gone (killed, or ended without rte_fastmem_deinit()) whose
-	 * caches were taken back, since rte_fastmem_init() in the primary */
+	 * caches were taken back, since rte_fastmem_init() in the primary; a gone process
+	 * counts as attached until then */
 	uint64_t reclaimed;
 	/** objects those caches held, given back to the bins */
 	uint64_t objs_reclaimed;

@@ -17,6 +17,10 @@
  * use of a cache, any error) goes to the out-of-line functions declared here, which are
  * exported but not API either. What these functions read of the cache layout is in
  * rte_fastmem_core.h.
+ *
+ * A push stores the object, then the length with release order (a plain store on x86),
+ * so that the compiler never sinks the object's store below it: another process that
+ * takes back this process's caches after its death reads no stale slot below len.
  */
 
 #ifndef RTE_FASTMEM_H
@@ -179,7 +183,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t h, void *ptr)
 	if (unlikely(len >= c->cap))
 		goto slow;
 	c->objs[len] = ptr;
-	__atomic_store_n(&c->len, len + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->len, len + 1, __ATOMIC_RELEASE);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, 1);
 	return;
 slow:
@@ -224,7 +228,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t h, void **ptrs, unsigned int n)
 	if (unlikely(n > c->cap - len || ptrs == NULL ||
 			__rte_fastmem_copy_any_null(&c->objs[len], ptrs, n)))
 		goto slow;
-	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->len, len + n, __ATOMIC_RELEASE);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 	return;
 slow:
@@ -309,7 +313,7 @@ __rte_fastmem_free_hit(const struct rte_fastmem_lcore_caches *lc, void *ptr)
 	if (unlikely(len >= c->cap))
 		return -1;
 	c->objs[len] = ptr;
-	__atomic_store_n(&c->len, len + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->len, len + 1, __ATOMIC_RELEASE);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, 1);
 	return 0;
 }
@@ -471,7 +475,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		}
 	}
 hit:
-	__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->len, len + n, __ATOMIC_RELEASE);
 	__RTE_FASTMEM_HIT_ADD(c->free_hits, n);
 	return;
 slow:
