@@ -255,12 +255,39 @@ cset_spare_take(int socket_id)
 }
 
 /*
+ * A cache set stops being live: the counters of its caches (and their reset baselines)
+ * move to the retired totals of the bins of socket slot sidx, the set's, so that totals
+ * stay exact; returns what its caches allocated minus what they freed. Under the stats
+ * lock, under which statistics readers walk the live sets.
+ */
+static int64_t
+cset_retire(struct fastmem_state *st, struct fastmem_cset *cs, unsigned int sidx)
+	__rte_requires_capability(&st->stats_lock)
+{
+	int64_t out = 0;
+	unsigned int c;
+
+	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
+		const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
+		const struct fastmem_counters *base = &cs->base[c];
+		struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+
+		counters_add(&b->retired, k->alloc_hits, k->free_hits, k->alloc_misses,
+				k->free_misses, k->alloc_nomem);
+		counters_add(&b->base_retired, base->alloc_hits, base->free_hits,
+				base->alloc_misses, base->free_misses, base->alloc_nomem);
+		out += (int64_t)(k->alloc_hits + k->alloc_misses - k->free_hits - k->free_misses);
+	}
+	cs->live = 0;
+	return out;
+}
+
+/*
  * Empty the cache sets of a process and free them: the caller's own at deinit (when no
  * lcore of it uses fastmem), another's found dead (fastmem_procs_reclaim() of the
  * lifecycle layer, which owns that record meanwhile), or any at the primary's deinit.
- * One set at a time: under the stats lock, it leaves the record and, when live, its
- * counters go to the bins' retired totals (as lcore_retire() does), so that the totals
- * stay exact; then, with give_back, the objects its caches hold go back to the bins (a
+ * One set at a time: under the stats lock, it leaves the record and, when live, is
+ * retired (cset_retire()); then, with give_back, the objects its caches hold go back to the bins (a
  * cache's len is at most its capacity, whatever instruction the process died at), and
  * it is freed. Returns the objects given back; *net, when not NULL, receives what the
  * process's lcores allocated minus what they freed (its part of the objects in use).
@@ -272,7 +299,7 @@ fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_b
 	struct fastmem_cset *cs;
 	int64_t out = 0;
 	uint64_t n = 0;
-	unsigned int c;
+	unsigned int c, sidx;
 
 	/* a set at a time, so that a reclaimer that dies here leaves the rest listed */
 	for (;;) {
@@ -283,21 +310,11 @@ fastmem_proc_empty(struct fastmem_state *st, struct fastmem_proc *p, bool give_b
 			break;
 		}
 		p->csets = cs->next_proc;
-		for (c = 0; cs->live && c < FASTMEM_NUM_CLASSES; c++) {
-			const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
-			const struct fastmem_counters *base = &cs->base[c];
-			struct fastmem_bin *b;
-
-			if (k->sidx >= FASTMEM_MAX_SOCKETS)
-				break; /* defensive: a set is initialized before it is linked */
-			b = &st->sockets[k->sidx].bins[c];
-			counters_add(&b->retired, k->alloc_hits, k->free_hits, k->alloc_misses,
-					k->free_misses, k->alloc_nomem);
-			counters_add(&b->base_retired, base->alloc_hits, base->free_hits,
-					base->alloc_misses, base->free_misses, base->alloc_nomem);
-			out += (int64_t)(k->alloc_hits + k->alloc_misses - k->free_hits -
-					k->free_misses);
-		}
+		/* every cache of a set has the set's slot; a set is initialized before it is
+		 * linked (the check is defensive) */
+		sidx = fastmem_cset_cache(cs, 0)->sidx;
+		if (cs->live && sidx < FASTMEM_MAX_SOCKETS)
+			out += cset_retire(st, cs, sidx);
 		cs->live = 0;
 		rte_spinlock_unlock(&st->stats_lock);
 		for (c = 0; give_back && c < FASTMEM_NUM_CLASSES; c++) {
@@ -330,7 +347,7 @@ lcore_retire(struct fastmem_state *st, unsigned int lcore_id)
 {
 	struct fastmem_lcore *lc = fastmem_lcore_get(lcore_id);
 	struct fastmem_cset *gone[RTE_FASTMEM_SOCKET_SLOTS];
-	unsigned int sidx, c, n_gone = 0, i;
+	unsigned int sidx, n_gone = 0, i;
 
 	if (!FASTMEM_LOAD(&lc->used))
 		return;
@@ -340,19 +357,9 @@ lcore_retire(struct fastmem_state *st, unsigned int lcore_id)
 
 		if (cs == NULL)
 			continue;
-		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-			const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
-			struct fastmem_bin *b = &st->sockets[sidx].bins[c];
-			const struct fastmem_counters *base = &cs->base[c];
-
-			counters_add(&b->retired, k->alloc_hits, k->free_hits, k->alloc_misses,
-					k->free_misses, k->alloc_nomem);
-			counters_add(&b->base_retired, base->alloc_hits, base->free_hits,
-					base->alloc_misses, base->free_misses, base->alloc_nomem);
-		}
+		cset_retire(st, cs, sidx);
 		/* readers load it under the stats lock */
 		__atomic_store_n(&lc->cset[sidx], NULL, __ATOMIC_RELAXED);
-		cs->live = 0;
 		gone[n_gone++] = cs;
 	}
 	lc->own_sidx = FASTMEM_SIDX_NONE;
