@@ -164,6 +164,10 @@ def check_initialized(f, exp, replies):
     for key, val in exp['stats'].items():
         f.equal(stats.get(key), val, f'stats.{key}')
     f.equal(stats.get('no_lcore_id'), exp['no_lcore_id'], 'stats.no_lcore_id')
+    # where the backing memory is, each part from its own layer
+    parts = ['bytes_in_use', 'bytes_cached', 'bytes_free', 'bytes_free_pages', 'bytes_overhead']
+    f.equal(sum(stats.get(k, 0) for k in parts), stats.get('bytes_backing'),
+            'stats: ' + ' + '.join(parts) + ' vs bytes_backing')
 
     # the same figures, from what the server allocated rather than what it reported
     allocs, frees, in_use, per_class = sum_batches(MAIN_BATCHES + WORKER_BATCHES +

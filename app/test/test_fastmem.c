@@ -115,6 +115,7 @@ test_fastmem_check_idle(void)
 	struct rte_fastmem_stats st;
 	unsigned int n, i;
 
+	TEST_ASSERT_SUCCESS(test_fastmem_check_accounting("idle", NULL), "accounting");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "rte_fastmem_stats failed");
 	TEST_ASSERT_EQUAL(st.bytes_in_use, 0, "%" PRIu64 " bytes still in use", st.bytes_in_use);
 	TEST_ASSERT_EQUAL(st.bytes_cached, 0, "%" PRIu64 " bytes still cached", st.bytes_cached);
@@ -132,6 +133,72 @@ test_fastmem_check_idle(void)
 			"class %zu: %" PRIu64 " partial and %" PRIu64 " full slabs left"
 			" with nothing in use", sizes[i], cs.slabs_partial, cs.slabs_full);
 	}
+	return TEST_SUCCESS;
+}
+
+int
+test_fastmem_check_accounting(const char *when, int64_t *gap)
+{
+#ifdef RTE_LIBRTE_FASTMEM_STATS
+	size_t sizes[RTE_FASTMEM_MAX_CLASSES];
+	uint64_t out[RTE_FASTMEM_MAX_CLASSES], held[RTE_FASTMEM_MAX_CLASSES];
+	int64_t gap_objs = 0, gap_bytes = 0;
+	uint64_t sum, cached_bytes = 0;
+	struct rte_fastmem_stats st;
+	unsigned int n, i, l;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "%s: rte_fastmem_stats", when);
+	sum = st.bytes_in_use + st.bytes_cached + st.bytes_free + st.bytes_free_pages +
+			st.bytes_overhead;
+	n = rte_fastmem_classes(sizes);
+	for (i = 0; i < n; i++) {
+		struct rte_fastmem_lcore_class_stats lcs;
+		struct rte_fastmem_class_stats cs;
+		uint64_t cached;
+
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs), "%s: stats_class",
+			when);
+		TEST_ASSERT(cs.objs_free <= cs.objs_runs && cs.objs_runs * sizes[i] <=
+			cs.bytes_runs, "%s: class %zu: %" PRIu64 " free of %" PRIu64 " objects in %"
+			PRIu64 " B of runs", when, sizes[i], cs.objs_free, cs.objs_runs,
+			cs.bytes_runs);
+		cached = cs.xfer_cached;
+		for (l = 0; l < RTE_MAX_LCORE; l++)
+			if (rte_fastmem_stats_lcore_class(l, sizes[i], &lcs) == 0)
+				cached += lcs.cached;
+		cached_bytes += cached * sizes[i];
+		out[i] = cs.objs_runs - cs.objs_free;
+		held[i] = cs.in_use + cached;
+		gap_objs += (int64_t)(held[i] - out[i]);
+		gap_bytes += (int64_t)(held[i] - out[i]) * (int64_t)sizes[i];
+	}
+	TEST_ASSERT(cached_bytes <= st.bytes_cached, "%s: %" PRIu64 " B cached here, %" PRIu64
+		" B in all", when, cached_bytes, st.bytes_cached);
+	if (gap != NULL && cached_bytes == st.bytes_cached) {
+		/* what the classes' gaps add up to, and nothing else: pages and backing exact */
+		TEST_ASSERT_EQUAL((int64_t)(sum - st.bytes_backing), gap_bytes, "%s: in use,"
+			" cached, free, free pages and overhead add up to %" PRIu64 " B, backing %"
+			PRIu64 " B; the classes' gaps to %" PRId64 " B", when, sum,
+			st.bytes_backing, gap_bytes);
+		*gap = gap_objs;
+		return TEST_SUCCESS;
+	}
+	TEST_ASSERT_EQUAL(sum, st.bytes_backing, "%s: in use %" PRIu64 " + cached %" PRIu64
+		" + free %" PRIu64 " + free pages %" PRIu64 " + overhead %" PRIu64 " = %" PRIu64
+		" B, backing %" PRIu64 " B", when, st.bytes_in_use, st.bytes_cached,
+		st.bytes_free, st.bytes_free_pages, st.bytes_overhead, sum, st.bytes_backing);
+	/* exact per class when no other process caches objects */
+	for (i = 0; i < n; i++)
+		TEST_ASSERT(cached_bytes < st.bytes_cached ? out[i] >= held[i] :
+			out[i] == held[i], "%s: class %zu: %" PRIu64 " objects of the runs out,"
+			" %" PRIu64 " in use or cached here", when, sizes[i], out[i], held[i]);
+	if (gap != NULL)
+		*gap = 0;
+#else
+	RTE_SET_USED(when);
+	if (gap != NULL)
+		*gap = 0;
+#endif
 	return TEST_SUCCESS;
 }
 

@@ -7,6 +7,8 @@
 
 /* Helpers shared by the fastmem test files, defined in test_fastmem.c. */
 
+#include <stdint.h>
+
 #include "test.h"
 
 /** The concurrency suite, also run on its own as fastmem_concurrent_autotest. */
@@ -25,6 +27,21 @@ int test_fastmem_check_idle(void);
  * Returns TEST_SUCCESS or TEST_FAILED.
  */
 int test_fastmem_check_drained(void);
+
+/**
+ * Check where the backing memory is, each part counted by its own layer: in use + cached
+ * + free in runs + free pages + overhead == backing (rte_fastmem_stats()), and per class,
+ * the runs' room less their free objects == in use + cached, the cached objects being
+ * the transfer caches' and this process's lcore caches' (when other processes cache
+ * objects of a class, only their sum is checked). To call while no thread allocates or
+ * frees; with RTE_LIBRTE_FASTMEM_STATS (the in-use counts), else it checks nothing.
+ * With gap not NULL and nothing cached by other processes, the classes may be off: *gap
+ * receives the objects counted in use or cached less those the runs have out, summed
+ * over the classes (what processes killed between the two stores of a cache hit leave,
+ * the guide's "What survives a crash"), and the bytes must be off by exactly as much.
+ * Prints what is wrong, with when; returns TEST_SUCCESS or TEST_FAILED.
+ */
+int test_fastmem_check_accounting(const char *when, int64_t *gap);
 
 /**
  * rte_thread_register() and rte_thread_unregister() of a non-EAL thread, taken under one

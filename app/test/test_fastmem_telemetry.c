@@ -249,6 +249,9 @@ json_expected(FILE *f, int socket_id, unsigned int worker)
 	json_u64(f, ", ", "free_total", s.free_total);
 	json_u64(f, ", ", "alloc_nomem", s.alloc_nomem);
 	json_u64(f, ", ", "n_classes", s.n_classes);
+	json_u64(f, ", ", "bytes_free", s.bytes_free);
+	json_u64(f, ", ", "bytes_free_pages", s.bytes_free_pages);
+	json_u64(f, ", ", "bytes_overhead", s.bytes_overhead);
 	fprintf(f, "}, \"no_lcore_id\": {");
 	json_lcore_stats(f, &sh);
 	fprintf(f, "}");
@@ -275,6 +278,9 @@ json_expected(FILE *f, int socket_id, unsigned int worker)
 		json_u64(f, ", ", "slab_releases", cs.slab_releases);
 		json_u64(f, ", ", "slabs_partial", cs.slabs_partial);
 		json_u64(f, ", ", "slabs_full", cs.slabs_full);
+		json_u64(f, ", ", "bytes_runs", cs.bytes_runs);
+		json_u64(f, ", ", "objs_runs", cs.objs_runs);
+		json_u64(f, ", ", "objs_free", cs.objs_free);
 		fprintf(f, "}");
 	}
 	fprintf(f, "}, \"lcore\": {");

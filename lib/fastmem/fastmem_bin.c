@@ -98,6 +98,8 @@ bin_adopt_locked(struct fastmem_bin *bin, struct fastmem_run *run)
 	FASTMEM_LOCK_ASSERT(&bin->lock);
 	bin_link_locked(bin, run);
 	FASTMEM_COUNT(&bin->run_bytes, (uint64_t)run->n_pages << FASTMEM_PAGE_SHIFT);
+	FASTMEM_COUNT(&bin->run_objs, run->n_objs);
+	FASTMEM_COUNT(&bin->run_free, run->n_objs - run->n_out);
 	FASTMEM_COUNT(&bin->slab_acquires, 1);
 }
 
@@ -107,6 +109,8 @@ bin_release_locked(struct fastmem_socket *s, struct fastmem_bin *bin, struct fas
 	__rte_requires_capability(&bin->lock)
 {
 	FASTMEM_COUNT(&bin->run_bytes, -((uint64_t)run->n_pages << FASTMEM_PAGE_SHIFT));
+	/* an empty run, all its room free: the caller takes n_objs off run_free */
+	FASTMEM_COUNT(&bin->run_objs, -(uint64_t)run->n_objs);
 	FASTMEM_COUNT(&bin->slab_releases, 1);
 	fastmem_run_put(s, run);
 }
@@ -152,6 +156,8 @@ bin_take_locked(struct fastmem_bin *bin, void **objs, unsigned int n)
 		got += fastmem_run_take(run, objs + got, n - got);
 		bin_link_locked(bin, run);
 	}
+	if (got > 0)
+		FASTMEM_COUNT(&bin->run_free, -(uint64_t)got);
 	return got;
 }
 
@@ -263,6 +269,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 	struct fastmem_socket *s = &st->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
 	bool released = false;
+	int64_t given = 0; /* what run_free gains: objects given back, less released runs */
 	unsigned int i;
 
 	fastmem_dbg_cache_out(objs, n);
@@ -271,12 +278,16 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void *obj = objs[i];
 		struct fastmem_run *run = FASTMEM_RUN_OF(obj);
 		unsigned int where = run->where;
+		uint32_t out = run->n_out, left;
 
 		FASTMEM_ASSERT(run->cls == cls && FASTMEM_SLAB_OF(obj)->sidx == sidx);
-		if (fastmem_run_give(run, obj) == 0) {
+		left = fastmem_run_give(run, obj);
+		given += out - left; /* 0 for an object the run ignored */
+		if (left == 0) {
 			/* Empty: back to its slab while the bin lock is held, so no allocator
 			 * can find its pages in neither place (no spurious ENOMEM). */
 			bin_unlink_locked(bin, run);
+			given -= run->n_objs;
 			bin_release_locked(s, bin, run);
 			released = true;
 		} else if (where == FASTMEM_RUN_FULL) {
@@ -286,6 +297,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 			bin_link_locked(bin, run);
 		}
 	}
+	FASTMEM_COUNT(&bin->run_free, (uint64_t)given);
 	if (shared)
 		FASTMEM_COUNT(&bin->sh_frees, n);
 	rte_spinlock_unlock(&bin->lock);

@@ -421,6 +421,10 @@ struct fastmem_bin {
 	uint64_t slabs_partial; /* gauge: runs on the partial lists */
 	uint64_t slabs_full; /* gauge: length of full */
 	uint64_t run_bytes; /* gauge: bytes of the runs of the bin */
+	/* gauges: room of the bin's runs (sum of n_objs) and their free objects (sum of
+	 * n_objs - n_out): run_objs - run_free objects of the runs are allocated or cached */
+	uint64_t run_objs;
+	uint64_t run_free;
 	uint64_t slab_acquires; /* counter: runs cut from slabs */
 	uint64_t slab_releases; /* counter: runs given back to their slabs */
 	uint64_t sh_allocs; /* counter: objects allocated by threads without lcore id */
@@ -483,7 +487,7 @@ struct fastmem_socket {
 #define FASTMEM_MAX_PROCS RTE_FASTMEM_MAX_PROCS
 /* The version of the shared state's layout (struct fastmem_state and what it points to),
  * which every attached process must have; raised with any change of those. */
-#define FASTMEM_STATE_VERSION 1
+#define FASTMEM_STATE_VERSION 2
 
 /* Where a process record is (fastmem_state::procs, under the stats lock). */
 enum fastmem_proc_where {

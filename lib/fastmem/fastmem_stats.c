@@ -48,6 +48,10 @@ struct fastmem_sum {
 	uint64_t slabs_partial;
 	uint64_t slabs_full;
 	uint64_t bytes_runs;
+	uint64_t objs_runs; /* room of the runs */
+	uint64_t objs_free; /* free objects of the runs */
+	uint64_t bytes_room; /* room of the runs, at class size */
+	uint64_t bytes_free; /* free objects of the runs, at class size */
 };
 
 static bool
@@ -209,6 +213,10 @@ sum_bins(struct fastmem_state *st, unsigned int cls, bool retired, struct fastme
 			sum->slabs_partial += FASTMEM_LOAD(&b->slabs_partial);
 			sum->slabs_full += FASTMEM_LOAD(&b->slabs_full);
 			sum->bytes_runs += FASTMEM_LOAD(&b->run_bytes);
+			sum->objs_runs += FASTMEM_LOAD(&b->run_objs);
+			sum->objs_free += FASTMEM_LOAD(&b->run_free);
+			sum->bytes_room += FASTMEM_LOAD(&b->run_objs) * fastmem_class_size(c);
+			sum->bytes_free += FASTMEM_LOAD(&b->run_free) * fastmem_class_size(c);
 			if (retired)
 				sum_retired(&b->retired, &b->base_retired, c, sum);
 		}
@@ -330,8 +338,17 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 		return ret;
 	memset(stats, 0, sizeof(*stats));
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
-	for (sidx = 0; sidx < n; sidx++)
-		stats->bytes_backing += FASTMEM_LOAD(&st->sockets[sidx].backing);
+	for (sidx = 0; sidx < n; sidx++) {
+		const struct fastmem_socket *so = &st->sockets[sidx];
+
+		stats->bytes_backing += FASTMEM_LOAD(&so->backing);
+		stats->bytes_free_pages += ((uint64_t)FASTMEM_LOAD(&so->pool_count) *
+				FASTMEM_PAGES + FASTMEM_LOAD(&so->free_pages)) << FASTMEM_PAGE_SHIFT;
+	}
+	stats->bytes_free = sum.bytes_free;
+	/* the runs' bytes no object's room covers */
+	stats->bytes_overhead = sum.bytes_runs > sum.bytes_room ?
+			sum.bytes_runs - sum.bytes_room : 0;
 	stats->bytes_in_use = clamp0(sum.bytes_in_use);
 	stats->bytes_cached = sum.bytes_cached + sum.bytes_xfer;
 	stats->alloc_total = sum.alloc_hits + sum.alloc_misses;
@@ -372,6 +389,8 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	stats->slabs_partial = sum.slabs_partial;
 	stats->slabs_full = sum.slabs_full;
 	stats->bytes_runs = sum.bytes_runs;
+	stats->objs_runs = sum.objs_runs;
+	stats->objs_free = sum.objs_free;
 	stats->xfer_cached = sum.xfer;
 	return 0;
 }
@@ -514,9 +533,11 @@ rte_fastmem_dump(FILE *f)
 		return;
 	}
 	rte_fastmem_stats(&g);
-	fprintf(f, "fastmem: %" PRIu64 " B backing, %" PRIu64 " B in use, %" PRIu64
-			" B cached; %" PRIu64 " allocs, %" PRIu64 " frees, %" PRIu64 " ENOMEM\n",
-			g.bytes_backing, g.bytes_in_use, g.bytes_cached, g.alloc_total,
+	fprintf(f, "fastmem: %" PRIu64 " B backing: %" PRIu64 " B in use, %" PRIu64
+			" B cached, %" PRIu64 " B free in runs, %" PRIu64 " B of free pages, %"
+			PRIu64 " B overhead; %" PRIu64 " allocs, %" PRIu64 " frees, %" PRIu64
+			" ENOMEM\n", g.bytes_backing, g.bytes_in_use, g.bytes_cached,
+			g.bytes_free, g.bytes_free_pages, g.bytes_overhead, g.alloc_total,
 			g.free_total, g.alloc_nomem);
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (sidx = 0; sidx < n; sidx++) {
@@ -543,12 +564,13 @@ rte_fastmem_dump(FILE *f)
 			continue;
 		fprintf(f, "  class %7zu B: in use %" PRIu64 ", alloc hit/miss %" PRIu64 "/%"
 				PRIu64 ", free hit/miss %" PRIu64 "/%" PRIu64 ", ENOMEM %" PRIu64
-				", runs partial/full %" PRIu64 "/%" PRIu64 " (%" PRIu64 " B), "
-				"acquired/released %" PRIu64 "/%" PRIu64 "\n", cs.class_size,
+				", runs partial/full %" PRIu64 "/%" PRIu64 " (%" PRIu64 " B, %"
+				PRIu64 " free of %" PRIu64 " objects), acquired/released %" PRIu64
+				"/%" PRIu64 "\n", cs.class_size,
 				cs.in_use, cs.alloc_cache_hits, cs.alloc_cache_misses,
 				cs.free_cache_hits, cs.free_cache_misses, cs.alloc_nomem,
-				cs.slabs_partial, cs.slabs_full, cs.bytes_runs, cs.slab_acquires,
-				cs.slab_releases);
+				cs.slabs_partial, cs.slabs_full, cs.bytes_runs, cs.objs_free,
+				cs.objs_runs, cs.slab_acquires, cs.slab_releases);
 	}
 	FASTMEM_FOREACH_USED_LCORE(l) {
 		struct rte_fastmem_lcore_stats ls;

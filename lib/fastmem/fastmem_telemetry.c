@@ -239,6 +239,9 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	tel_add_dict_u64(d, "free_total", s.free_total);
 	tel_add_dict_u64(d, "alloc_nomem", s.alloc_nomem);
 	tel_add_dict_u64(d, "n_classes", s.n_classes);
+	tel_add_dict_u64(d, "bytes_free", s.bytes_free);
+	tel_add_dict_u64(d, "bytes_free_pages", s.bytes_free_pages);
+	tel_add_dict_u64(d, "bytes_overhead", s.bytes_overhead);
 
 	if (rte_fastmem_stats_shared(&sh) != 0)
 		return 0;
@@ -292,6 +295,8 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	tel_add_dict_u64(d, "slabs_partial", cs.slabs_partial);
 	tel_add_dict_u64(d, "slabs_full", cs.slabs_full);
 	tel_add_dict_u64(d, "bytes_runs", cs.bytes_runs);
+	tel_add_dict_u64(d, "objs_runs", cs.objs_runs);
+	tel_add_dict_u64(d, "objs_free", cs.objs_free);
 	return 0;
 }
 

@@ -868,6 +868,20 @@ struct rte_fastmem_stats {
 	uint64_t free_total; /**< objects freed */
 	uint64_t alloc_nomem; /**< allocations (calls) failed with ENOMEM */
 	unsigned int n_classes; /**< number of size classes */
+	/**
+	 * bytes (at class size) of the free objects of the runs: neither held by the
+	 * application nor cached, now
+	 */
+	uint64_t bytes_free;
+	/** bytes of the pages in no run: free slabs and the free pages of the others, now */
+	uint64_t bytes_free_pages;
+	/**
+	 * bytes of the runs that no object uses: each slab's header and the ends of runs
+	 * that are not a multiple of their class size, now. While no thread allocates or
+	 * frees, bytes_in_use + bytes_cached + bytes_free + bytes_free_pages +
+	 * bytes_overhead == bytes_backing, each term counted by another layer.
+	 */
+	uint64_t bytes_overhead;
 };
 
 /** Statistics of one size class, over all sockets. */
@@ -889,6 +903,13 @@ struct rte_fastmem_class_stats {
 	uint64_t xfer_cached;
 	/** bytes of the runs serving the class, now: the backing memory the class holds */
 	uint64_t bytes_runs;
+	/** objects the runs serving the class have room for, now */
+	uint64_t objs_runs;
+	/**
+	 * free objects of those runs, now: objs_runs - objs_free objects are held by the
+	 * application or cached
+	 */
+	uint64_t objs_free;
 };
 
 /**
