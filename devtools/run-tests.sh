@@ -28,7 +28,9 @@
 #            run on a small capture of its generator
 #   debug    fastmem debug build (-Dfastmem_debug=true: allocation bitmaps, poisoning, the
 #            inline fast path compiled out); the fast tests, fastmem_debug_autotest's death
-#            tests of the debug checks among them
+#            tests of the debug checks among them; then, when the normal stage built the
+#            release dpdk-test, devtools/check-mp-layout.sh both ways (a secondary of the other
+#            layout is refused)
 #   asan     AddressSanitizer + UndefinedBehaviorSanitizer build; the fast tests
 #            (tests registered with asan false skip themselves), fastmem_debug_autotest's ASan death tests
 #            among them
@@ -362,6 +364,26 @@ stage_debug()
 	local dir=$prefix-debug
 	configure_and_build "$dir" -Dbuildtype=debugoptimized -Dfastmem_debug=true || return
 	run_suite "$dir" fast-tests debug --timeout-multiplier 2
+	# a secondary of the other layout (debug checks or not) is refused, both ways
+	if [ -x "$prefix/app/test/dpdk-test" ]; then
+		mp_layout_step "$prefix" "$dir"
+		mp_layout_step "$dir" "$prefix"
+	fi
+}
+
+# mp_layout_step PRIMARY_BUILD SECONDARY_BUILD: devtools/check-mp-layout.sh as a step.
+mp_layout_step()
+{
+	local name="secondary of another fastmem layout refused ($1 primary, $2 secondary)"
+	local log=$results/mp-layout-$2.log
+
+	bash devtools/check-mp-layout.sh "$1/app/test/dpdk-test" "$2/app/test/dpdk-test" \
+		>"$log" 2>&1
+	case $? in
+	0) record_step "$name" OK "$log" ;;
+	77) record_step "$name" SKIP "$log" ;;
+	*) record_step "$name" FAIL "$log" ;;
+	esac
 }
 
 stage_asan()

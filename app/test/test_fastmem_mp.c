@@ -142,6 +142,31 @@ mp_child_noinit(void)
 REGISTER_TEST_COMMAND(fastmem_mp_child_noinit, mp_child_noinit);
 
 /*
+ * A secondary of another fastmem layout than its primary's (devtools/check-mp-layout.sh
+ * starts it from the debug build against a primary of the release build): refused.
+ */
+static int
+mp_child_layout(void)
+{
+	struct rte_fastmem_stats s;
+	int ret;
+
+	ret = rte_fastmem_init();
+	if (ret != -EPROTO || rte_errno != EPROTO) {
+		printf("rte_fastmem_init() = %d, rte_errno %d, not -EPROTO\n", ret, rte_errno);
+		return TEST_FAILED;
+	}
+	ret = rte_fastmem_stats(&s);
+	if (ret != -ENODEV) {
+		printf("rte_fastmem_stats() = %d, not -ENODEV\n", ret);
+		return TEST_FAILED;
+	}
+	printf("fastmem_mp_child_layout: ok\n");
+	return TEST_SUCCESS;
+}
+REGISTER_TEST_COMMAND(fastmem_mp_child_layout, mp_child_layout);
+
+/*
  * An object of the growth race. EAL's own allocations from two processes at once can
  * fail: a process's memory hotplug syncs with every other process and gives up after
  * EAL's multi-process timeout ("Could not send sync request to secondary process") when

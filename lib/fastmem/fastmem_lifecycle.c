@@ -299,12 +299,16 @@ state_attach(void)
 	if (layout != RTE_FASTMEM_LAYOUT || st->state_version != FASTMEM_STATE_VERSION ||
 			st->state_size != sizeof(*st) ||
 			st->cset_size != fastmem_layout.cset_size) {
-		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 ", state %"
-			PRIu32 " (%" PRIu32 " B, cache set %" PRIu64 " B), this process layout %u,"
+		const char *dbg = " with debug checks";
+
+		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 "%s, state %"
+			PRIu32 " (%" PRIu32 " B, cache set %" PRIu64 " B), this process layout %u%s,"
 			" state %u (%zu B, %zu B): build both against the same fastmem",
-			layout & ~RTE_FASTMEM_LAYOUT_DEBUG, st->state_version, st->state_size,
-			st->cset_size, RTE_FASTMEM_LAYOUT_VERSION, FASTMEM_STATE_VERSION,
-			sizeof(*st), fastmem_layout.cset_size);
+			layout & ~RTE_FASTMEM_LAYOUT_DEBUG,
+			(layout & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "", st->state_version,
+			st->state_size, st->cset_size, RTE_FASTMEM_LAYOUT_VERSION,
+			(RTE_FASTMEM_LAYOUT & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "",
+			FASTMEM_STATE_VERSION, sizeof(*st), fastmem_layout.cset_size);
 		return -EPROTO;
 	}
 	ret = proc_attach(st, false);

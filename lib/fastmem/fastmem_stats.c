@@ -328,14 +328,16 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.03)
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
-	struct fastmem_state *st = stats_state();
+	struct fastmem_state *st;
 	struct fastmem_sum sum;
 	unsigned int sidx, n;
 	int ret;
 
+	/* attaches a secondary on first use */
 	ret = stats_query(stats, Q_CACHES | Q_BINS, 0, 0, &sum, NULL);
 	if (ret != 0)
 		return ret;
+	st = fastmem_state();
 	memset(stats, 0, sizeof(*stats));
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (sidx = 0; sidx < n; sidx++) {
