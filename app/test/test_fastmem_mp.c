@@ -14,6 +14,8 @@
  *    of free; meanwhile the lcores of both processes grow the same socket at once (the
  *    objects they get must be distinct, their contents intact); then the secondary
  *    detaches with objects in its caches, which must come back to the bins;
+ *  - hold: attach and wait; RTE_FASTMEM_MAX_PROCS - 1 of them fill the process table with
+ *    the primary, and then full: rte_fastmem_init() fails with ENOSPC;
  *  - burst: every lcore allocates and frees bursts of mixed sizes until killed; the
  *    primary kills it with SIGKILL at a random instant, then its trim takes back what the
  *    dead process's caches held: after each kill, nothing is cached any more once the
@@ -79,6 +81,9 @@ struct mp_xchg {
 	/* burst child: its lcores, and how many are past the warm-up */
 	uint32_t burst_lcores;
 	uint32_t burst_warm;
+	/* hold children: how many attached; they detach and exit once release is set */
+	uint32_t held;
+	uint32_t release;
 };
 
 #define MP_HANDLE_SIZE 1000
@@ -165,6 +170,53 @@ mp_child_layout(void)
 	return TEST_SUCCESS;
 }
 REGISTER_TEST_COMMAND(fastmem_mp_child_layout, mp_child_layout);
+
+/* Attach and stay attached until the primary says release; then detach. */
+static int
+mp_child_hold(void)
+{
+	struct mp_xchg *x = mp_xchg_get();
+	uint64_t deadline = rte_get_timer_cycles() + MP_CHILD_SECONDS * rte_get_timer_hz();
+	int ret;
+
+	TEST_ASSERT_NOT_NULL(x, "no exchange area");
+	ret = rte_fastmem_init();
+	if (ret != 0) {
+		printf("rte_fastmem_init() = %d\n", ret);
+		return TEST_FAILED;
+	}
+	__atomic_fetch_add(&x->held, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&x->release, __ATOMIC_ACQUIRE)) {
+		TEST_ASSERT(rte_get_timer_cycles() < deadline, "never released");
+		rte_delay_us_sleep(1000);
+	}
+	rte_fastmem_deinit();
+	printf("fastmem_mp_child_hold: ok\n");
+	return TEST_SUCCESS;
+}
+REGISTER_TEST_COMMAND(fastmem_mp_child_hold, mp_child_hold);
+
+/* With every record of the process table taken: refused. */
+static int
+mp_child_full(void)
+{
+	struct rte_fastmem_stats s;
+	int ret;
+
+	ret = rte_fastmem_init();
+	if (ret != -ENOSPC || rte_errno != ENOSPC) {
+		printf("rte_fastmem_init() = %d, rte_errno %d, not -ENOSPC\n", ret, rte_errno);
+		return TEST_FAILED;
+	}
+	ret = rte_fastmem_stats(&s);
+	if (ret != -ENODEV) {
+		printf("rte_fastmem_stats() = %d, not -ENODEV\n", ret);
+		return TEST_FAILED;
+	}
+	printf("fastmem_mp_child_full: ok\n");
+	return TEST_SUCCESS;
+}
+REGISTER_TEST_COMMAND(fastmem_mp_child_full, mp_child_full);
 
 /*
  * An object of the growth race. EAL's own allocations from two processes at once can
@@ -645,6 +697,77 @@ mp_test_xchg(struct mp_xchg *x)
 	return TEST_SUCCESS;
 }
 
+/*
+ * RTE_FASTMEM_MAX_PROCS - 1 secondaries attached with the primary: one more is refused
+ * with ENOSPC; once they detached, one record is left.
+ */
+static int
+mp_test_full(struct mp_xchg *x)
+{
+	static pid_t pids[RTE_FASTMEM_MAX_PROCS];
+	unsigned int i, n = RTE_FASTMEM_MAX_PROCS - 1, restarts = 0;
+	uint64_t deadline = rte_get_timer_cycles() + 120 * rte_get_timer_hz();
+	struct rte_fastmem_proc_stats ps, ps0;
+	char log[sizeof(mp_log)];
+	int ret = TEST_SUCCESS, status;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps0), "procs");
+	TEST_ASSERT_EQUAL(ps0.attached, 1u, "%u processes attached", ps0.attached);
+	__atomic_store_n(&x->held, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&x->release, 0, __ATOMIC_RELAXED);
+	/* their output, which they write at once, apart from the other secondaries' */
+	memcpy(log, mp_log, sizeof(log));
+	snprintf(mp_log, sizeof(mp_log), "%s/fastmem_mp_hold.log", rte_eal_get_runtime_dir());
+	for (i = 0; i < n; i++)
+		pids[i] = mp_spawn("fastmem_mp_child_hold");
+	/* every one attached; one that ended first (EAL could not start it) starts again */
+	while (__atomic_load_n(&x->held, __ATOMIC_ACQUIRE) < n) {
+		for (i = 0; i < n; i++) {
+			if (pids[i] <= 0 || waitpid(pids[i], &status, WNOHANG) != pids[i])
+				continue;
+			if (++restarts > n) {
+				pids[i] = 0;
+				continue;
+			}
+			pids[i] = mp_spawn("fastmem_mp_child_hold");
+		}
+		if (restarts > n || rte_get_timer_cycles() > deadline) {
+			printf("%u of %u secondaries attached, %u restarts\n",
+				__atomic_load_n(&x->held, __ATOMIC_ACQUIRE), n, restarts);
+			ret = TEST_FAILED;
+			break;
+		}
+		rte_delay_us_sleep(10000);
+	}
+	memcpy(mp_log, log, sizeof(log));
+	if (ret == TEST_SUCCESS) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps), "procs");
+		if (ps.attached != RTE_FASTMEM_MAX_PROCS) {
+			printf("%u processes attached, not %u\n", ps.attached,
+				RTE_FASTMEM_MAX_PROCS);
+			ret = TEST_FAILED;
+		} else if (mp_run("fastmem_mp_child_full", "fastmem_mp_child_full: ok") != 0) {
+			ret = TEST_FAILED;
+		}
+	}
+	__atomic_store_n(&x->release, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0 && mp_wait(pids[i]) != 0 && ret == TEST_SUCCESS) {
+			printf("a holding secondary failed\n");
+			ret = TEST_FAILED;
+		}
+	TEST_ASSERT_SUCCESS(ret, "process table full");
+	/* they detached: their records are free, none was reclaimed */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps), "procs");
+	TEST_ASSERT_EQUAL(ps.attached, 1u, "%u processes attached after the detaches",
+		ps.attached);
+	TEST_ASSERT_EQUAL(ps.reclaimed, ps0.reclaimed, "%" PRIu64 " reclaimed",
+		ps.reclaimed - ps0.reclaimed);
+	printf("full: %u secondaries attached with the primary, one more refused with ENOSPC"
+		" (%u started again after EAL could not start them)\n", n, restarts);
+	return TEST_SUCCESS;
+}
+
 /* Secondaries killed in the middle of bursts; the next trim takes their caches back. */
 static int
 mp_test_kills(struct mp_xchg *x, unsigned int kills)
@@ -791,6 +914,8 @@ test_fastmem_mp(void)
 		goto out_fm;
 	}
 	ret = mp_test_xchg(x);
+	if (ret == TEST_SUCCESS)
+		ret = mp_test_full(x);
 	if (ret == TEST_SUCCESS)
 		ret = mp_test_kills(x, kills);
 out_fm:
