@@ -34,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -698,6 +700,98 @@ mp_test_xchg(struct mp_xchg *x)
 }
 
 /*
+ * The reply of this process's telemetry socket to cmd, NUL-terminated in buf (at least
+ * 16 KiB, telemetry's largest reply); -1 when there is no socket (--no-telemetry).
+ */
+static int
+mp_tel_query(const char *cmd, char *buf, size_t size)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	ssize_t n;
+	int fd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
+		rte_eal_get_runtime_dir());
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+			read(fd, buf, size - 1) <= 0 || /* the greeting */
+			write(fd, cmd, strlen(cmd)) < 0 || (n = read(fd, buf, size - 1)) <= 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The number after "key": in a telemetry reply, or UINT64_MAX. */
+static uint64_t
+mp_tel_u64(const char *reply, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(reply, pat);
+	return p != NULL ? strtoull(p + strlen(pat), NULL, 10) : UINT64_MAX;
+}
+
+/* How many times needle is in haystack. */
+static unsigned int
+mp_count(const char *haystack, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (; (haystack = strstr(haystack, needle)) != NULL; haystack += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * With the table full: the primary's telemetry lists every process, and its totals are
+ * the statistics calls'.
+ */
+static int
+mp_check_telemetry(const pid_t *pids, unsigned int n)
+{
+	static char buf[32768];
+	struct rte_fastmem_stats s;
+	char pid[32];
+	unsigned int i;
+
+	if (mp_tel_query("/fastmem/info", buf, sizeof(buf)) != 0) {
+		printf("no telemetry socket: telemetry not checked\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_EQUAL(mp_tel_u64(buf, "procs_attached"), n + 1, "/fastmem/info: %s", buf);
+	TEST_ASSERT(strstr(buf, "\"proc_type\":\"primary\"") != NULL, "/fastmem/info: %s",
+		buf);
+	for (i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
+		TEST_ASSERT(strstr(buf, pid) != NULL, "/fastmem/info lists no process %s", pid);
+	}
+	TEST_ASSERT_SUCCESS(mp_tel_query("/fastmem/procs", buf, sizeof(buf)), "/fastmem/procs");
+	TEST_ASSERT_EQUAL(mp_count(buf, "\"type\":\"secondary\""), n,
+		"/fastmem/procs: %s", buf);
+	TEST_ASSERT_EQUAL(mp_count(buf, "\"type\":\"primary\""), 1u, "/fastmem/procs: %s",
+		buf);
+	TEST_ASSERT_SUCCESS(mp_tel_query("/fastmem/stats", buf, sizeof(buf)), "/fastmem/stats");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s), "stats");
+	TEST_ASSERT(mp_tel_u64(buf, "bytes_backing") == s.bytes_backing &&
+		mp_tel_u64(buf, "bytes_in_use") == s.bytes_in_use &&
+		mp_tel_u64(buf, "bytes_cached") == s.bytes_cached &&
+		mp_tel_u64(buf, "alloc_total") == s.alloc_total &&
+		mp_tel_u64(buf, "free_total") == s.free_total &&
+		mp_tel_u64(buf, "bytes_free") == s.bytes_free,
+		"/fastmem/stats %s, rte_fastmem_stats(): backing %" PRIu64 ", in use %" PRIu64
+		", cached %" PRIu64 ", allocs %" PRIu64 ", frees %" PRIu64, buf,
+		s.bytes_backing, s.bytes_in_use, s.bytes_cached, s.alloc_total, s.free_total);
+	return TEST_SUCCESS;
+}
+
+/*
  * RTE_FASTMEM_MAX_PROCS - 1 secondaries attached with the primary: one more is refused
  * with ENOSPC; once they detached, one record is left.
  */
@@ -709,7 +803,7 @@ mp_test_full(struct mp_xchg *x)
 	uint64_t deadline = rte_get_timer_cycles() + 120 * rte_get_timer_hz();
 	struct rte_fastmem_proc_stats ps, ps0;
 	char log[sizeof(mp_log)];
-	int ret = TEST_SUCCESS, status;
+	int ret = TEST_SUCCESS, status, tel = TEST_SKIPPED;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps0), "procs");
 	TEST_ASSERT_EQUAL(ps0.attached, 1u, "%u processes attached", ps0.attached);
@@ -748,6 +842,10 @@ mp_test_full(struct mp_xchg *x)
 			ret = TEST_FAILED;
 		} else if (mp_run("fastmem_mp_child_full", "fastmem_mp_child_full: ok") != 0) {
 			ret = TEST_FAILED;
+		} else {
+			tel = mp_check_telemetry(pids, n);
+			if (tel == TEST_FAILED)
+				ret = TEST_FAILED;
 		}
 	}
 	__atomic_store_n(&x->release, 1, __ATOMIC_RELEASE);
@@ -764,7 +862,9 @@ mp_test_full(struct mp_xchg *x)
 	TEST_ASSERT_EQUAL(ps.reclaimed, ps0.reclaimed, "%" PRIu64 " reclaimed",
 		ps.reclaimed - ps0.reclaimed);
 	printf("full: %u secondaries attached with the primary, one more refused with ENOSPC"
-		" (%u started again after EAL could not start them)\n", n, restarts);
+		" (%u started again after EAL could not start them); telemetry %s\n", n,
+		restarts, tel == TEST_SUCCESS ? "lists all 128 processes, its totals are"
+		" rte_fastmem_stats()'s" : "not checked (no socket)");
 	return TEST_SUCCESS;
 }
 
