@@ -14,6 +14,8 @@
  *    of free; meanwhile the lcores of both processes grow the same socket at once (the
  *    objects they get must be distinct, their contents intact); then the secondary
  *    detaches with objects in its caches, which must come back to the bins;
+ *  - limits: the primary's limit holds in the secondary, the secondary's limit and
+ *    reservation in the primary (and its trim keeps the reservation);
  *  - hold: attach and wait; RTE_FASTMEM_MAX_PROCS - 1 of them fill the process table with
  *    the primary, and then full: rte_fastmem_init() fails with ENOSPC;
  *  - burst: every lcore allocates and frees bursts of mixed sizes until killed; the
@@ -83,6 +85,10 @@ struct mp_xchg {
 	/* burst child: its lcores, and how many are past the warm-up */
 	uint32_t burst_lcores;
 	uint32_t burst_warm;
+	/* limits child: the limit the primary set, the one it sets, what it reserves */
+	size_t limit;
+	size_t limit_child;
+	size_t reserve_child;
 	/* hold children: how many attached; they detach and exit once release is set */
 	uint32_t held;
 	uint32_t release;
@@ -197,6 +203,26 @@ mp_child_hold(void)
 	return TEST_SUCCESS;
 }
 REGISTER_TEST_COMMAND(fastmem_mp_child_hold, mp_child_hold);
+
+/* The primary's limit holds here; this process's limit and reservation hold there. */
+static int
+mp_child_limits(void)
+{
+	struct mp_xchg *x = mp_xchg_get();
+	int socket = (int)rte_lcore_to_socket_id(rte_get_main_lcore());
+	size_t limit;
+
+	TEST_ASSERT_NOT_NULL(x, "no exchange area");
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "attach");
+	limit = rte_fastmem_get_limit(socket);
+	TEST_ASSERT_EQUAL(limit, x->limit, "limit %zu, the primary set %zu", limit, x->limit);
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(x->reserve_child, socket), "reserve");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, x->limit_child), "set limit");
+	rte_fastmem_deinit();
+	printf("fastmem_mp_child_limits: ok\n");
+	return TEST_SUCCESS;
+}
+REGISTER_TEST_COMMAND(fastmem_mp_child_limits, mp_child_limits);
 
 /* With every record of the process table taken: refused. */
 static int
@@ -868,6 +894,36 @@ mp_test_full(struct mp_xchg *x)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Limits and reservations are the shared state's: a secondary sees the primary's limit,
+ * and the primary the limit and the reservation the secondary set, which its trim keeps.
+ */
+static int
+mp_test_limits(struct mp_xchg *x)
+{
+	int socket = (int)rte_lcore_to_socket_id(rte_get_main_lcore());
+	struct rte_fastmem_stats s;
+	size_t limit;
+
+	x->limit = (size_t)1 << 30;
+	x->limit_child = (size_t)768 << 20;
+	x->reserve_child = (size_t)8 << 20;
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, x->limit), "set limit");
+	TEST_ASSERT_SUCCESS(mp_run("fastmem_mp_child_limits", "fastmem_mp_child_limits: ok"),
+		"the secondary's limits");
+	limit = rte_fastmem_get_limit(socket);
+	TEST_ASSERT_EQUAL(limit, x->limit_child, "limit %zu, the secondary set %zu", limit,
+		x->limit_child);
+	TEST_ASSERT(rte_fastmem_trim(socket, NULL) >= 0, "trim");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s), "stats");
+	TEST_ASSERT(s.bytes_backing >= x->reserve_child, "%" PRIu64 " B of backing after the"
+		" trim, the secondary reserved %zu B", s.bytes_backing, x->reserve_child);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(socket, SIZE_MAX), "no limit");
+	printf("limits: the secondary saw the primary's limit; the primary its limit and its"
+		" %zu B reservation, kept by a trim\n", x->reserve_child);
+	return TEST_SUCCESS;
+}
+
 /* Secondaries killed in the middle of bursts; the next trim takes their caches back. */
 static int
 mp_test_kills(struct mp_xchg *x, unsigned int kills)
@@ -1016,6 +1072,8 @@ test_fastmem_mp(void)
 	ret = mp_test_xchg(x);
 	if (ret == TEST_SUCCESS)
 		ret = mp_test_full(x);
+	if (ret == TEST_SUCCESS)
+		ret = mp_test_limits(x);
 	if (ret == TEST_SUCCESS)
 		ret = mp_test_kills(x, kills);
 out_fm:
