@@ -33,7 +33,7 @@ if [ ! -e "$dir/expected.json" ]; then
 	tail -n 20 "$dir/primary.log"
 	exit 1
 fi
-"$secondary" --no-pci --no-telemetry --proc-type=secondary --lcores=0-1 \
+timeout 120 "$secondary" --no-pci --no-telemetry --proc-type=secondary --lcores=0-1 \
 	--file-prefix=$prefix --log-level=lib.eal:warning fastmem_mp_child_layout \
 	>"$dir/secondary.log" 2>&1
 rc=$?

@@ -375,7 +375,7 @@ stage_debug()
 mp_layout_step()
 {
 	local name="secondary of another fastmem layout refused ($1 primary, $2 secondary)"
-	local log=$results/mp-layout-$2.log
+	local log=$results/mp-layout-$(basename "$2").log
 
 	bash devtools/check-mp-layout.sh "$1/app/test/dpdk-test" "$2/app/test/dpdk-test" \
 		>"$log" 2>&1

@@ -184,7 +184,8 @@ static int
 mp_child_hold(void)
 {
 	struct mp_xchg *x = mp_xchg_get();
-	uint64_t deadline = rte_get_timer_cycles() + MP_CHILD_SECONDS * rte_get_timer_hz();
+	/* past the primary's wait for every holder to attach (mp_test_full()) */
+	uint64_t deadline = rte_get_timer_cycles() + 2 * MP_CHILD_SECONDS * rte_get_timer_hz();
 	int ret;
 
 	TEST_ASSERT_NOT_NULL(x, "no exchange area");
@@ -717,7 +718,8 @@ mp_test_xchg(struct mp_xchg *x)
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&s), "stats");
 	TEST_ASSERT_EQUAL(s.bytes_in_use, 0u, "%" PRIu64 " B in use at the end", s.bytes_in_use);
 	TEST_ASSERT_EQUAL(s.bytes_cached, 0u, "%" PRIu64 " B cached at the end", s.bytes_cached);
-	TEST_ASSERT_SUCCESS(test_fastmem_check_accounting("after the exchange", NULL), "accounting");
+	TEST_ASSERT_SUCCESS(test_fastmem_check_accounting("after the exchange", NULL),
+		"accounting");
 	printf("xchg: %u objects to the secondary and %u back (alloc, bulk, handle), %u objects"
 		" of %zu B grown by both at once (%u allocations retried after EAL failed);"
 		" %" PRIu64 " B of backing\n", MP_OBJS, MP_OBJS, n_all, MP_GROW_SIZE,
@@ -736,8 +738,9 @@ mp_tel_query(const char *cmd, char *buf, size_t size)
 	ssize_t n;
 	int fd;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
-		rte_eal_get_runtime_dir());
+	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
+			rte_eal_get_runtime_dir()) >= sizeof(sun.sun_path))
+		return -1;
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -787,16 +790,30 @@ mp_check_telemetry(const pid_t *pids, unsigned int n)
 	char pid[32];
 	unsigned int i;
 
-	if (mp_tel_query("/fastmem/info", buf, sizeof(buf)) != 0) {
-		printf("no telemetry socket: telemetry not checked\n");
+	static char list[4096];
+	const char *procs, *end;
+
+	snprintf(buf, sizeof(buf), "%s/dpdk_telemetry.v2", rte_eal_get_runtime_dir());
+	if (access(buf, F_OK) != 0 && errno == ENOENT) {
+		printf("no telemetry socket (--no-telemetry): telemetry not checked\n");
 		return TEST_SKIPPED;
 	}
+	TEST_ASSERT_SUCCESS(mp_tel_query("/fastmem/info", buf, sizeof(buf)), "/fastmem/info");
 	TEST_ASSERT_EQUAL(mp_tel_u64(buf, "procs_attached"), n + 1, "/fastmem/info: %s", buf);
 	TEST_ASSERT(strstr(buf, "\"proc_type\":\"primary\"") != NULL, "/fastmem/info: %s",
 		buf);
+	/* the pids, in the array "procs":[p0,p1,...], searched for as ",pid," in
+	 * ",p0,p1,...," */
+	procs = strstr(buf, "\"procs\":[");
+	TEST_ASSERT_NOT_NULL(procs, "/fastmem/info: %s", buf);
+	procs += strlen("\"procs\":[");
+	end = strchr(procs, ']');
+	TEST_ASSERT(end != NULL && (size_t)(end - procs) + 3 <= sizeof(list),
+		"/fastmem/info: %s", buf);
+	snprintf(list, sizeof(list), ",%.*s,", (int)(end - procs), procs);
 	for (i = 0; i < n; i++) {
-		snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
-		TEST_ASSERT(strstr(buf, pid) != NULL, "/fastmem/info lists no process %s", pid);
+		snprintf(pid, sizeof(pid), ",%d,", (int)pids[i]);
+		TEST_ASSERT(strstr(list, pid) != NULL, "/fastmem/info lists no process %s", pid);
 	}
 	TEST_ASSERT_SUCCESS(mp_tel_query("/fastmem/procs", buf, sizeof(buf)), "/fastmem/procs");
 	TEST_ASSERT_EQUAL(mp_count(buf, "\"type\":\"secondary\""), n,
@@ -826,7 +843,7 @@ mp_test_full(struct mp_xchg *x)
 {
 	static pid_t pids[RTE_FASTMEM_MAX_PROCS];
 	unsigned int i, n = RTE_FASTMEM_MAX_PROCS - 1, restarts = 0;
-	uint64_t deadline = rte_get_timer_cycles() + 120 * rte_get_timer_hz();
+	uint64_t deadline = rte_get_timer_cycles() + MP_CHILD_SECONDS * rte_get_timer_hz();
 	struct rte_fastmem_proc_stats ps, ps0;
 	char log[sizeof(mp_log)];
 	int ret = TEST_SUCCESS, status, tel = TEST_SKIPPED;
@@ -860,9 +877,12 @@ mp_test_full(struct mp_xchg *x)
 		rte_delay_us_sleep(10000);
 	}
 	memcpy(mp_log, log, sizeof(log));
+	/* no return before the release: the holders poll the exchange area */
 	if (ret == TEST_SUCCESS) {
-		TEST_ASSERT_SUCCESS(rte_fastmem_stats_procs(&ps), "procs");
-		if (ps.attached != RTE_FASTMEM_MAX_PROCS) {
+		if (rte_fastmem_stats_procs(&ps) != 0) {
+			printf("rte_fastmem_stats_procs() failed\n");
+			ret = TEST_FAILED;
+		} else if (ps.attached != RTE_FASTMEM_MAX_PROCS) {
 			printf("%u processes attached, not %u\n", ps.attached,
 				RTE_FASTMEM_MAX_PROCS);
 			ret = TEST_FAILED;

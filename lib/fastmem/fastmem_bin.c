@@ -282,7 +282,9 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 
 		FASTMEM_ASSERT(run->cls == cls && FASTMEM_SLAB_OF(obj)->sidx == sidx);
 		left = fastmem_run_give(run, obj);
-		given += out - left; /* 0 for an object the run ignored */
+		if (unlikely(left == out))
+			continue; /* ignored (logged): the run, its lists and gauges stay */
+		given += out - left;
 		if (left == 0) {
 			/* Empty: back to its slab while the bin lock is held, so no allocator
 			 * can find its pages in neither place (no spurious ENOMEM). */

@@ -302,8 +302,8 @@ state_attach(void)
 		const char *dbg = " with debug checks";
 
 		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 "%s, state %"
-			PRIu32 " (%" PRIu32 " B, cache set %" PRIu64 " B), this process layout %u%s,"
-			" state %u (%zu B, %zu B): build both against the same fastmem",
+			PRIu32 " (%" PRIu32 " B, cache set %" PRIu64 " B), this process layout"
+			" %u%s, state %u (%zu B, %zu B): build both against the same fastmem",
 			layout & ~RTE_FASTMEM_LAYOUT_DEBUG,
 			(layout & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "", st->state_version,
 			st->state_size, st->cset_size, RTE_FASTMEM_LAYOUT_VERSION,

@@ -345,7 +345,8 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 
 		stats->bytes_backing += FASTMEM_LOAD(&so->backing);
 		stats->bytes_free_pages += ((uint64_t)FASTMEM_LOAD(&so->pool_count) *
-				FASTMEM_PAGES + FASTMEM_LOAD(&so->free_pages)) << FASTMEM_PAGE_SHIFT;
+				FASTMEM_PAGES + FASTMEM_LOAD(&so->free_pages)) <<
+				FASTMEM_PAGE_SHIFT;
 	}
 	stats->bytes_free = sum.bytes_free;
 	/* the runs' bytes no object's room covers */

@@ -873,13 +873,19 @@ struct rte_fastmem_stats {
 	 * application nor cached, now
 	 */
 	uint64_t bytes_free;
-	/** bytes of the pages in no run: free slabs and the free pages of the others, now */
+	/**
+	 * bytes of the pages in no run: free slabs and the free pages of the others (a
+	 * free first page with its slab's header), now
+	 */
 	uint64_t bytes_free_pages;
 	/**
-	 * bytes of the runs that no object uses: each slab's header and the ends of runs
-	 * that are not a multiple of their class size, now. While no thread allocates or
+	 * bytes of the runs that no object's room covers, now: before a run's first object
+	 * (the slab header, alignment) and after its last. While no thread allocates or
 	 * frees, bytes_in_use + bytes_cached + bytes_free + bytes_free_pages +
-	 * bytes_overhead == bytes_backing, each term counted by another layer.
+	 * bytes_overhead == bytes_backing, each term counted by another layer; but a
+	 * process killed in the middle of a cache hit leaves that call's objects counted
+	 * in use and free, or in neither (see the guide's multi-process section), and so
+	 * do frees of objects not allocated (undefined).
 	 */
 	uint64_t bytes_overhead;
 };
