@@ -590,7 +590,7 @@ fz_backing(void)
 
 	FZ_CHECK(st != NULL, "fastmem_state() is NULL while initialized");
 	for (i = 0; i < __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE); i++)
-		bytes += __atomic_load_n(&st->sockets[i].backing, __ATOMIC_RELAXED);
+		bytes += __atomic_load_n(&st->sockets[i]->backing, __ATOMIC_RELAXED);
 	return bytes;
 }
 

@@ -190,7 +190,7 @@ unsigned int
 fastmem_bin_alloc(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void **objs, unsigned int min, unsigned int max, bool shared)
 {
-	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_socket *s = st->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
 	unsigned int got = 0;
 	bool grow_failed = false;
@@ -266,7 +266,7 @@ void
 fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		void * const *objs, unsigned int n, bool shared)
 {
-	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_socket *s = st->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
 	bool released = false;
 	int64_t given = 0; /* what run_free gains: objects given back, less released runs */
@@ -311,7 +311,7 @@ fastmem_bin_free(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 void
 fastmem_bin_count_nomem(struct fastmem_state *st, unsigned int sidx, unsigned int cls)
 {
-	struct fastmem_bin *bin = &st->sockets[sidx].bins[cls];
+	struct fastmem_bin *bin = &st->sockets[sidx]->bins[cls];
 
 	rte_spinlock_lock(&bin->lock);
 	FASTMEM_COUNT(&bin->sh_nomem, 1);
@@ -330,7 +330,7 @@ void
 fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 		unsigned int batch, void * const *objs, unsigned int n)
 {
-	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_socket *s = st->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
 	uint32_t cap = FASTMEM_XFER_BATCHES * batch;
 	void **fresh = NULL;
@@ -381,7 +381,7 @@ fastmem_bin_drain(struct fastmem_state *st, unsigned int sidx, unsigned int cls,
 unsigned int
 fastmem_xfer_flush(struct fastmem_state *st, unsigned int sidx)
 {
-	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_socket *s = st->sockets[sidx];
 	void *objs[64];
 	unsigned int c, got, total = 0, rounds;
 
@@ -418,7 +418,7 @@ fastmem_xfer_release(struct fastmem_state *st, unsigned int sidx)
 	unsigned int c;
 
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-		struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
+		struct fastmem_bin *bin = &st->sockets[sidx]->bins[c];
 		void **xfer = NULL;
 
 		if (__atomic_load_n(&bin->xfer, __ATOMIC_RELAXED) == NULL &&
@@ -444,7 +444,7 @@ fastmem_xfer_teardown(struct fastmem_state *st)
 
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-			struct fastmem_bin *bin = &st->sockets[sidx].bins[c];
+			struct fastmem_bin *bin = &st->sockets[sidx]->bins[c];
 
 			rte_free(bin->xfer);
 			bin->xfer = NULL;

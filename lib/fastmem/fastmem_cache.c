@@ -270,7 +270,7 @@ cset_retire(struct fastmem_state *st, struct fastmem_cset *cs, unsigned int sidx
 	for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
 		const struct rte_fastmem_cache *k = fastmem_cset_cache(cs, c);
 		const struct fastmem_counters *base = &cs->base[c];
-		struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+		struct fastmem_bin *b = &st->sockets[sidx]->bins[c];
 
 		counters_add(&b->retired, k->alloc_hits, k->free_hits, k->alloc_misses,
 				k->free_misses, k->alloc_nomem);

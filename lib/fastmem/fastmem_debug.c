@@ -50,7 +50,7 @@ slab_socket_id(const struct fastmem_slab *slab)
 
 	if (st == NULL || slab->sidx >= FASTMEM_MAX_SOCKETS)
 		return -1;
-	return st->sockets[slab->sidx].socket_id;
+	return st->sockets[slab->sidx]->socket_id;
 }
 
 /* Slot index of a slot-aligned object of a run. */

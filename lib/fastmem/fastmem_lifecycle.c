@@ -203,11 +203,11 @@ fastmem_procs_reclaim(struct fastmem_state *st)
 
 /* --- sockets --- */
 
-/* Fill slot sidx; the caller publishes it by raising n_sockets. */
+/* (Re)set socket s of slot sidx to its starting state: no zones, the defaults. */
 static void
-socket_setup(struct fastmem_state *st, unsigned int sidx, int socket_id, bool external)
+socket_init(struct fastmem_state *st, struct fastmem_socket *s, unsigned int sidx,
+		int socket_id, bool external)
 {
-	struct fastmem_socket *s = &st->sockets[sidx];
 	unsigned int c;
 
 	memset(s, 0, sizeof(*s));
@@ -224,8 +224,45 @@ socket_setup(struct fastmem_state *st, unsigned int sidx, int socket_id, bool ex
 	}
 }
 
+/*
+ * Allocate and fill slot sidx, in EAL memory (shared with secondaries) on the socket
+ * itself when it is a NUMA socket, on any NUMA socket for an external heap; the caller
+ * publishes it by raising n_sockets. Returns 0 or -ENOMEM.
+ */
+static int
+socket_setup(struct fastmem_state *st, unsigned int sidx, int socket_id, bool external)
+{
+	struct fastmem_socket *s = NULL;
+
+	if (!external)
+		s = rte_zmalloc_socket("fastmem_socket", sizeof(*s), RTE_CACHE_LINE_SIZE,
+				socket_id);
+	if (s == NULL)
+		s = rte_zmalloc("fastmem_socket", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	if (s == NULL) {
+		FASTMEM_LOG(DEBUG, "no memory for socket %d", socket_id);
+		return -ENOMEM;
+	}
+	socket_init(st, s, sidx, socket_id, external);
+	st->sockets[sidx] = s;
+	return 0;
+}
+
+/* Free the sockets of slots [0, n). */
+static void
+socket_free_all(struct fastmem_state *st, unsigned int n)
+{
+	unsigned int sidx;
+
+	for (sidx = 0; sidx < n; sidx++) {
+		rte_free(st->sockets[sidx]);
+		st->sockets[sidx] = NULL;
+	}
+}
+
 /* The slot of a socket id, setting up a slot for an external heap on first sight.
- * Returns the slot or -EINVAL. */
+ * Returns the slot, -EINVAL (no such socket or heap, or no slot left) or -ENOMEM (no
+ * memory for a new slot). */
 int
 fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 {
@@ -246,7 +283,7 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 	/* pairs with the release store below */
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (i = st->n_numa; i < n; i++)
-		if (st->sockets[i].socket_id == socket_id)
+		if (st->sockets[i]->socket_id == socket_id)
 			return (int)i;
 	if (socket_id < 0 || rte_malloc_heap_socket_is_external(socket_id) != 1)
 		return -EINVAL;
@@ -254,15 +291,17 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 	rte_spinlock_lock(&st->lock);
 	n = st->n_sockets;
 	for (i = st->n_numa; i < n; i++)
-		if (st->sockets[i].socket_id == socket_id)
+		if (st->sockets[i]->socket_id == socket_id)
 			break;
 	if (i < n) {
 		ret = (int)i;
 	} else if (n < FASTMEM_MAX_SOCKETS) {
-		socket_setup(st, n, socket_id, true);
-		/* publish the slot; pairs with the acquire loads of n_sockets */
-		__atomic_store_n(&st->n_sockets, n + 1, __ATOMIC_RELEASE);
-		ret = (int)n;
+		ret = socket_setup(st, n, socket_id, true);
+		if (ret == 0) {
+			/* publish the slot; pairs with the acquire loads of n_sockets */
+			__atomic_store_n(&st->n_sockets, n + 1, __ATOMIC_RELEASE);
+			ret = (int)n;
+		}
 	} else {
 		FASTMEM_LOG(DEBUG, "no slot left for heap socket %d", socket_id);
 	}
@@ -397,15 +436,22 @@ __rte_fastmem_init(uint32_t layout)
 
 		if (socket_id < 0 || socket_id >= RTE_MAX_NUMA_NODES)
 			continue; /* defensive: EAL never reports such a NUMA socket */
-		socket_setup(st, n, socket_id, false);
+		ret = socket_setup(st, n, socket_id, false);
+		if (ret < 0)
+			break;
 		st->numa_sidx[socket_id] = (int16_t)n;
 		n++;
 	}
-	if (n == 0) {
+	if (ret == 0 && n == 0) {
 		/* defensive: slot 0 must exist, every fallback lands there */
-		socket_setup(st, 0, 0, false);
+		ret = socket_setup(st, 0, 0, false);
 		st->numa_sidx[0] = 0;
 		n = 1;
+	}
+	if (ret < 0) {
+		socket_free_all(st, n);
+		rte_memzone_free(mz);
+		goto out;
 	}
 	st->n_numa = n;
 	st->n_sockets = n;
@@ -418,6 +464,7 @@ __rte_fastmem_init(uint32_t layout)
 		ret = fastmem_lcore_setup(proc_self);
 	if (ret < 0) {
 		proc_self = NULL;
+		socket_free_all(st, n);
 		rte_memzone_free(mz);
 		goto out;
 	}
@@ -479,10 +526,11 @@ rte_fastmem_deinit(void)
 
 	/* Phase 2: every zone of every socket. */
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
-		fastmem_zone_teardown(st, &st->sockets[sidx]);
+		fastmem_zone_teardown(st, st->sockets[sidx]);
 	fastmem_zone_map_free(st);
 
 	/* Phase 3: the state. */
+	socket_free_all(st, st->n_sockets);
 	rte_memzone_free(st->mz);
 	rte_spinlock_unlock(&fastmem_lifecycle);
 }
@@ -516,9 +564,9 @@ fastmem_reset(void)
 		fastmem_lcore_flush(st, lcore_id, FASTMEM_SIDX_NONE);
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		fastmem_xfer_flush(st, sidx);
-		if (!fastmem_zone_idle(&st->sockets[sidx])) {
+		if (!fastmem_zone_idle(st->sockets[sidx])) {
 			FASTMEM_LOG(DEBUG, "socket %d: objects are still out",
-					st->sockets[sidx].socket_id);
+					st->sockets[sidx]->socket_id);
 			ret = -EBUSY;
 		}
 	}
@@ -533,11 +581,11 @@ fastmem_reset(void)
 	st->objs_reclaimed = 0;
 	st->objs_left = 0;
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
-		struct fastmem_socket *s = &st->sockets[sidx];
+		struct fastmem_socket *s = st->sockets[sidx];
 		uint32_t seq = s->zone_seq; /* memzone names stay unique */
 
 		fastmem_zone_teardown(st, s);
-		socket_setup(st, sidx, s->socket_id, s->external);
+		socket_init(st, s, sidx, s->socket_id, s->external);
 		s->zone_seq = seq;
 	}
 	ret = fastmem_lcore_setup(proc_self);
@@ -576,7 +624,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = fastmem_zone_reserve(st, &st->sockets[sidx], size);
+	ret = fastmem_zone_reserve(st, st->sockets[sidx], size);
 	if (ret == 0)
 		return 0;
 err:
@@ -605,9 +653,9 @@ socket_arg(struct fastmem_state *st, int socket_id)
 		return FASTMEM_ALL_SLOTS;
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (sidx < 0) {
-		FASTMEM_LOG(DEBUG, "unknown socket %d", socket_id);
-		rte_errno = EINVAL;
-		return -EINVAL;
+		FASTMEM_LOG(DEBUG, "socket %d: %s", socket_id, rte_strerror(-sidx));
+		rte_errno = -sidx;
+		return sidx;
 	}
 	return sidx;
 }
@@ -644,7 +692,7 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 	rte_spinlock_lock(&st->lock);
 	socket_slots(st, sidx, &i, &n);
 	for (; i < n; i++)
-		fastmem_zone_set_limit(&st->sockets[i], max_bytes);
+		fastmem_zone_set_limit(st->sockets[i], max_bytes);
 	if (socket_id == SOCKET_ID_ANY)
 		st->default_limit = max_bytes;
 	rte_spinlock_unlock(&st->lock);
@@ -668,7 +716,7 @@ rte_fastmem_get_limit(int socket_id)
 		rte_spinlock_unlock(&st->lock);
 		return limit;
 	}
-	return FASTMEM_LOAD(&st->sockets[sidx].limit);
+	return FASTMEM_LOAD(&st->sockets[sidx]->limit);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_trim, 26.03)
@@ -697,7 +745,7 @@ rte_fastmem_trim(int socket_id, size_t *released)
 	for (; i < n; i++) {
 		unsigned int z;
 
-		total += fastmem_zone_trim(st, &st->sockets[i], 0, false, &z);
+		total += fastmem_zone_trim(st, st->sockets[i], 0, false, &z);
 		zones += z;
 		fastmem_xfer_release(st, i);
 	}
@@ -722,12 +770,12 @@ rte_fastmem_set_trim_threshold(int socket_id, size_t bytes)
 	if (socket_id == SOCKET_ID_ANY)
 		st->default_trim_threshold = bytes;
 	for (sidx = (int)i; sidx < (int)n; sidx++)
-		FASTMEM_STORE(&st->sockets[sidx].trim_threshold, bytes);
+		FASTMEM_STORE(&st->sockets[sidx]->trim_threshold, bytes);
 	rte_spinlock_unlock(&st->lock);
 	/* what is free beyond the new threshold goes now, not at the next free */
 	if (bytes != SIZE_MAX)
 		for (sidx = (int)i; sidx < (int)n; sidx++)
-			fastmem_zone_trim(st, &st->sockets[sidx], bytes, false, NULL);
+			fastmem_zone_trim(st, st->sockets[sidx], bytes, false, NULL);
 	return 0;
 }
 

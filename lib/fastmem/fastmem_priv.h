@@ -487,7 +487,7 @@ struct fastmem_socket {
 #define FASTMEM_MAX_PROCS RTE_FASTMEM_MAX_PROCS
 /* The version of the shared state's layout (struct fastmem_state and what it points to),
  * which every attached process must have; raised with any change of those. */
-#define FASTMEM_STATE_VERSION 2
+#define FASTMEM_STATE_VERSION 3
 
 /* Where a process record is (fastmem_state::procs, under the stats lock). */
 enum fastmem_proc_where {
@@ -541,7 +541,10 @@ struct fastmem_state {
 	size_t cache_budget; /* bytes an lcore's caches of a socket may grow by; relaxed */
 	int16_t numa_sidx[RTE_MAX_NUMA_NODES]; /* NUMA socket id -> slot, -1 if none */
 	const struct rte_memzone *mz; /* the memzone holding this struct */
-	struct fastmem_socket sockets[FASTMEM_MAX_SOCKETS];
+	/* Slot -> socket, in EAL memory of its own (rte_zmalloc()): only the slots in use
+	 * take memory (a socket is about 38 KiB, its bins most of it). Set before the slot
+	 * is published by n_sockets, freed at deinit; fixed in between. */
+	struct fastmem_socket *sockets[FASTMEM_MAX_SOCKETS];
 	/*
 	 * The zone map: for each slab-sized piece of the address space, the socket slot + 1
 	 * of the zone holding it, 0 when no zone does; what tells fastmem's memory from any

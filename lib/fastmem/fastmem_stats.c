@@ -189,7 +189,7 @@ sum_bins(struct fastmem_state *st, unsigned int cls, bool retired, struct fastme
 	FASTMEM_LOCK_ASSERT(&st->stats_lock);
 	for (sidx = 0; sidx < n; sidx++) {
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-			const struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+			const struct fastmem_bin *b = &st->sockets[sidx]->bins[c];
 			uint64_t a, f;
 
 			if (!class_match(c, cls))
@@ -341,7 +341,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	memset(stats, 0, sizeof(*stats));
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (sidx = 0; sidx < n; sidx++) {
-		const struct fastmem_socket *so = &st->sockets[sidx];
+		const struct fastmem_socket *so = st->sockets[sidx];
 
 		stats->bytes_backing += FASTMEM_LOAD(&so->backing);
 		stats->bytes_free_pages += ((uint64_t)FASTMEM_LOAD(&so->pool_count) *
@@ -508,7 +508,7 @@ rte_fastmem_stats_reset(void)
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (sidx = 0; sidx < n; sidx++) {
 		for (c = 0; c < FASTMEM_NUM_CLASSES; c++) {
-			struct fastmem_bin *b = &st->sockets[sidx].bins[c];
+			struct fastmem_bin *b = &st->sockets[sidx]->bins[c];
 
 			FASTMEM_STORE(&b->base_acquires, FASTMEM_LOAD(&b->slab_acquires));
 			FASTMEM_STORE(&b->base_releases, FASTMEM_LOAD(&b->slab_releases));
@@ -544,7 +544,7 @@ rte_fastmem_dump(FILE *f)
 			g.free_total, g.alloc_nomem);
 	n = __atomic_load_n(&st->n_sockets, __ATOMIC_ACQUIRE);
 	for (sidx = 0; sidx < n; sidx++) {
-		const struct fastmem_socket *s = &st->sockets[sidx];
+		const struct fastmem_socket *s = st->sockets[sidx];
 		size_t limit = FASTMEM_LOAD(&s->limit);
 
 		fprintf(f, "  socket %d%s: backing %zu B, trimmed %" PRIu64 " B, free slabs %u, "

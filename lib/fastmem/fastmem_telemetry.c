@@ -101,7 +101,7 @@ tel_socket_dict(struct rte_tel_data *d, const char *name, struct fastmem_state *
 		return false;
 	rte_tel_data_start_dict(sd);
 	for (sidx = 0; sidx < n; sidx++) {
-		const struct fastmem_socket *s = &st->sockets[sidx];
+		const struct fastmem_socket *s = st->sockets[sidx];
 		char key[32];
 
 		uint64_t v;

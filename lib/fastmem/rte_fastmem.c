@@ -157,7 +157,7 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 		return fail_null(-cls, what);
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (unlikely(sidx < 0))
-		return fail_null(EINVAL, "unknown socket");
+		return fail_null(-sidx, "socket lookup");
 	obj = alloc_one_retry(st, (unsigned int)sidx, (unsigned int)cls);
 	if (unlikely(obj == NULL) && socket_id == SOCKET_ID_ANY) {
 		/* the other NUMA sockets; slots below n_numa always exist */
@@ -203,7 +203,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 		return fail_int(EINVAL, "NULL object array");
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (unlikely(sidx < 0))
-		return fail_int(EINVAL, "unknown socket");
+		return fail_int(-sidx, "socket lookup");
 	ret = alloc_n_retry(st, (unsigned int)sidx, (unsigned int)cls, ptrs, n);
 	if (unlikely(ret < 0) && socket_id == SOCKET_ID_ANY) {
 		for (i = 0; i < st->n_numa && ret < 0; i++)
@@ -407,7 +407,7 @@ rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle
 		return fail_int(-cls, what);
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (unlikely(sidx < 0))
-		return fail_int(EINVAL, "unknown socket");
+		return fail_int(-sidx, "socket lookup");
 	*h = (RTE_FASTMEM_HANDLE_TAG << RTE_FASTMEM_HANDLE_TAG_SHIFT) |
 		(uint32_t)(fastmem_layout.cache_off[cls] / RTE_CACHE_LINE_SIZE) <<
 			RTE_FASTMEM_HANDLE_OFF_SHIFT |
@@ -575,7 +575,7 @@ rte_fastmem_test_local_socket(int socket_id)
 	}
 	sidx = fastmem_socket_lookup(st, socket_id);
 	if (sidx < 0)
-		return fail_int(EINVAL, "unknown socket");
+		return fail_int(-sidx, "socket lookup");
 	RTE_PER_LCORE(fastmem_test_slot) = (uint32_t)sidx + 1;
 	return 0;
 }

@@ -96,7 +96,9 @@
  *  - @c E2BIG: size or alignment above rte_fastmem_max_size().
  *  - @c EINVAL: alignment not a power of two, unknown flags, unknown socket or heap, NULL
  *    output pointer, a size that is not a class size (statistics).
- *  - @c ENOMEM: no backing memory can be had within the socket's limit.
+ *  - @c ENOMEM: no backing memory can be had within the socket's limit; also, at the
+ *    first use of an external heap, no EAL memory for its bookkeeping (its bins, about
+ *    38 KiB).
  *  - @c EBUSY: rte_fastmem_init() when already initialized.
  *  - @c ENOENT: rte_fastmem_init() in a secondary process whose primary has not
  *    initialized fastmem (see "Multi-process" below).
