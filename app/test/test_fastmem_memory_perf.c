@@ -25,11 +25,12 @@
  *    the live bytes settle; the share of the bytes allocated moves from the first type to
  *    the last over the run (each type's share a triangle around where the run is, and at
  *    least 2%), for 16 x 16 MiB allocated in all;
- *  - steady: one type alone, of 512, 1100, 2500, 5000, 12000, 16384, 40000 or 65536 B
- *    (a workload each), rises to 32 MiB of objects, then replaces 4 x its peak count of
- *    objects in batches: each frees an eighth of the peak count, chosen at random among
- *    the live objects, then allocates as many: what a single type costs held at steady
- *    state (fastmem / live).
+ *  - steady: one type alone, of 512, 1100, 2305, 2500, 5000, 12000, 16384, 40000 or
+ *    65536 B (a workload each; 2305 B is one byte past a class, 2304 B, so that its class,
+ *    2560 B, rounds it up by 11%: the worst case of the classes), rises to 32 MiB of
+ *    objects, then replaces 4 x its peak count of objects in batches: each frees an
+ *    eighth of the peak count, chosen at random among the live objects, then allocates
+ *    as many: what a single type costs held at steady state (fastmem / live).
  * Every workload first runs with no allocator, to count its demand (the peak of live
  * bytes, the sum of the requested sizes of the objects alive, and each type's peak count,
  * which the mempools are created for); then with each allocator, with the same sequence of
@@ -102,6 +103,7 @@ static const struct mem_mix mix_small = { 6, { 456, 264, 168, 104, 72, 40 } };
 static const struct mem_mix mix_heavy = { 6, { 2500, 1200, 700, 200, 136, 56 } };
 static const struct mem_mix mix_1_512 = { 1, { 512 } };
 static const struct mem_mix mix_1_1100 = { 1, { 1100 } };
+static const struct mem_mix mix_1_2305 = { 1, { 2305 } };
 static const struct mem_mix mix_1_2500 = { 1, { 2500 } };
 static const struct mem_mix mix_1_5000 = { 1, { 5000 } };
 static const struct mem_mix mix_1_12000 = { 1, { 12000 } };
@@ -122,6 +124,7 @@ static const struct mem_wl mem_wls[] = {
 	{ "heavy-tail", MEM_HEAVY, &mix_heavy, 16, 0 },
 	{ "steady", MEM_STEADY, &mix_1_512, 32, 0 },
 	{ "steady", MEM_STEADY, &mix_1_1100, 32, 0 },
+	{ "steady", MEM_STEADY, &mix_1_2305, 32, 0 },
 	{ "steady", MEM_STEADY, &mix_1_2500, 32, 0 },
 	{ "steady", MEM_STEADY, &mix_1_5000, 32, 0 },
 	{ "steady", MEM_STEADY, &mix_1_12000, 32, 0 },
