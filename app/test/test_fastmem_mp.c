@@ -133,15 +133,20 @@ mp_xchg_get(void)
 
 /* --- the secondaries --- */
 
+/*
+ * A secondary that rte_fastmem_init() must refuse with err; the statistics calls then
+ * fail with ENODEV (they attach on first use, and the attach is refused as well).
+ */
 static int
-mp_child_noinit(void)
+mp_child_refused(int err, const char *name)
 {
 	struct rte_fastmem_stats s;
 	int ret;
 
 	ret = rte_fastmem_init();
-	if (ret != -ENOENT || rte_errno != ENOENT) {
-		printf("rte_fastmem_init() = %d, rte_errno %d, not -ENOENT\n", ret, rte_errno);
+	if (ret != -err || rte_errno != err) {
+		printf("rte_fastmem_init() = %d, rte_errno %d, not -%d (%s)\n", ret, rte_errno,
+			err, rte_strerror(err));
 		return TEST_FAILED;
 	}
 	ret = rte_fastmem_stats(&s);
@@ -149,8 +154,14 @@ mp_child_noinit(void)
 		printf("rte_fastmem_stats() = %d, not -ENODEV\n", ret);
 		return TEST_FAILED;
 	}
-	printf("fastmem_mp_child_noinit: ok\n");
+	printf("%s: ok\n", name);
 	return TEST_SUCCESS;
+}
+
+static int
+mp_child_noinit(void)
+{
+	return mp_child_refused(ENOENT, "fastmem_mp_child_noinit");
 }
 REGISTER_TEST_COMMAND(fastmem_mp_child_noinit, mp_child_noinit);
 
@@ -161,21 +172,7 @@ REGISTER_TEST_COMMAND(fastmem_mp_child_noinit, mp_child_noinit);
 static int
 mp_child_layout(void)
 {
-	struct rte_fastmem_stats s;
-	int ret;
-
-	ret = rte_fastmem_init();
-	if (ret != -EPROTO || rte_errno != EPROTO) {
-		printf("rte_fastmem_init() = %d, rte_errno %d, not -EPROTO\n", ret, rte_errno);
-		return TEST_FAILED;
-	}
-	ret = rte_fastmem_stats(&s);
-	if (ret != -ENODEV) {
-		printf("rte_fastmem_stats() = %d, not -ENODEV\n", ret);
-		return TEST_FAILED;
-	}
-	printf("fastmem_mp_child_layout: ok\n");
-	return TEST_SUCCESS;
+	return mp_child_refused(EPROTO, "fastmem_mp_child_layout");
 }
 REGISTER_TEST_COMMAND(fastmem_mp_child_layout, mp_child_layout);
 
@@ -229,21 +226,7 @@ REGISTER_TEST_COMMAND(fastmem_mp_child_limits, mp_child_limits);
 static int
 mp_child_full(void)
 {
-	struct rte_fastmem_stats s;
-	int ret;
-
-	ret = rte_fastmem_init();
-	if (ret != -ENOSPC || rte_errno != ENOSPC) {
-		printf("rte_fastmem_init() = %d, rte_errno %d, not -ENOSPC\n", ret, rte_errno);
-		return TEST_FAILED;
-	}
-	ret = rte_fastmem_stats(&s);
-	if (ret != -ENODEV) {
-		printf("rte_fastmem_stats() = %d, not -ENODEV\n", ret);
-		return TEST_FAILED;
-	}
-	printf("fastmem_mp_child_full: ok\n");
-	return TEST_SUCCESS;
+	return mp_child_refused(ENOSPC, "fastmem_mp_child_full");
 }
 REGISTER_TEST_COMMAND(fastmem_mp_child_full, mp_child_full);
 

@@ -311,6 +311,13 @@ fastmem_socket_lookup(struct fastmem_state *st, int socket_id)
 
 /* --- lifecycle --- */
 
+/* For the layout messages: what a layout's debug bit means. */
+static const char *
+layout_debug(uint32_t layout)
+{
+	return (layout & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? " with debug checks" : "";
+}
+
 /*
  * rte_fastmem_init() in a secondary process: attach to the primary's state, with a record
  * in its process table and caches of the process's own. Under the lifecycle lock.
@@ -338,15 +345,12 @@ state_attach(void)
 	if (layout != RTE_FASTMEM_LAYOUT || st->state_version != FASTMEM_STATE_VERSION ||
 			st->state_size != sizeof(*st) ||
 			st->cset_size != fastmem_layout.cset_size) {
-		const char *dbg = " with debug checks";
-
 		FASTMEM_LOG(ERR, "the primary process runs fastmem layout %" PRIu32 "%s, state %"
 			PRIu32 " (%" PRIu32 " B, cache set %" PRIu64 " B), this process layout"
 			" %u%s, state %u (%zu B, %zu B): build both against the same fastmem",
 			layout & ~RTE_FASTMEM_LAYOUT_DEBUG,
-			(layout & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "", st->state_version,
-			st->state_size, st->cset_size, RTE_FASTMEM_LAYOUT_VERSION,
-			(RTE_FASTMEM_LAYOUT & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "",
+			layout_debug(layout), st->state_version, st->state_size, st->cset_size,
+			RTE_FASTMEM_LAYOUT_VERSION, layout_debug(RTE_FASTMEM_LAYOUT),
 			FASTMEM_STATE_VERSION, sizeof(*st), fastmem_layout.cset_size);
 		return -EPROTO;
 	}
@@ -386,14 +390,11 @@ __rte_fastmem_init(uint32_t layout)
 		return -E_RTE_NO_CONFIG;
 	}
 	if (layout != RTE_FASTMEM_LAYOUT) {
-		const char *dbg = " with debug checks";
-
 		FASTMEM_LOG(ERR, "the application was built for fastmem layout %" PRIu32 "%s, this"
 			" library has layout %u%s: rebuild it against this library's headers",
 			layout & ~RTE_FASTMEM_LAYOUT_DEBUG,
-			(layout & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "",
-			RTE_FASTMEM_LAYOUT_VERSION,
-			(RTE_FASTMEM_LAYOUT & RTE_FASTMEM_LAYOUT_DEBUG) != 0 ? dbg : "");
+			layout_debug(layout), RTE_FASTMEM_LAYOUT_VERSION,
+			layout_debug(RTE_FASTMEM_LAYOUT));
 		rte_errno = EPROTO;
 		return -EPROTO;
 	}
