@@ -836,6 +836,70 @@ test_free_bulk_mono(void)
 	return test_fastmem_check_idle();
 }
 
+/*
+ * The generic free's memo (struct rte_fastmem_lcore_caches): frees that alternate
+ * between classes each go to their own class's cache, whichever the memo named before;
+ * a deinit and init start the memo afresh, so that it never names a cache set of an
+ * earlier init.
+ */
+static int
+test_free_memo(void)
+{
+	static const size_t sizes[] = { 64, 1024, 72, 64 * KIB };
+	void *first[RTE_DIM(sizes)];
+	unsigned int round, i;
+#ifndef __RTE_FASTMEM_CHECKED
+	const struct rte_fastmem_lcore_caches *lc;
+#endif
+
+	for (round = 0; round < 2; round++) {
+		/* one object per class, freed in turn: each is the top of its own cache */
+		for (i = 0; i < RTE_DIM(sizes); i++) {
+			first[i] = rte_fastmem_alloc(sizes[i], 0, 0);
+			TEST_ASSERT_NOT_NULL(first[i], "alloc of %zu B failed", sizes[i]);
+		}
+#ifndef __RTE_FASTMEM_CHECKED
+		/* the lcore is set up afresh by its first allocation since init */
+		lc = RTE_LCORE_VAR(__rte_fastmem_lcore_caches);
+		TEST_ASSERT(lc->used && lc->memo_cache->cap == 0 &&
+				lc->memo_cache->cls >= RTE_FASTMEM_NUM_CLASSES,
+			"round %u: memo not reset at the lcore's setup (class %u, capacity %u)",
+			round, lc->memo_cache->cls, lc->memo_cache->cap);
+#endif
+		for (i = 0; i < 4 * RTE_DIM(sizes); i++) {
+			unsigned int k = i % RTE_DIM(sizes);
+			void *p;
+
+			rte_fastmem_free(first[k]);
+#ifndef __RTE_FASTMEM_CHECKED
+			TEST_ASSERT(lc->memo_cache->cls == rte_fastmem_class_of(
+					test_fastmem_class(sizes[k], 0)) &&
+				lc->memo_cache->sidx == __rte_fastmem_id_of(first[k])->sidx,
+				"memo names class %u after a free of %zu B", lc->memo_cache->cls,
+				sizes[k]);
+#endif
+			/* the next allocation of another class must not get it */
+			p = rte_fastmem_alloc(sizes[(k + 1) % RTE_DIM(sizes)], 0, 0);
+			TEST_ASSERT_NOT_NULL(p, "alloc failed");
+			TEST_ASSERT(p != first[k], "an object of %zu B served %zu B", sizes[k],
+				sizes[(k + 1) % RTE_DIM(sizes)]);
+			rte_fastmem_free(p);
+			p = rte_fastmem_alloc(sizes[k], 0, 0);
+			TEST_ASSERT(p == first[k], "the free of %p (%zu B) went to another cache: "
+				"got %p", first[k], sizes[k], p);
+		}
+		for (i = 0; i < RTE_DIM(sizes); i++)
+			rte_fastmem_free(first[i]);
+		rte_fastmem_cache_flush();
+		TEST_ASSERT_SUCCESS(test_fastmem_check_idle(), "round %u", round);
+		if (round == 0) {
+			rte_fastmem_deinit();
+			TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init again");
+		}
+	}
+	return TEST_SUCCESS;
+}
+
 static int
 test_cache_flush(void)
 {
@@ -2335,6 +2399,7 @@ static struct unit_test_suite functional_suite = {
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_slabs),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_one_slab),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_bulk_mono),
+		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_free_memo),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_cache_flush),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_slabs_move_between_classes),
 		TEST_CASE_ST(test_fm_setup, test_fm_teardown, test_backing_grows),

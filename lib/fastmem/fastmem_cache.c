@@ -58,6 +58,8 @@ static_assert(offsetof(struct fastmem_lcore, own_sidx) ==
 		offsetof(struct rte_fastmem_lcore_caches, own_sidx), "lcore variable head");
 static_assert(offsetof(struct fastmem_lcore, used) ==
 		offsetof(struct rte_fastmem_lcore_caches, used), "lcore variable head");
+static_assert(offsetof(struct fastmem_lcore, memo_cache) ==
+		offsetof(struct rte_fastmem_lcore_caches, memo_cache), "lcore variable head");
 static_assert(RTE_MAX_HEAPS <= RTE_FASTMEM_SOCKET_SLOTS, "socket field of handles");
 static_assert(RTE_ALIGN_CEIL(sizeof(struct fastmem_lcore), RTE_CACHE_LINE_SIZE) <=
 		RTE_MAX_LCORE_VAR, "RTE_MAX_LCORE_VAR (meson option max_lcore_var) is too small "
@@ -85,22 +87,22 @@ static_assert(RTE_FASTMEM_NUM_CLASSES <= RTE_FASTMEM_MAX_CLASSES, "too many clas
 static_assert(sizeof(struct rte_fastmem_cache) == RTE_CACHE_LINE_SIZE, "cache header");
 
 /*
- * Layout version 4 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
+ * Layout version 5 (RTE_FASTMEM_LAYOUT_VERSION), as the inline paths compiled into
  * applications see it. A change to any of these changes the layout: give it a new version,
  * and pin that version's values here in place of these.
  */
-#if RTE_FASTMEM_LAYOUT_VERSION == 4
+#if RTE_FASTMEM_LAYOUT_VERSION == 5
 static_assert(RTE_FASTMEM_NUM_CLASSES == 120 && RTE_FASTMEM_MIN_CLASS_SIZE == 8 &&
 	RTE_FASTMEM_MAX_CLASS_SIZE == ((size_t)1 << 20) && RTE_FASTMEM_CLASS_SLOTS == 128 &&
 	RTE_FASTMEM_SOCKET_SLOTS == 32 && RTE_FASTMEM_SLAB_SIZE == ((size_t)2 << 20),
-	"layout 4: classes, slots and slabs");
+	"layout 5: classes, slots and slabs");
 static_assert(RTE_FASTMEM_PAGE_SHIFT == 15 && RTE_FASTMEM_SLAB_PAGES == 64,
-	"layout 4: pages of a slab");
+	"layout 5: pages of a slab");
 static_assert(RTE_FASTMEM_HANDLE_CLS_SHIFT == 0 && RTE_FASTMEM_HANDLE_CLS_MASK == 0x7f &&
 	RTE_FASTMEM_HANDLE_SIDX_SHIFT == 7 && RTE_FASTMEM_HANDLE_SIDX_MASK == 0x1f &&
 	RTE_FASTMEM_HANDLE_OFF_SHIFT == 12 && RTE_FASTMEM_HANDLE_OFF_MASK == 0x1fff &&
 	RTE_FASTMEM_HANDLE_TAG_SHIFT == 25 && RTE_FASTMEM_HANDLE_TAG == 0x53,
-	"layout 4: handles");
+	"layout 5: handles");
 static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, cap) == 4 &&
 	offsetof(struct rte_fastmem_cache, batch) == 8 &&
@@ -108,20 +110,31 @@ static_assert(offsetof(struct rte_fastmem_cache, len) == 0 &&
 	offsetof(struct rte_fastmem_cache, sidx) == 14 &&
 	offsetof(struct rte_fastmem_cache, alloc_hits) == 16 &&
 	offsetof(struct rte_fastmem_cache, free_hits) == 24 &&
-	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 4: lcore cache");
+	offsetof(struct rte_fastmem_cache, objs) == 64, "layout 5: lcore cache");
 static_assert(offsetof(struct rte_fastmem_lcore_caches, own_sidx) == 0 &&
 	offsetof(struct rte_fastmem_lcore_caches, used) == 4 &&
-	offsetof(struct rte_fastmem_lcore_caches, cset) == 8, "layout 4: lcore caches");
+	offsetof(struct rte_fastmem_lcore_caches, memo_cache) == 8 &&
+	offsetof(struct rte_fastmem_lcore_caches, cset) == 16, "layout 5: lcore caches");
 static_assert(sizeof(struct rte_fastmem_slab_id) == 4 &&
 	offsetof(struct rte_fastmem_slab_id, cls) == 0 &&
 	offsetof(struct rte_fastmem_slab_id, sidx) == 2 &&
+	offsetof(struct rte_fastmem_cache, sidx) - offsetof(struct rte_fastmem_cache, cls) ==
+		offsetof(struct rte_fastmem_slab_id, sidx) &&
 	offsetof(struct fastmem_slab, ids) == 0 &&
-	offsetof(struct fastmem_slab, mono) == RTE_FASTMEM_SLAB_MONO_OFF, "layout 4: page ids");
+	offsetof(struct fastmem_slab, mono) == RTE_FASTMEM_SLAB_MONO_OFF, "layout 5: page ids");
 #else
 #error "pin the sizes and offsets of the new fastmem layout version here"
 #endif
 
 struct fastmem_layout fastmem_layout;
+
+/* What an lcore's free memo names until its first generic free: a cache of capacity 0,
+ * never a hit, whose class and socket are no page's (sidx is below
+ * RTE_FASTMEM_SOCKET_SLOTS on every page). Never written. */
+static struct rte_fastmem_cache memo_none = {
+	.cls = FASTMEM_CLASS_NONE,
+	.sidx = UINT16_MAX,
+};
 
 /*
  * Compute the layout of the caches from the class table, once (the first init): where
@@ -478,6 +491,7 @@ cset_create(struct fastmem_state *st, unsigned int lcore_id, struct fastmem_lcor
 
 	if (!FASTMEM_LOAD(&lc->used)) {
 		lc->own_sidx = (uint32_t)fastmem_local_sidx(st);
+		lc->memo_cache = &memo_none;
 		FASTMEM_STORE(&lc->used, 1);
 		__atomic_fetch_or(&lcores_used[lcore_id / 64], UINT64_C(1) << (lcore_id % 64),
 				__ATOMIC_RELAXED);

@@ -109,6 +109,14 @@
  * else calls the exported out-of-line functions __rte_fastmem_*() (rte_fastmem.c), which
  * redo every check. Hit counters are a relaxed load + store, compiled out with
  * -Dfastmem_stats=false.
+ * The generic free finds the cache from the object's page id (class, socket slot), then
+ * the cache set of that slot and the class's offset in it: a chain of loads from the
+ * pointer that the length it pushes at would wait on. The lcore's memo
+ * (fastmem_lcore::memo_cache, the cache of the last free whose id differed) breaks it:
+ * when the page id equals the memo cache's class and socket (one 32-bit compare with
+ * the cache's first line), the push goes there, on the branch's prediction; else the
+ * chain runs and the memo is set to its cache. The memo needs no invalidation but at
+ * the lcore's setup (cset_create() sets it with used): no cache moves while used is set.
  *
  * Cache sizing
  * ------------
@@ -596,6 +604,9 @@ struct fastmem_lcore {
 	 * with the release store). */
 	uint32_t own_sidx; /* socket of the lcore; meaningful once used is set */
 	uint32_t used; /* 1 once the lcore used fastmem since init (relaxed) */
+	/* The generic free's memo (struct rte_fastmem_lcore_caches): owner-only; reset to
+	 * a cache of capacity 0 and no class whenever used is set. */
+	struct rte_fastmem_cache *memo_cache;
 	struct fastmem_cset *cset[RTE_FASTMEM_SOCKET_SLOTS];
 };
 

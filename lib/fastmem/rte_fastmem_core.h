@@ -82,7 +82,7 @@ extern "C" {
  * built with the caller of rte_fastmem_init(); another shared object of the same
  * application that uses fastmem's inline functions must be built against the same headers.
  */
-#define RTE_FASTMEM_LAYOUT_VERSION 4
+#define RTE_FASTMEM_LAYOUT_VERSION 5
 
 /**
  * @internal
@@ -199,6 +199,8 @@ struct rte_fastmem_cache {
 	uint32_t len; /**< objects in objs[], 0..cap; owner-written */
 	uint32_t cap; /**< objects objs[] may hold now; owner-written, adapts (cache layer) */
 	uint32_t batch; /**< objects moved per refill or drain, cap / 2 (at least 1) */
+	/* cls and sidx have the layout of struct rte_fastmem_slab_id: the inline free
+	 * compares them with a page id in one load */
 	uint16_t cls; /**< class index; fixed */
 	uint16_t sidx; /**< fastmem socket index; fixed */
 	uint64_t alloc_hits; /**< objects popped from objs[]; owner-written counter */
@@ -279,10 +281,22 @@ struct fastmem_cset;
  * until the lcore first uses that socket, and the slot of the lcore's own socket
  * (meaningful only once cset[own_sidx] is not NULL). Written by the owning lcore (and by
  * rte_fastmem_deinit()); the cache-hit path reads it with plain loads.
+ *
+ * memo_cache is the generic free's memo: the cache of the last object it pushed whose
+ * page id (class and socket) was not that of the memo's cache, which the inline free
+ * writes. A set's caches stay where they are while used is set (cset[] entries only go
+ * from NULL to a set then; retiring the lcore or deinit clears used first), so the memo
+ * stays right until used is cleared, and the library resets it when it sets used.
  */
 struct rte_fastmem_lcore_caches {
 	uint32_t own_sidx; /**< slot of the lcore's own socket */
 	uint32_t used; /**< 1 once the lcore used fastmem since init; 0 after deinit */
+	/**
+	 * While used is set: a cache of cset[] (of the class and socket in its cls and
+	 * sidx), or a cache of capacity 0 whose cls and sidx are no page's (as set with
+	 * used).
+	 */
+	struct rte_fastmem_cache *memo_cache;
 	struct fastmem_cset *cset[RTE_FASTMEM_SOCKET_SLOTS]; /**< cache set per socket slot */
 };
 

@@ -293,22 +293,35 @@ __rte_fastmem_acache(size_t size, size_t align, unsigned int flags)
 /**
  * @internal
  * Free one object into the calling lcore's cache: 0, or -1 when the caller must take the
- * slow path. @p lc: the caller's lcore variable value, with @c used set.
+ * slow path. @p lc: the caller's lcore variable value, with @c used set; its memo is
+ * updated.
  */
 static inline int
-__rte_fastmem_free_hit(const struct rte_fastmem_lcore_caches *lc, void *ptr)
+__rte_fastmem_free_hit(struct rte_fastmem_lcore_caches *lc, void *ptr)
 {
-	const struct rte_fastmem_slab_id *id;
-	struct rte_fastmem_cache *c;
+	struct rte_fastmem_slab_id id = *__rte_fastmem_id_of(ptr);
+	struct rte_fastmem_cache *c = lc->memo_cache;
 	struct fastmem_cset *cs;
-	uint32_t len;
+	uint32_t len, id32, memo32;
 
-	id = __rte_fastmem_id_of(ptr);
-	cs = lc->cset[id->sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
-	if (unlikely(cs == NULL))
-		return -1;
-	c = (struct rte_fastmem_cache *)RTE_PTR_ADD(cs,
-			__rte_fastmem_cache_off[id->cls & (RTE_FASTMEM_CLASS_SLOTS - 1)]);
+	/*
+	 * The memo (struct rte_fastmem_lcore_caches) gives the cache without the loads of
+	 * the cache set and offset that depend on the page id, when the id is the class
+	 * and socket of the memo's cache (next to its length); a branch, not a select, so
+	 * that the length below does not wait for the id either: the processor goes on
+	 * with its prediction and checks it when the slab header's line arrives, and the
+	 * free of a pointer just allocated does not wait on the chain of loads from it.
+	 */
+	memcpy(&id32, &id, sizeof(id32));
+	memcpy(&memo32, &c->cls, sizeof(memo32));
+	if (id32 != memo32) {
+		cs = lc->cset[id.sidx & (RTE_FASTMEM_SOCKET_SLOTS - 1)];
+		if (unlikely(cs == NULL))
+			return -1;
+		c = (struct rte_fastmem_cache *)RTE_PTR_ADD(cs,
+			__rte_fastmem_cache_off[id.cls & (RTE_FASTMEM_CLASS_SLOTS - 1)]);
+		lc->memo_cache = c;
+	}
 	len = c->len;
 	if (unlikely(len >= c->cap))
 		return -1;
@@ -323,11 +336,11 @@ __rte_fastmem_free_hit(const struct rte_fastmem_lcore_caches *lc, void *ptr)
  * The calling lcore's lcore variable value when it may free into its caches (it has an
  * lcore id and has used fastmem since init, so that slab headers may be read), else NULL.
  */
-static inline const struct rte_fastmem_lcore_caches *
+static inline struct rte_fastmem_lcore_caches *
 __rte_fastmem_free_lcore(void)
 {
 	unsigned int lcore_id = rte_lcore_id();
-	const struct rte_fastmem_lcore_caches *lc;
+	struct rte_fastmem_lcore_caches *lc;
 
 #ifdef __RTE_FASTMEM_CHECKED
 	return NULL; /* every object goes through the checks, out of line */
@@ -385,7 +398,7 @@ __rte_experimental
 static inline void
 rte_fastmem_free(void *ptr)
 {
-	const struct rte_fastmem_lcore_caches *lc;
+	struct rte_fastmem_lcore_caches *lc;
 
 	if (unlikely(ptr == NULL))
 		return;
